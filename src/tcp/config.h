@@ -1,0 +1,60 @@
+#pragma once
+// Connection configuration, shared by every connection of a stack (connections
+// hold a pointer, not a copy). Defaults follow RFC 9293 and its companions; where
+// we choose a value the RFC leaves open, the comment says why.
+#include <cstdint>
+
+#include "base/time.h"
+
+namespace synack::tcp {
+
+using base::Duration;
+
+enum class CcAlgorithm : uint8_t { NewReno, Cubic };
+
+struct Config {
+  // --- Segment sizes (RFC 9293 §3.7.1) ---
+  // MSS we advertise: an MTU of 1500 minus 20 (IPv4) and 20 (TCP) (MUST-67).
+  uint16_t mss = 1460;
+
+  // --- Buffers: upper limits; memory is taken on demand ---
+  uint32_t send_buffer = 256 * 1024;
+  uint32_t recv_buffer = 256 * 1024;
+
+  // --- Timers ---
+  // MSL 30 s gives a 60 s TIME-WAIT, what Linux (fixed 60 s) and FreeBSD (MSL 30 s)
+  // use. RFC 9293 §3.4.1 suggests 2 minutes as an "engineering choice"; 60 s is the
+  // common practice and is configurable.
+  Duration msl = Duration::seconds(30);
+  Duration rto_initial = Duration::seconds(1);  // RFC 6298 §2.1
+  // RFC 6298 §2.4 asks for a 1 s minimum (SHOULD); like Linux we default to 200 ms,
+  // which modern paths justify and RFC 6298 §4 permits to be tuned.
+  Duration rto_min = Duration::millis(200);
+  Duration rto_max = Duration::seconds(60);     // RFC 6298 §2.5: at least 60 s
+  // Delayed ACK (RFC 9293 §3.8.6.3, MUST-40: < 0.5 s). 40 ms as Linux and FreeBSD.
+  Duration delayed_ack = Duration::millis(40);
+  // R2 for data (SHLD-11: at least 100 s) and for SYN (MUST-23: at least 3 minutes).
+  Duration r2 = Duration::seconds(100);
+  Duration r2_syn = Duration::seconds(180);
+  // R1: after this many retransmissions of one segment the connection reports
+  // "delivery trouble" (SHLD-10: at least 3).
+  uint8_t r1_retransmissions = 3;
+  // How long an orphaned connection (the application called close()) may sit in
+  // FIN-WAIT-2 waiting for the peer's FIN (as Linux's tcp_fin_timeout).
+  Duration fin_wait_2_timeout = Duration::seconds(60);
+
+  // --- Behaviour switches ---
+  bool nagle = true;              // SHLD-7, MUST-17 (per connection switch too)
+  bool rfc5961_rst = true;        // RFC 5961 §3: challenge ACK for in-window RST != RCV.NXT
+  bool rfc5961_syn = true;        // RFC 5961 §4: challenge ACK for SYN in synchronized states
+  bool rfc5961_ack = true;        // RFC 5961 §5: drop ACKs below SND.UNA - MAX.SND.WND
+  bool rfc1337 = true;            // ignore RST in TIME-WAIT (RFC 1337 "TIME-WAIT assassination")
+  bool drop_synfin = false;       // silently drop SYN+FIN (FreeBSD's net.inet.tcp.drop_synfin)
+  bool window_scaling = true;     // RFC 7323 §2
+  bool timestamps = false;        // RFC 7323 §3-5 (negotiated only if enabled)
+  bool sack = false;              // RFC 2018 (negotiated only if enabled)
+  CcAlgorithm congestion_control = CcAlgorithm::NewReno;
+  uint8_t ttl = 64;               // MUST-49: configurable
+};
+
+}  // namespace synack::tcp

@@ -1,0 +1,54 @@
+#pragma once
+// Congestion control behind one small interface: the sender reports what
+// happened (new data ACKed, loss detected by duplicate ACKs, a timeout, an idle
+// period) and reads cwnd. Loss *detection* (duplicate ACK counting, the recovery
+// point) stays in the sender; the algorithms only decide window sizes.
+//
+//  - NewReno: RFC 5681 slow start / congestion avoidance, fast recovery with the
+//    RFC 6582 partial-ACK rules.
+#include <algorithm>
+#include <cstdint>
+
+#include "base/time.h"
+#include "tcp/config.h"
+
+namespace synack::tcp {
+
+// RFC 6928 §2: IW = min(10*MSS, max(2*MSS, 14600)).
+constexpr uint32_t initial_window(uint32_t smss) {
+  return std::min(10 * smss, std::max(2 * smss, 14600u));
+}
+
+class CongestionControl {
+ public:
+  void init(CcAlgorithm alg, uint32_t smss);
+
+  uint32_t cwnd() const { return cwnd_; }
+  uint32_t ssthresh() const { return ssthresh_; }
+  bool in_slow_start() const { return cwnd_ < ssthresh_; }
+  CcAlgorithm algorithm() const { return alg_; }
+
+  // New data was cumulatively acknowledged while not in fast recovery.
+  void on_ack(base::Instant now, uint32_t acked, uint32_t smss, base::Duration srtt);
+  // Entering fast recovery after the third duplicate ACK (RFC 5681 §3.2 steps 2-3).
+  void on_enter_recovery(uint32_t flight_size, uint32_t smss);
+  // Another duplicate ACK in fast recovery: inflate (RFC 5681 §3.2 step 4).
+  void on_recovery_dupack(uint32_t smss) { cwnd_ += smss; }
+  // A partial ACK in fast recovery (RFC 6582 §3.2 step 5): deflate by the amount
+  // acknowledged, then add back one SMSS if at least one SMSS was acknowledged.
+  void on_partial_ack(uint32_t acked, uint32_t smss);
+  // A full ACK ends fast recovery (RFC 6582 §3.2 step 6, option 1).
+  void on_exit_recovery(uint32_t flight_size, uint32_t smss);
+  // Retransmission timeout (RFC 5681 §3.1 eq. 4 and the loss window).
+  void on_rto(uint32_t flight_size, uint32_t smss);
+  // Restart after an idle period longer than one RTO (RFC 5681 §4.1).
+  void on_idle_restart(uint32_t smss);
+
+ private:
+  CcAlgorithm alg_ = CcAlgorithm::NewReno;
+  uint32_t cwnd_ = 0;
+  uint32_t ssthresh_ = 0xffffffffu;  // "arbitrarily high" initially (RFC 5681 §3.1)
+  uint32_t bytes_acked_ = 0;         // congestion-avoidance byte counter (RFC 5681 §3.1, ABC)
+};
+
+}  // namespace synack::tcp

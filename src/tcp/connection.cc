@@ -1,0 +1,253 @@
+// Connection: construction, state changes and the user calls of RFC 9293
+// §3.10.1-3.10.6. Segment arrival is in connection_input.cc, output in
+// connection_output.cc, timers in connection_timers.cc.
+#include "tcp/connection.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace synack::tcp {
+
+Connection::Connection(const Env& env, const FourTuple& tuple)
+    : env_(&env), tuple_(tuple), rtt_(env.config.rto_initial), nagle_(env.config.nagle) {}
+
+// ---------------------------------------------------------------------------
+// State changes: the one place the state variable is written.
+
+void Connection::transition_to(State to, Cause cause) {
+  if (to == state_) return;
+  State from = state_;
+  state_ = to;
+  emit(Event::state_changed(from, to, cause));
+  if (to == State::Established) emit(Event::simple(EventKind::Connected));
+}
+
+void Connection::emit(Event e) {
+  // The owner drains events after every call; the queue holds a whole call's worth.
+  events_.push(e);
+}
+
+void Connection::enter_closed(Cause cause, std::optional<Error> err) {
+  timers_.clear_all();
+  snd_buf_ = {};
+  if (err) {
+    // A reset or abort flushes everything (§3.10.7.4 second check); a normal
+    // close leaves unread data readable.
+    rcv_buf_ = {};
+    ooo_.clear();
+  }
+  syn_pending_ = ack_now_ = probe_now_ = retransmit_head_ = false;
+  error_ = err;
+  transition_to(State::Closed, cause);
+  emit(Event::closed(err));
+}
+
+void Connection::return_to_listen(Cause cause) {
+  // Forget everything learned from the peer; keep identity, events and counters.
+  Connection fresh(*env_, tuple_);
+  fresh.events_ = events_;
+  fresh.counters_ = counters_;
+  fresh.from_listen_ = true;
+  fresh.state_ = state_;
+  *this = std::move(fresh);
+  transition_to(State::Listen, cause);
+}
+
+void Connection::enter_time_wait(Instant now, Cause cause) {
+  timers_.clear_all();
+  snd_buf_ = {};
+  transition_to(State::TimeWait, cause);
+  timers_.set(Timer::TimeWait, now + env_->config.msl * 2);  // MUST-13
+}
+
+// ---------------------------------------------------------------------------
+// User calls.
+
+Expected<void, Error> Connection::connect(Instant now) {
+  // §3.10.1 OPEN call.
+  if (state_ != State::Closed || error_) return base::Unexpected(Error::ConnectionExists);
+  if (tuple_.remote.addr.is_unspecified() || tuple_.remote.port == 0)
+    return base::Unexpected(Error::ForeignSocketUnspecified);
+  snd_.iss = env_->isn->generate(now, tuple_);
+  snd_.una = snd_.nxt = snd_.max = snd_.iss;
+  snd_buf_seq_ = snd_.iss + 1;
+  snd_.mss = 536;  // until the peer's MSS option says otherwise (MUST-15)
+  recover_ = snd_.iss;
+  from_listen_ = false;
+  syn_pending_ = true;
+  transition_to(State::SynSent, Cause::UserOpen);
+  return {};
+}
+
+Expected<void, Error> Connection::listen() {
+  if (state_ != State::Closed || error_) return base::Unexpected(Error::ConnectionExists);
+  from_listen_ = true;
+  transition_to(State::Listen, Cause::UserListen);
+  return {};
+}
+
+Expected<size_t, Error> Connection::send(Instant, base::Bytes data) {
+  // §3.10.2 SEND call.
+  switch (state_) {
+    case State::Closed:
+      return base::Unexpected(error_.value_or(Error::ConnectionDoesNotExist));
+    case State::Listen:
+      return base::Unexpected(Error::ForeignSocketUnspecified);
+    case State::SynSent:
+    case State::SynReceived:
+    case State::Established:
+    case State::CloseWait:
+      if (fin_queued_) return base::Unexpected(Error::ConnectionClosing);
+      break;
+    case State::FinWait1:
+    case State::FinWait2:
+    case State::Closing:
+    case State::LastAck:
+    case State::TimeWait:
+      return base::Unexpected(Error::ConnectionClosing);
+  }
+  size_t n = std::min(data.size(), send_space());
+  if (n < data.size()) want_writable_ = true;
+  if (n == 0) return size_t{0};
+  snd_buf_.reserve(snd_buf_.size() + n);
+  snd_buf_.append(data.first(n));
+  return n;
+}
+
+Expected<size_t, Error> Connection::recv(Instant, base::MutBytes out) {
+  // §3.10.3 RECEIVE call.
+  if (state_ == State::Closed && error_) return base::Unexpected(*error_);
+  if (state_ == State::Closed && rcv_buf_.empty() && !fin_received_)
+    return base::Unexpected(Error::ConnectionDoesNotExist);
+  size_t n = std::min(out.size(), recv_available());
+  readable_signaled_ = false;
+  if (n == 0) {
+    if (fin_received_) return base::Unexpected(Error::ConnectionClosing);  // end of stream
+    return size_t{0};
+  }
+  rcv_buf_.copy_out(0, out.first(n));
+  rcv_buf_.consume(n);
+  if (rcv_buf_.empty() && ooo_.empty()) rcv_buf_.release_if_empty();
+  maybe_window_update();
+  return n;
+}
+
+Expected<void, Error> Connection::shutdown_send(Instant) {
+  // §3.10.4 CLOSE call: no more data from us; the FIN follows the queued data.
+  switch (state_) {
+    case State::Closed:
+      return base::Unexpected(error_.value_or(Error::ConnectionDoesNotExist));
+    case State::Listen:
+    case State::SynSent:
+      // "Delete the TCB ... enter CLOSED state" (no segment is sent).
+      enter_closed(Cause::UserClose, std::nullopt);
+      return {};
+    case State::SynReceived:
+      // Queued until ESTABLISHED is entered (then FIN-WAIT-1).
+      fin_queued_ = true;
+      return {};
+    case State::Established:
+      fin_queued_ = true;
+      transition_to(State::FinWait1, Cause::UserClose);
+      return {};
+    case State::CloseWait:
+      fin_queued_ = true;
+      transition_to(State::LastAck, Cause::UserClose);
+      return {};
+    case State::FinWait1:
+    case State::FinWait2:
+      return {};  // already closing; a second FIN is never emitted
+    case State::Closing:
+    case State::LastAck:
+    case State::TimeWait:
+      return base::Unexpected(Error::ConnectionClosing);
+  }
+  return {};
+}
+
+Expected<void, Error> Connection::close(Instant now) {
+  if (state_ == State::Closed) {
+    if (error_) return {};
+    return base::Unexpected(Error::ConnectionDoesNotExist);
+  }
+  app_closed_ = true;
+  // SHLD-3: unread data at close means the peer's data was lost: say so with RST.
+  if (recv_available() > 0 && is_synchronized(state_)) {
+    abort(now);
+    return {};
+  }
+  auto r = shutdown_send(now);
+  if (state_ == State::FinWait2) timers_.set(Timer::FinWait2, now + env_->config.fin_wait_2_timeout);
+  if (!r && r.error() != Error::ConnectionClosing) return r;
+  return {};
+}
+
+void Connection::abort(Instant) {
+  // §3.10.5 ABORT call.
+  switch (state_) {
+    case State::Closed:
+      return;
+    case State::SynReceived:
+    case State::Established:
+    case State::FinWait1:
+    case State::FinWait2:
+    case State::CloseWait:
+      queue_rst(snd_.nxt, std::nullopt);  // <SEQ=SND.NXT><CTL=RST>
+      [[fallthrough]];
+    case State::Listen:
+    case State::SynSent:
+    case State::Closing:
+    case State::LastAck:
+    case State::TimeWait:
+      enter_closed(Cause::UserAbort, Error::ConnectionAborted);
+      return;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Inspection.
+
+uint32_t Connection::rcv_wnd() const {
+  size_t used = rcv_buf_.size();
+  uint32_t cap = env_->config.recv_buffer;
+  return used >= cap ? 0 : cap - static_cast<uint32_t>(used);
+}
+
+size_t Connection::recv_available() const { return rcv_buf_.size(); }
+
+size_t Connection::send_space() const {
+  size_t cap = env_->config.send_buffer;
+  return snd_buf_.size() >= cap ? 0 : cap - snd_buf_.size();
+}
+
+SeqNum Connection::data_end() const { return snd_buf_seq_ + static_cast<uint32_t>(snd_buf_.size()); }
+
+void Connection::queue_rst(SeqNum seq, std::optional<SeqNum> ack) {
+  pending_rst_ = PendingRst{seq, ack.value_or(SeqNum(0)), ack.has_value()};
+}
+
+std::optional<Segment> reset_for(const Segment& seg) {
+  // §3.10.7.1: "An incoming segment containing a RST is discarded. An incoming
+  // segment not containing a RST causes a RST to be sent in response."
+  if (seg.rst()) return std::nullopt;
+  Segment r;
+  if (seg.has_ack()) {
+    r.seq = seg.ack;  // <SEQ=SEG.ACK><CTL=RST>
+    r.flags = flags::kRst;
+  } else {
+    r.seq = SeqNum(0);  // <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
+    r.ack = seg.seq + seg.seq_len();
+    r.flags = flags::kRst | flags::kAck;
+  }
+  return r;
+}
+
+std::string describe(const Segment& s) {
+  std::ostringstream os;
+  os << wire::flags_to_string(s.flags) << " seq=" << s.seq.value();
+  if (s.has_ack()) os << " ack=" << s.ack.value();
+  os << " len=" << s.len() << " win=" << s.wnd;
+  return os.str();
+}
+
+}  // namespace synack::tcp

@@ -1,0 +1,257 @@
+#pragma once
+// tcp::Connection — one TCP connection as a pure state machine (RFC 9293).
+//
+// Sans-I/O: the connection reads no clock, makes no system call and draws no
+// randomness. Its owner feeds it three kinds of input and pulls three outputs:
+//
+//   inputs                               outputs
+//   on_segment(now, seg)   a segment     poll_transmit(now, buf)  next segment to send
+//   on_timeout(now)        time passed   poll_event()             next event
+//   user calls             connect,      next_deadline()          when to call on_timeout
+//                          listen, send,
+//                          recv, close,
+//                          shutdown_send,
+//                          abort
+//
+// After any input, call poll_transmit until it returns nothing, drain
+// poll_event, and re-arm the timer for next_deadline(). Every state change goes
+// through transition_to(), which emits Event::StateChanged.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "base/expected.h"
+#include "base/interval_set.h"
+#include "base/ring_buffer.h"
+#include "base/seq_num.h"
+#include "base/time.h"
+#include "tcp/config.h"
+#include "tcp/congestion.h"
+#include "tcp/drop_reason.h"
+#include "tcp/error.h"
+#include "tcp/event.h"
+#include "tcp/isn.h"
+#include "tcp/rtt.h"
+#include "tcp/segment.h"
+#include "tcp/state.h"
+#include "tcp/timer_table.h"
+#include "wire/ipv4_addr.h"
+
+namespace synack::tcp {
+
+using base::Duration;
+using base::Expected;
+using base::Instant;
+using base::SeqNum;
+using wire::FourTuple;
+
+// What a connection shares with its siblings: configuration and the ISN source.
+struct Env {
+  Config config;
+  IsnGenerator* isn = nullptr;
+};
+
+// Per-connection counters (stack-wide ones live in the stack).
+struct ConnCounters {
+  uint32_t segs_in = 0;
+  uint32_t segs_out = 0;
+  uint32_t drops = 0;
+  uint32_t retransmits = 0;       // segments sent again (RTO, fast retransmit)
+  uint32_t timeouts = 0;          // retransmission timer expirations
+  uint32_t fast_retransmits = 0;  // RFC 5681 §3.2
+  uint32_t dup_acks_in = 0;
+  uint32_t challenge_acks = 0;    // RFC 5961
+  uint32_t probes = 0;            // zero-window probes
+  DropReason last_drop = DropReason::None;
+};
+
+// The RFC's send sequence variables (§3.3.1, Figure 3) and their companions.
+struct SendVars {
+  SeqNum iss;
+  SeqNum una;          // oldest unacknowledged sequence number
+  SeqNum nxt;          // next sequence number to send
+  SeqNum max;          // highest sequence number sent + 1 (nxt rewinds on RTO)
+  SeqNum wl1;          // SEG.SEQ of the last window update
+  SeqNum wl2;          // SEG.ACK of the last window update
+  uint32_t wnd = 0;    // peer's window, scaled
+  uint32_t max_wnd = 0;  // largest window the peer has offered (SWS, RFC 5961 §5)
+  uint16_t mss = 536;  // effective send MSS, options excluded (§3.7.1)
+  uint8_t wscale = 0;  // shift applied to the peer's window field
+};
+
+// The receive sequence variables (§3.3.1, Figure 4).
+struct RecvVars {
+  SeqNum irs;
+  SeqNum nxt;          // next sequence number expected
+  SeqNum adv;          // right edge advertised so far (never moved left, SHLD-14)
+  uint8_t wscale = 0;  // shift applied to our window field
+};
+
+class Connection {
+ public:
+  Connection(const Env& env, const FourTuple& tuple);
+
+  // ---- User calls (RFC 9293 §3.10.1-3.10.6) ----
+  // Active OPEN: CLOSED -> SYN-SENT, SYN queued.
+  Expected<void, Error> connect(Instant now);
+  // Passive OPEN: CLOSED -> LISTEN. The connection then waits for a SYN from the
+  // remote endpoint of its tuple (the stack creates one per arriving SYN).
+  Expected<void, Error> listen();
+  // Queue data; returns bytes accepted (fewer than offered when the send buffer
+  // is full; an Event::Writable follows when space frees up).
+  Expected<size_t, Error> send(Instant now, base::Bytes data);
+  // Read in-order data. Returns bytes read, 0 if none is available yet, or
+  // Error::ConnectionClosing once the peer's FIN has been reached (end of stream).
+  Expected<size_t, Error> recv(Instant now, base::MutBytes out);
+  // RFC CLOSE: "I have no more data to send" — FIN after the queued data;
+  // receiving continues (half-close).
+  Expected<void, Error> shutdown_send(Instant now);
+  // The application is done in both directions (a socket's close()): like
+  // shutdown_send, but unread or later-arriving data makes it reset the
+  // connection (RFC 9293 §3.6.1 SHLD-3), and FIN-WAIT-2 gives up after
+  // Config::fin_wait_2_timeout.
+  Expected<void, Error> close(Instant now);
+  // ABORT (§3.10.5): RST if synchronized, then CLOSED.
+  void abort(Instant now);
+  void set_nagle(bool on) { nagle_ = on; }
+  // R2 for this connection (MUST-21); zero means the configured default.
+  void set_user_timeout(Duration d) { user_timeout_ = d; }
+
+  // ---- Inputs ----
+  // A segment addressed to this connection. Returns DropReason::None if it was
+  // (at least partly) accepted, otherwise why it was dropped.
+  DropReason on_segment(Instant now, const Segment& seg);
+  // Time has passed; handle every deadline <= now.
+  void on_timeout(Instant now);
+
+  // ---- Outputs ----
+  // The next segment to send, or nothing. Payload bytes are copied into
+  // `payload_buf` (which must hold at least send_mss() bytes) and the returned
+  // segment's payload points there.
+  std::optional<Segment> poll_transmit(Instant now, base::MutBytes payload_buf);
+  std::optional<Event> poll_event() { return events_.pop(); }
+  // The earliest deadline at which on_timeout must be called (Instant::never()).
+  Instant next_deadline() const { return timers_.next(); }
+
+  // ---- Inspection ----
+  State state() const { return state_; }
+  const FourTuple& tuple() const { return tuple_; }
+  const SendVars& snd() const { return snd_; }
+  const RecvVars& rcv() const { return rcv_; }
+  uint32_t rcv_wnd() const;  // RCV.WND: free receive buffer space
+  const ConnCounters& counters() const { return counters_; }
+  const RttEstimator& rtt() const { return rtt_; }
+  const CongestionControl& congestion() const { return cc_; }
+  size_t recv_available() const;  // bytes readable now
+  size_t send_space() const;       // bytes send() would accept now
+  size_t send_queued() const { return snd_buf_.size(); }  // unacked + unsent
+  bool peer_fin_received() const { return fin_received_; }
+  bool from_listen() const { return from_listen_; }  // SYN-RECEIVED came from LISTEN (MUST-11)
+  std::optional<Error> error() const { return error_; }
+
+ private:
+  // -- state changes --
+  void transition_to(State to, Cause cause);
+  void enter_closed(Cause cause, std::optional<Error> err);
+  void enter_time_wait(Instant now, Cause cause);
+  void return_to_listen(Cause cause);
+  void emit(Event e);
+
+  // -- segment arrival, one function per step of §3.10.7 --
+  DropReason on_segment_closed(const Segment& seg);
+  DropReason on_segment_listen(Instant now, const Segment& seg);
+  DropReason on_segment_syn_sent(Instant now, const Segment& seg);
+  DropReason on_segment_synchronized(Instant now, const Segment& seg);
+  DropReason on_segment_time_wait(Instant now, const Segment& seg);
+  bool acceptable(const Segment& seg) const;
+  DropReason check_rst(const Segment& seg);
+  DropReason check_syn(Instant now, const Segment& seg);
+  DropReason check_ack(Instant now, const Segment& seg);
+  void process_new_ack(Instant now, const Segment& seg);
+  void process_duplicate_ack(Instant now, const Segment& seg);
+  void update_send_window(const Segment& seg);
+  void process_text(Instant now, Segment& seg);
+  void process_fin(Instant now);
+  void negotiate_options(const Segment& syn);
+  void queue_rst(SeqNum seq, std::optional<SeqNum> ack);
+  void send_challenge_ack();
+
+  // -- output --
+  Segment make_segment(SeqNum seq, uint8_t flags) const;
+  std::optional<Segment> build_data_segment(Instant now, base::MutBytes payload_buf);
+  bool fin_queued() const { return fin_queued_; }
+  SeqNum data_end() const;   // sequence number after the last queued byte
+  SeqNum fin_seq() const { return data_end(); }
+  uint16_t window_field();
+  void on_segment_sent(Instant now, const Segment& seg);
+  wire::TcpOptions syn_options() const;
+
+  // -- timers --
+  void arm_retransmit(Instant now);
+  void on_retransmit_timeout(Instant now);
+  void on_persist_timeout(Instant now);
+  void schedule_ack(Instant now, bool immediate);
+  void maybe_window_update();
+  Duration r2() const;
+
+  const Env* env_;
+  FourTuple tuple_;
+  State state_ = State::Closed;
+  SendVars snd_;
+  RecvVars rcv_;
+  RttEstimator rtt_;
+  CongestionControl cc_;
+  TimerTable timers_;
+  EventQueue events_;
+  ConnCounters counters_;
+
+  base::ByteRing snd_buf_;  // [snd_.una-side first unacked data byte, data_end)
+  SeqNum snd_buf_seq_;      // sequence number of snd_buf_'s first byte
+  base::ByteRing rcv_buf_;  // unread in-order data, then out-of-order data ahead
+  base::SeqRangeSet<8> ooo_;  // out-of-order ranges held above RCV.NXT
+  std::optional<SeqNum> ooo_fin_;  // a FIN seen ahead of RCV.NXT
+
+  // RTT timing of one segment at a time (Karn: never a retransmitted one).
+  SeqNum rtt_seq_;
+  Instant rtt_start_ = Instant::never();
+  Instant last_send_ = Instant::never();  // for restart after idle (RFC 5681 §4.1)
+  Instant first_rexmit_ = Instant::never();  // when the head segment was first retransmitted
+  Duration user_timeout_ = Duration::zero();
+
+  // Fast retransmit / NewReno recovery state (RFC 5681 §3.2, RFC 6582).
+  SeqNum recover_;
+  uint8_t dup_acks_ = 0;
+  bool in_recovery_ = false;
+  bool retransmit_head_ = false;  // send one segment at SND.UNA next
+
+  uint8_t rexmit_count_ = 0;    // consecutive timeouts of the current head
+  uint8_t probe_backoff_ = 0;   // zero-window probe backoff exponent
+  uint8_t unacked_segs_ = 0;    // in-order data segments received since our last ACK
+
+  bool from_listen_ = false;    // SYN-RECEIVED entered from LISTEN (MUST-11)
+  bool syn_pending_ = false;    // SYN or SYN,ACK must be (re)sent
+  bool fin_queued_ = false;     // the user has closed the send side
+  bool fin_received_ = false;   // the peer's FIN has been processed
+  bool app_closed_ = false;     // close() called: no more reading (SHLD-3)
+  bool ack_now_ = false;        // send an ACK at the next poll_transmit
+  bool probe_now_ = false;      // send a zero-window probe
+  bool nagle_ = true;
+  bool readable_signaled_ = false;
+  bool want_writable_ = false;
+  bool wscale_ok_ = false;      // both sides sent window scale (RFC 7323 §2.2)
+
+  struct PendingRst {
+    SeqNum seq;
+    SeqNum ack;
+    bool with_ack;
+  };
+  std::optional<PendingRst> pending_rst_;
+  std::optional<Error> error_;
+};
+
+// RFC 9293 §3.10.7.1: the reply to a segment that reaches no connection (no TCB),
+// or nothing if the segment itself carries RST. Shared by Connection (CLOSED)
+// and the stack.
+std::optional<Segment> reset_for(const Segment& seg);
+
+}  // namespace synack::tcp

@@ -1,0 +1,537 @@
+// Segment arrival: RFC 9293 §3.10.7, one function per state group, and within
+// the synchronized states one function per "check" of §3.10.7.4.
+#include <algorithm>
+
+#include "tcp/connection.h"
+#include "tcp/time_wait.h"
+
+namespace synack::tcp {
+
+namespace {
+constexpr uint8_t kMaxWindowShift = 14;  // RFC 7323 §2.3
+
+// The smallest shift that lets `buffer` be advertised in 16 bits.
+uint8_t window_shift_for(uint32_t buffer) {
+  uint8_t s = 0;
+  while (s < kMaxWindowShift && (buffer >> s) > 0xffff) ++s;
+  return s;
+}
+}  // namespace
+
+DropReason Connection::on_segment(Instant now, const Segment& seg) {
+  ++counters_.segs_in;
+  DropReason r = DropReason::None;
+  switch (state_) {
+    case State::Closed: r = on_segment_closed(seg); break;
+    case State::Listen: r = on_segment_listen(now, seg); break;
+    case State::SynSent: r = on_segment_syn_sent(now, seg); break;
+    case State::TimeWait: r = on_segment_time_wait(now, seg); break;
+    case State::SynReceived:
+    case State::Established:
+    case State::FinWait1:
+    case State::FinWait2:
+    case State::CloseWait:
+    case State::Closing:
+    case State::LastAck: r = on_segment_synchronized(now, seg); break;
+  }
+  if (r != DropReason::None) {
+    ++counters_.drops;
+    counters_.last_drop = r;
+  }
+  return r;
+}
+
+// §3.10.7.1 CLOSED: no TCB; answer with RST unless the segment is a RST.
+DropReason Connection::on_segment_closed(const Segment& seg) {
+  if (auto r = reset_for(seg)) queue_rst(r->seq, r->has_ack() ? std::optional(r->ack) : std::nullopt);
+  return DropReason::NoConnection;
+}
+
+// §3.10.7.2 LISTEN.
+DropReason Connection::on_segment_listen(Instant now, const Segment& seg) {
+  if (seg.rst()) return DropReason::RstIgnored;  // first: an incoming RST is ignored
+  if (seg.has_ack()) {                             // second: any ACK is bad here
+    queue_rst(seg.ack, std::nullopt);              // <SEQ=SEG.ACK><CTL=RST>
+    return DropReason::BadAck;
+  }
+  if (!seg.syn()) return DropReason::ListenNonSyn;  // fourth: drop anything else
+  if (seg.fin() && env_->config.drop_synfin) return DropReason::SynFinDropped;
+  // third: a SYN. RCV.NXT = SEG.SEQ+1, IRS = SEG.SEQ, choose ISS, send
+  // <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>, SND.NXT = ISS+1, SND.UNA = ISS.
+  // Data on the SYN is not accepted (as Linux and FreeBSD): the SYN,ACK
+  // acknowledges only the SYN, so the peer sends it again after the handshake.
+  rcv_.irs = seg.seq;
+  rcv_.nxt = seg.seq + 1;
+  rcv_.adv = rcv_.nxt;
+  negotiate_options(seg);
+  snd_.iss = env_->isn->generate(now, tuple_);
+  snd_.una = snd_.nxt = snd_.max = snd_.iss;
+  snd_buf_seq_ = snd_.iss + 1;
+  recover_ = snd_.iss;
+  snd_.wnd = seg.wnd;  // a SYN's window is never scaled (RFC 7323 §2.2)
+  snd_.max_wnd = snd_.wnd;
+  snd_.wl1 = seg.seq;
+  snd_.wl2 = snd_.iss;
+  syn_pending_ = true;
+  from_listen_ = true;
+  transition_to(State::SynReceived, Cause::RecvSyn);
+  return DropReason::None;
+}
+
+// §3.10.7.3 SYN-SENT.
+DropReason Connection::on_segment_syn_sent(Instant now, const Segment& seg) {
+  bool ack_acceptable = false;
+  if (seg.has_ack()) {
+    // first: SEG.ACK =< ISS or SEG.ACK > SND.NXT: send a reset (unless RST), drop.
+    if (seg.ack.before_eq(snd_.iss) || seg.ack.after(snd_.nxt)) {
+      if (!seg.rst()) queue_rst(seg.ack, std::nullopt);
+      return DropReason::BadAck;
+    }
+    ack_acceptable = snd_.una.before(seg.ack) && seg.ack.before_eq(snd_.nxt);
+  }
+  if (seg.rst()) {
+    // second: a RST with an acceptable ACK means "connection reset" (refused);
+    // without an ACK it is dropped (RFC 5961 §3 keeps this rule).
+    if (!ack_acceptable) return DropReason::RstIgnored;
+    enter_closed(Cause::RecvRst, Error::ConnectionRefused);
+    return DropReason::None;
+  }
+  if (!seg.syn()) return DropReason::NoSynOrRst;  // fifth
+  if (seg.fin() && env_->config.drop_synfin) return DropReason::SynFinDropped;
+
+  // fourth: the SYN.
+  rcv_.irs = seg.seq;
+  rcv_.nxt = seg.seq + 1;
+  rcv_.adv = rcv_.nxt;
+  negotiate_options(seg);
+  snd_.wnd = seg.wnd;
+  snd_.max_wnd = snd_.wnd;
+  snd_.wl1 = seg.seq;
+  if (seg.has_ack()) {
+    snd_.una = seg.ack;
+    snd_.wl2 = seg.ack;
+  }
+  if (snd_.una.after(snd_.iss)) {
+    // Our SYN has been ACKed: ESTABLISHED, send <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.
+    if (!rtt_start_.is_never() && rexmit_count_ == 0) {
+      rtt_.sample(now - rtt_start_, env_->config.rto_min, env_->config.rto_max);
+    }
+    rtt_start_ = Instant::never();
+    timers_.clear(Timer::Retransmit);
+    rexmit_count_ = 0;
+    first_rexmit_ = Instant::never();
+    transition_to(State::Established, Cause::RecvSynAck);
+    ack_now_ = true;
+    // Text or a FIN riding on the SYN,ACK: continue at the sixth step.
+    Segment rest = seg;
+    rest.flags = static_cast<uint8_t>(rest.flags & ~flags::kSyn);
+    rest.seq = seg.seq + 1;
+    process_text(now, rest);
+    if (rest.fin() && rest.seq + rest.len() == rcv_.nxt) process_fin(now);
+    return DropReason::None;
+  }
+  // Simultaneous open (§3.5 Figure 8): SYN-RECEIVED, send
+  // <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. Data on the SYN is left for the peer to
+  // send again after the handshake.
+  snd_.nxt = snd_.iss;
+  syn_pending_ = true;
+  from_listen_ = false;
+  timers_.clear(Timer::Retransmit);
+  transition_to(State::SynReceived, Cause::RecvSyn);
+  return DropReason::None;
+}
+
+DropReason Connection::on_segment_time_wait(Instant now, const Segment& seg) {
+  TimeWaitVars tw{snd_.nxt, rcv_.nxt, static_cast<uint32_t>(rcv_.adv - rcv_.nxt)};
+  auto v = time_wait_on_segment(tw, seg, env_->config);
+  switch (v.action) {
+    case TimeWaitAction::Ignore:
+      break;
+    case TimeWaitAction::Reopen:  // a standalone connection cannot reopen: challenge it
+    case TimeWaitAction::Ack:
+      ack_now_ = true;
+      break;
+    case TimeWaitAction::AckAndRestart:
+      ack_now_ = true;
+      timers_.set(Timer::TimeWait, now + env_->config.msl * 2);
+      break;
+    case TimeWaitAction::Close:
+      enter_closed(Cause::RecvRst, std::nullopt);
+      break;
+  }
+  return v.reason;
+}
+
+// Table 6 of §3.10.7.4: is any part of the segment inside the receive window?
+bool Connection::acceptable(const Segment& seg) const {
+  uint32_t wnd = std::max<uint32_t>(rcv_wnd(), static_cast<uint32_t>(std::max(0, rcv_.adv - rcv_.nxt)));
+  uint32_t len = seg.seq_len();
+  if (seg.rst()) len = 0;  // a RST is judged by its sequence number alone
+  if (len == 0) {
+    if (wnd == 0) return seg.seq == rcv_.nxt;
+    return SeqNum::in_window(seg.seq, rcv_.nxt, wnd);
+  }
+  if (wnd == 0) return false;
+  return SeqNum::in_window(seg.seq, rcv_.nxt, wnd) ||
+         SeqNum::in_window(seg.seq + (len - 1), rcv_.nxt, wnd);
+}
+
+// §3.10.7.4, for SYN-RECEIVED and the synchronized states except TIME-WAIT.
+DropReason Connection::on_segment_synchronized(Instant now, const Segment& in) {
+  // A retransmitted SYN while in SYN-RECEIVED: our SYN,ACK was lost; send it again.
+  if (state_ == State::SynReceived && in.syn() && !in.has_ack() && in.seq == rcv_.irs) {
+    syn_pending_ = true;
+    snd_.nxt = snd_.iss;
+    return DropReason::None;
+  }
+  // first: check the sequence number.
+  if (!acceptable(in)) {
+    if (in.rst()) return DropReason::RstOutOfWindow;
+    ack_now_ = true;  // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
+    return DropReason::Unacceptable;
+  }
+  // Trim to the window: keep only new data, starting at RCV.NXT (EP-SEQ-3).
+  Segment seg = in;
+  if (seg.seq.before(rcv_.nxt) && !seg.rst()) {
+    uint32_t excess = static_cast<uint32_t>(rcv_.nxt - seg.seq);
+    if (seg.syn()) {
+      seg.flags = static_cast<uint8_t>(seg.flags & ~flags::kSyn);
+      --excess;
+    }
+    uint32_t cut = std::min<uint32_t>(excess, seg.len());
+    seg.payload = seg.payload.subspan(cut);
+    seg.seq = rcv_.nxt - (excess - cut);
+    if (excess > cut) seg.flags = static_cast<uint8_t>(seg.flags & ~flags::kFin);  // old FIN
+    if (seg.seq.before(rcv_.nxt)) seg.seq = rcv_.nxt;
+  }
+  uint32_t wnd = std::max(rcv_wnd(), static_cast<uint32_t>(std::max(0, rcv_.adv - rcv_.nxt)));
+  SeqNum right = rcv_.nxt + wnd;
+  if ((seg.seq + seg.len()).after(right)) {
+    uint32_t keep = seg.seq.before(right) ? static_cast<uint32_t>(right - seg.seq) : 0;
+    seg.payload = seg.payload.first(keep);
+    seg.flags = static_cast<uint8_t>(seg.flags & ~flags::kFin);
+  }
+
+  // second: the RST bit.
+  if (seg.rst()) return check_rst(seg);
+  // fourth: the SYN bit (the third, security, does not apply).
+  if (seg.syn()) return check_syn(now, seg);
+  // fifth: the ACK field.
+  if (!seg.has_ack()) return DropReason::NoAck;
+  if (DropReason r = check_ack(now, seg); r != DropReason::None) return r;
+  if (state_ == State::Closed || state_ == State::TimeWait) return DropReason::None;
+
+  // seventh: the segment text (sixth, URG, is not supported: see README).
+  if (seg.len() > 0) {
+    if (StateSet{State::Established, State::FinWait1, State::FinWait2}.has(state_)) {
+      if (app_closed_) {
+        // SHLD-3: nobody will read this data; tell the peer with a RST.
+        queue_rst(snd_.nxt, std::nullopt);
+        enter_closed(Cause::DataAfterClose, Error::ConnectionReset);
+        return DropReason::AfterClose;
+      }
+      process_text(now, seg);
+    }
+    // CLOSE-WAIT, CLOSING, LAST-ACK: a FIN has been received; ignore the text.
+  }
+  // eighth: the FIN bit, processed only once everything before it has arrived.
+  if (seg.fin()) {
+    SeqNum fin_at = seg.seq + seg.len();
+    if (fin_at == rcv_.nxt) {
+      if (!fin_received_) process_fin(now);
+      else ack_now_ = true;  // a retransmitted FIN: ACK it again
+    } else if (fin_at.after(rcv_.nxt)) {
+      ooo_fin_ = fin_at;  // remember it; processed when the hole is filled
+      ack_now_ = true;
+    }
+  }
+  return DropReason::None;
+}
+
+DropReason Connection::check_rst(const Segment& seg) {
+  // RFC 5961 §3.2: only a RST at exactly RCV.NXT resets; another in-window RST
+  // gets a challenge ACK. With the check switched off, RFC 793's rule applies.
+  if (env_->config.rfc5961_rst && seg.seq != rcv_.nxt) {
+    send_challenge_ack();
+    return DropReason::RstChallenged;
+  }
+  switch (state_) {
+    case State::SynReceived:
+      if (from_listen_) {
+        return_to_listen(Cause::RecvRst);  // passive OPEN: the user is not told (MUST-11)
+      } else {
+        enter_closed(Cause::RecvRst, Error::ConnectionRefused);
+      }
+      break;
+    case State::Established:
+    case State::FinWait1:
+    case State::FinWait2:
+    case State::CloseWait:
+    case State::Closing:
+    case State::LastAck:
+      enter_closed(Cause::RecvRst, Error::ConnectionReset);
+      break;
+    default:
+      break;
+  }
+  return DropReason::None;
+}
+
+DropReason Connection::check_syn(Instant, const Segment& seg) {
+  if (state_ == State::SynReceived && from_listen_) {
+    // "If the connection was initiated with a passive OPEN, then return this
+    // connection to the LISTEN state and return."
+    return_to_listen(Cause::RecvSyn);
+    return DropReason::None;
+  }
+  if (env_->config.rfc5961_syn) {
+    send_challenge_ack();  // RFC 5961 §4.2
+    return DropReason::SynChallenged;
+  }
+  // RFC 793: an in-window SYN is an error: reset the connection.
+  queue_rst(seg.has_ack() ? seg.ack : snd_.nxt, std::nullopt);
+  enter_closed(Cause::RecvSyn, Error::ConnectionReset);
+  return DropReason::None;
+}
+
+DropReason Connection::check_ack(Instant now, const Segment& seg) {
+  if (state_ == State::SynReceived) {
+    // SND.UNA < SEG.ACK =< SND.NXT: enter ESTABLISHED; otherwise <SEQ=SEG.ACK><CTL=RST>.
+    if (!(snd_.una.before(seg.ack) && seg.ack.before_eq(snd_.max))) {
+      queue_rst(seg.ack, std::nullopt);
+      return DropReason::BadAck;
+    }
+    snd_.wnd = static_cast<uint32_t>(seg.wnd) << snd_.wscale;
+    snd_.max_wnd = std::max(snd_.max_wnd, snd_.wnd);
+    snd_.wl1 = seg.seq;
+    snd_.wl2 = seg.ack;
+    transition_to(State::Established, Cause::RecvAck);
+    // A CLOSE while in SYN-RECEIVED was queued for this moment.
+    if (fin_queued_) transition_to(State::FinWait1, Cause::UserClose);
+  }
+  // RFC 5961 §5.2: acceptable ACKs lie in [SND.UNA - MAX.SND.WND, SND.NXT].
+  if (seg.ack.after(snd_.max)) {
+    ack_now_ = true;  // an ACK for data never sent: ACK and drop
+    return DropReason::AckTooNew;
+  }
+  if (env_->config.rfc5961_ack && seg.ack.before(snd_.una - std::max(snd_.max_wnd, 1u))) {
+    send_challenge_ack();
+    return DropReason::AckTooOld;
+  }
+  if (snd_.una.before(seg.ack)) {
+    process_new_ack(now, seg);
+  } else {
+    process_duplicate_ack(now, seg);
+  }
+  update_send_window(seg);
+
+  bool fin_acked = fin_queued_ && snd_.una == fin_seq() + 1;
+  switch (state_) {
+    case State::FinWait1:
+      if (fin_acked) {
+        transition_to(State::FinWait2, Cause::RecvAck);
+        if (app_closed_) timers_.set(Timer::FinWait2, now + env_->config.fin_wait_2_timeout);
+      }
+      break;
+    case State::Closing:
+      if (fin_acked) enter_time_wait(now, Cause::RecvAck);
+      break;
+    case State::LastAck:
+      if (fin_acked) enter_closed(Cause::RecvAck, std::nullopt);
+      break;
+    default:
+      break;
+  }
+  return DropReason::None;
+}
+
+void Connection::process_new_ack(Instant now, const Segment& seg) {
+  const Config& cfg = env_->config;
+  uint32_t acked = static_cast<uint32_t>(seg.ack - snd_.una);
+  // Drop acknowledged data from the send buffer. Only data counts for
+  // congestion control, not the SYN or FIN.
+  uint32_t data_acked = 0;
+  if (seg.ack.after(snd_buf_seq_)) {
+    data_acked = std::min<uint32_t>(static_cast<uint32_t>(seg.ack - snd_buf_seq_),
+                                    static_cast<uint32_t>(snd_buf_.size()));
+    snd_buf_.consume(data_acked);
+    snd_buf_seq_ += data_acked;
+  }
+  // RTT sample (Karn: rtt_start_ is cleared whenever we retransmit).
+  if (!rtt_start_.is_never() && seg.ack.after(rtt_seq_)) {
+    rtt_.sample(now - rtt_start_, cfg.rto_min, cfg.rto_max);
+    rtt_start_ = Instant::never();
+  }
+  snd_.una = seg.ack;
+  if (snd_.nxt.before(snd_.una)) snd_.nxt = snd_.una;
+
+  // Congestion control (RFC 5681, RFC 6582).
+  uint32_t flight = static_cast<uint32_t>(snd_.max - snd_.una);
+  if (in_recovery_) {
+    if (seg.ack.after_eq(recover_)) {
+      in_recovery_ = false;  // full acknowledgment
+      cc_.on_exit_recovery(flight, snd_.mss);
+    } else {
+      cc_.on_partial_ack(acked, snd_.mss);  // partial: retransmit the next hole
+      retransmit_head_ = true;
+    }
+  } else if (data_acked > 0) {
+    cc_.on_ack(now, data_acked, snd_.mss, rtt_.srtt());
+  }
+  dup_acks_ = 0;
+  rexmit_count_ = 0;
+  first_rexmit_ = Instant::never();
+
+  // RFC 6298 §5.2-5.3: stop the timer when all is acknowledged, else restart it.
+  if (snd_.una == snd_.max) {
+    timers_.clear(Timer::Retransmit);
+  } else {
+    arm_retransmit(now);
+  }
+  if (want_writable_ && send_space() > 0) {
+    want_writable_ = false;
+    emit(Event::simple(EventKind::Writable));
+  }
+  if (snd_buf_.empty()) snd_buf_.release_if_empty();
+}
+
+void Connection::process_duplicate_ack(Instant, const Segment& seg) {
+  // RFC 5681 §2 "DUPLICATE ACKNOWLEDGMENT": outstanding data, no data and no
+  // SYN/FIN in the segment, SEG.ACK == SND.UNA, and the window unchanged.
+  bool dup = snd_.una != snd_.max && seg.len() == 0 && !seg.syn() && !seg.fin() &&
+             seg.ack == snd_.una && (static_cast<uint32_t>(seg.wnd) << snd_.wscale) == snd_.wnd;
+  if (!dup) return;
+  ++counters_.dup_acks_in;
+  if (dup_acks_ < 255) ++dup_acks_;
+  if (in_recovery_) {
+    cc_.on_recovery_dupack(snd_.mss);  // inflate (RFC 5681 §3.2 step 4)
+    return;
+  }
+  // RFC 6582 §3.2 step 1-2: enter fast recovery on the third duplicate, unless
+  // this loss episode was already handled (the ACK does not cover `recover`).
+  if (dup_acks_ == 3 && seg.ack.after(recover_ - 1)) {
+    in_recovery_ = true;
+    recover_ = snd_.max;
+    cc_.on_enter_recovery(static_cast<uint32_t>(snd_.max - snd_.una), snd_.mss);
+    retransmit_head_ = true;
+    rtt_start_ = Instant::never();
+    ++counters_.fast_retransmits;
+  }
+}
+
+void Connection::update_send_window(const Segment& seg) {
+  // §3.10.7.4: update the window only from a newer segment (SND.WL1/WL2 rule).
+  if (snd_.wl1.before(seg.seq) || (snd_.wl1 == seg.seq && snd_.wl2.before_eq(seg.ack))) {
+    snd_.wnd = static_cast<uint32_t>(seg.wnd) << snd_.wscale;
+    snd_.max_wnd = std::max(snd_.max_wnd, snd_.wnd);
+    snd_.wl1 = seg.seq;
+    snd_.wl2 = seg.ack;
+    if (snd_.wnd > 0 && timers_.armed(Timer::Persist)) {
+      timers_.clear(Timer::Persist);
+      probe_backoff_ = 0;
+    }
+  }
+}
+
+void Connection::process_text(Instant now, Segment& seg) {
+  uint32_t len = seg.len();
+  if (len == 0) return;
+  size_t unread = rcv_buf_.size();
+  if (seg.seq == rcv_.nxt) {
+    rcv_buf_.reserve(unread + (ooo_.empty() ? len : env_->config.recv_buffer));
+    rcv_buf_.append(seg.payload);
+    rcv_.nxt += len;
+    bool filled_hole = false;
+    while (uint32_t n = ooo_.pop_front_at(rcv_.nxt)) {
+      rcv_buf_.commit(n);
+      rcv_.nxt += n;
+      filled_hole = true;
+    }
+    ooo_.remove_before(rcv_.nxt);
+    if (!readable_signaled_) {
+      readable_signaled_ = true;
+      emit(Event::simple(EventKind::Readable));
+    }
+    // ACK at least every second segment (SHLD-19) and at once when a hole
+    // closes (RFC 5681 §4.2); otherwise delay (§3.8.6.3).
+    if (++unacked_segs_ >= 2 || filled_hole || !ooo_.empty()) {
+      schedule_ack(now, true);
+    } else {
+      schedule_ack(now, false);
+    }
+    if (ooo_fin_ && *ooo_fin_ == rcv_.nxt && !fin_received_) {
+      ooo_fin_.reset();
+      process_fin(now);
+    }
+    return;
+  }
+  // Out of order (SHLD-31): keep it in place ahead of RCV.NXT and ACK at once so
+  // the sender sees a duplicate ACK (RFC 5681 §4.2).
+  uint32_t ahead = static_cast<uint32_t>(seg.seq - rcv_.nxt);
+  if (ooo_.insert(seg.seq, seg.seq + len)) {
+    rcv_buf_.reserve(std::max<size_t>(unread + ahead + len, env_->config.recv_buffer));
+    rcv_buf_.write_at(unread + ahead, seg.payload);
+  } else {
+    ++counters_.drops;
+    counters_.last_drop = DropReason::ReassemblyFull;
+  }
+  schedule_ack(now, true);
+}
+
+void Connection::process_fin(Instant now) {
+  // §3.10.7.4 eighth: signal "connection closing", advance RCV.NXT over the FIN
+  // and acknowledge it.
+  rcv_.nxt += 1;
+  fin_received_ = true;
+  ack_now_ = true;
+  emit(Event::simple(EventKind::PeerClosed));
+  if (!readable_signaled_) {
+    readable_signaled_ = true;
+    emit(Event::simple(EventKind::Readable));
+  }
+  bool our_fin_acked = fin_queued_ && snd_.una == fin_seq() + 1;
+  switch (state_) {
+    case State::SynReceived:
+    case State::Established:
+      transition_to(State::CloseWait, Cause::RecvFin);
+      break;
+    case State::FinWait1:
+      if (our_fin_acked) {
+        enter_time_wait(now, Cause::RecvFin);
+      } else {
+        transition_to(State::Closing, Cause::RecvFin);  // simultaneous close (§3.6 Figure 13)
+      }
+      break;
+    case State::FinWait2:
+      enter_time_wait(now, Cause::RecvFin);
+      break;
+    default:
+      break;  // CLOSE-WAIT, CLOSING, LAST-ACK: remain
+  }
+}
+
+void Connection::negotiate_options(const Segment& syn) {
+  const Config& cfg = env_->config;
+  // MSS (§3.7.1): the peer's option, or 536 without one (MUST-15); a zero MSS is
+  // treated as absent. Never more than our own interface allows.
+  uint16_t peer = syn.options.mss.value_or(536);
+  if (peer == 0) peer = 536;
+  snd_.mss = std::max<uint16_t>(std::min(peer, cfg.mss), 64);
+  // Window scaling only if both sides offer it (RFC 7323 §2.2). On a passive
+  // open we answer in kind; on an active open we offered already.
+  wscale_ok_ = cfg.window_scaling && syn.options.window_scale.has_value();
+  if (wscale_ok_) {
+    snd_.wscale = std::min(*syn.options.window_scale, kMaxWindowShift);
+    rcv_.wscale = window_shift_for(cfg.recv_buffer);
+  } else {
+    snd_.wscale = rcv_.wscale = 0;
+  }
+  cc_.init(cfg.congestion_control, snd_.mss);
+}
+
+void Connection::send_challenge_ack() {
+  ack_now_ = true;
+  ++counters_.challenge_acks;
+}
+
+}  // namespace synack::tcp

@@ -1,0 +1,226 @@
+// What to send next: RST, SYN, SYN,ACK, data (segmentation, Nagle, sender
+// silly-window avoidance, congestion window), FIN, zero-window probes, ACKs.
+#include <algorithm>
+
+#include "tcp/connection.h"
+
+namespace synack::tcp {
+
+Segment Connection::make_segment(SeqNum seq, uint8_t f) const {
+  Segment s;
+  s.seq = seq;
+  s.flags = f;
+  if (f & flags::kAck) s.ack = rcv_.nxt;
+  return s;
+}
+
+wire::TcpOptions Connection::syn_options() const {
+  const Config& cfg = env_->config;
+  wire::TcpOptions o;
+  o.mss = cfg.mss;  // MUST-14; never in a non-SYN segment (MUST-65)
+  bool active = state_ == State::SynSent || !from_listen_;
+  // Offer window scaling on an active open; answer it on a passive one.
+  if (cfg.window_scaling && (active || wscale_ok_)) {
+    uint8_t s = 0;
+    while (s < 14 && (cfg.recv_buffer >> s) > 0xffff) ++s;
+    o.window_scale = s;
+  }
+  return o;
+}
+
+uint16_t Connection::window_field() {
+  uint32_t free = rcv_wnd();
+  if (state_ == State::SynSent || state_ == State::SynReceived || state_ == State::Listen) {
+    // A SYN's window is never scaled (RFC 7323 §2.2).
+    uint32_t w = std::min<uint32_t>(free, 0xffff);
+    if ((rcv_.nxt + w).after(rcv_.adv)) rcv_.adv = rcv_.nxt + w;
+    return static_cast<uint16_t>(w);
+  }
+  // Receiver silly-window avoidance (§3.8.6.2.2, MUST-39): move the right edge
+  // only by at least min(RCV.BUFF/2, MSS); never move it left (SHLD-14).
+  int32_t cur = std::max(0, rcv_.adv - rcv_.nxt);
+  uint32_t threshold = std::min<uint32_t>(env_->config.recv_buffer / 2, env_->config.mss);
+  uint32_t wnd = static_cast<uint32_t>(cur);
+  if (free >= static_cast<uint32_t>(cur) + threshold || free == env_->config.recv_buffer) wnd = std::max(wnd, free);
+  uint32_t field = std::min<uint32_t>(wnd >> rcv_.wscale, 0xffff);
+  // Round the scaled field up so the advertised edge never moves left.
+  if ((field << rcv_.wscale) < static_cast<uint32_t>(cur) && field < 0xffff) ++field;
+  SeqNum edge = rcv_.nxt + (field << rcv_.wscale);
+  if (edge.after(rcv_.adv)) rcv_.adv = edge;
+  return static_cast<uint16_t>(field);
+}
+
+std::optional<Segment> Connection::poll_transmit(Instant now, base::MutBytes payload_buf) {
+  if (pending_rst_) {
+    Segment r = make_segment(pending_rst_->seq, flags::kRst);
+    if (pending_rst_->with_ack) {
+      r.flags |= flags::kAck;
+      r.ack = pending_rst_->ack;
+    }
+    pending_rst_.reset();
+    ++counters_.segs_out;
+    return r;
+  }
+  switch (state_) {
+    case State::Closed:
+    case State::Listen:
+      return std::nullopt;
+    case State::SynSent:
+    case State::SynReceived: {
+      if (!syn_pending_) break;
+      // <SEQ=ISS><CTL=SYN> or <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
+      bool synack = state_ == State::SynReceived;
+      Segment s = make_segment(snd_.iss, synack ? (flags::kSyn | flags::kAck) : flags::kSyn);
+      s.options = syn_options();
+      s.wnd = window_field();
+      s.retransmission = snd_.max.after(snd_.iss);
+      syn_pending_ = false;
+      on_segment_sent(now, s);
+      return s;
+    }
+    default:
+      break;
+  }
+  if (state_ == State::SynSent) return std::nullopt;
+  if (state_ != State::SynReceived) {
+    if (auto d = build_data_segment(now, payload_buf)) return d;
+  }
+  if (probe_now_) {
+    // Zero-window probe: an ACK with an old sequence number, which the peer
+    // must answer with its current window (§3.8.6.1; the form Linux uses).
+    probe_now_ = false;
+    Segment s = make_segment(snd_.una - 1, flags::kAck);
+    s.wnd = window_field();
+    ++counters_.probes;
+    on_segment_sent(now, s);
+    return s;
+  }
+  if (ack_now_) {
+    Segment s = make_segment(snd_.nxt, flags::kAck);
+    s.wnd = window_field();
+    on_segment_sent(now, s);
+    return s;
+  }
+  return std::nullopt;
+}
+
+std::optional<Segment> Connection::build_data_segment(Instant now, base::MutBytes buf) {
+  if (!StateSet{State::Established, State::FinWait1, State::CloseWait, State::Closing, State::LastAck}
+           .has(state_)) {
+    return std::nullopt;
+  }
+  const uint32_t mss = snd_.mss;
+  const SeqNum end = data_end();
+  // Restart after idle (RFC 5681 §4.1): nothing in flight for more than an RTO.
+  if (snd_.una == snd_.max && !last_send_.is_never() && now - last_send_ > rtt_.rto()) {
+    cc_.on_idle_restart(mss);
+    last_send_ = now;
+  }
+
+  // Fast retransmit / NewReno partial ACK: one segment at SND.UNA.
+  SeqNum from = snd_.nxt;
+  bool forced_head = false;
+  if (retransmit_head_) {
+    retransmit_head_ = false;
+    if (snd_.una.before(snd_.max)) {
+      from = snd_.una;
+      forced_head = true;
+    }
+  }
+  uint32_t unsent = from.before(end) ? static_cast<uint32_t>(end - from) : 0;
+  bool fin_to_send = fin_queued_ && from.before_eq(end);  // FIN not yet sent (or rewound)
+  if (unsent == 0 && !fin_to_send) return std::nullopt;
+
+  // The usable window (§3.8.6.2.1, RFC 5681): min(SND.WND, cwnd) past SND.UNA,
+  // plus one segment per duplicate ACK for limited transmit (RFC 3042).
+  uint32_t cwnd = cc_.cwnd();
+  if (!in_recovery_ && dup_acks_ > 0 && dup_acks_ < 3) cwnd += dup_acks_ * mss;
+  uint32_t wnd = std::min(snd_.wnd, cwnd);
+  int64_t usable = static_cast<int64_t>(wnd) - (from - snd_.una);
+  if (forced_head) usable = std::max<int64_t>(usable, std::min<int64_t>(snd_.wnd, mss));
+  bool sws_override = probe_now_ && snd_.wnd > 0;
+  uint32_t len = static_cast<uint32_t>(std::clamp<int64_t>(std::min<int64_t>(unsent, mss), 0,
+                                                           std::max<int64_t>(usable, 0)));
+  const bool retransmission = from.before(snd_.max);
+  const bool nothing_in_flight = snd_.una == snd_.max;
+
+  if (len == 0 && (unsent > 0 || usable <= 0)) {
+    // Window closed (or too small): the persist timer probes it (§3.8.6.1).
+    if (nothing_in_flight && !timers_.armed(Timer::Persist)) {
+      timers_.set(Timer::Persist, now + std::min(rtt_.rto() * (int64_t{1} << std::min<int>(probe_backoff_, 10)),
+                                                 env_->config.rto_max));
+    }
+    return std::nullopt;
+  }
+  if (!retransmission && len > 0 && len < mss && !sws_override) {
+    // Sender SWS avoidance and Nagle (§3.8.6.2.1, §3.7.4): a short segment goes
+    // only if it empties the queue (nothing unacknowledged, or Nagle off), or if
+    // it is at least half the largest window the peer has offered.
+    bool empties_queue = len == unsent;
+    bool nagle_ok = !nagle_ || nothing_in_flight || fin_queued_;
+    bool big_enough = len >= snd_.max_wnd / 2;
+    if (!((empties_queue || big_enough) && nagle_ok)) {
+      if (nothing_in_flight && !timers_.armed(Timer::Persist)) {
+        timers_.set(Timer::Persist, now + rtt_.rto());  // the SWS override timeout
+      }
+      return std::nullopt;
+    }
+  }
+  if (sws_override) probe_now_ = false;
+
+  Segment s = make_segment(from, flags::kAck);
+  if (len > 0) {
+    auto out = buf.first(len);
+    snd_buf_.copy_out(static_cast<size_t>(from - snd_buf_seq_), out);
+    s.payload = out;
+  }
+  SeqNum after = from + len;
+  if (after == end) {
+    if (len > 0) s.flags |= flags::kPsh;  // MUST-61: PSH when the queue drains
+    if (fin_queued_ && usable > static_cast<int64_t>(len)) s.flags |= flags::kFin;
+  }
+  if (s.seq_len() == 0) return std::nullopt;
+  s.wnd = window_field();
+  s.retransmission = retransmission;
+  if (forced_head) {
+    // A single retransmission at SND.UNA does not move SND.NXT.
+    ++counters_.retransmits;
+    rtt_start_ = Instant::never();
+    ack_now_ = false;
+    unacked_segs_ = 0;
+    timers_.clear(Timer::DelayedAck);
+    ++counters_.segs_out;
+    last_send_ = now;
+    return s;
+  }
+  on_segment_sent(now, s);
+  return s;
+}
+
+void Connection::on_segment_sent(Instant now, const Segment& s) {
+  ++counters_.segs_out;
+  last_send_ = now;
+  uint32_t sl = s.seq_len();
+  bool probe = s.seq.before(snd_.una);  // zero-window probe with an old sequence number
+  if (sl > 0 && !probe) {
+    if (s.retransmission) {
+      ++counters_.retransmits;
+      rtt_start_ = Instant::never();  // Karn's algorithm
+    } else if (rtt_start_.is_never()) {
+      rtt_seq_ = s.seq;
+      rtt_start_ = now;
+    }
+    snd_.nxt = s.seq + sl;
+    if (snd_.nxt.after(snd_.max)) snd_.max = snd_.nxt;
+    if (!timers_.armed(Timer::Retransmit)) arm_retransmit(now);
+    timers_.clear(Timer::Persist);
+  }
+  if (s.has_ack()) {
+    // Every ACK-bearing segment acknowledges RCV.NXT: nothing more is owed.
+    ack_now_ = false;
+    unacked_segs_ = 0;
+    timers_.clear(Timer::DelayedAck);
+  }
+}
+
+}  // namespace synack::tcp

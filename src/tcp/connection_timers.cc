@@ -1,0 +1,102 @@
+// Timers: retransmission (RFC 6298), persist (§3.8.6.1), delayed ACK
+// (§3.8.6.3), TIME-WAIT (§3.6.1) and the orphaned FIN-WAIT-2 timeout.
+#include <algorithm>
+
+#include "tcp/connection.h"
+
+namespace synack::tcp {
+
+void Connection::arm_retransmit(Instant now) { timers_.set(Timer::Retransmit, now + rtt_.rto()); }
+
+Duration Connection::r2() const {
+  if (user_timeout_ > Duration::zero()) return user_timeout_;  // MUST-21
+  bool handshake = state_ == State::SynSent || state_ == State::SynReceived;
+  return handshake ? env_->config.r2_syn : env_->config.r2;  // MUST-23, SHLD-11
+}
+
+void Connection::on_timeout(Instant now) {
+  if (timers_.expired(Timer::TimeWait, now)) {
+    enter_closed(Cause::TimeWaitExpired, std::nullopt);  // §3.10.8 time-wait timeout
+    return;
+  }
+  if (timers_.expired(Timer::FinWait2, now)) {
+    enter_closed(Cause::FinWait2Timeout, std::nullopt);
+    return;
+  }
+  if (timers_.expired(Timer::DelayedAck, now)) {
+    timers_.clear(Timer::DelayedAck);
+    ack_now_ = true;
+  }
+  if (timers_.expired(Timer::Retransmit, now)) on_retransmit_timeout(now);
+  if (state_ != State::Closed && timers_.expired(Timer::Persist, now)) on_persist_timeout(now);
+}
+
+void Connection::on_retransmit_timeout(Instant now) {
+  timers_.clear(Timer::Retransmit);
+  if (first_rexmit_.is_never()) first_rexmit_ = now;
+  // R2 (§3.8.3, MUST-20): give up once retransmissions of one segment have gone
+  // on for R2, measured from its first retransmission.
+  if (now - first_rexmit_ >= r2()) {
+    enter_closed(Cause::RetransmitLimit, Error::ConnectionTimedOut);
+    return;
+  }
+  if (rexmit_count_ < 255) ++rexmit_count_;
+  ++counters_.timeouts;
+  if (rexmit_count_ == env_->config.r1_retransmissions) emit(Event::simple(EventKind::DeliveryTrouble));
+  rtt_.back_off(env_->config.rto_max);  // RFC 6298 §5.5
+  rtt_start_ = Instant::never();        // Karn
+  switch (state_) {
+    case State::SynSent:
+    case State::SynReceived:
+      syn_pending_ = true;  // SYN / SYN,ACK again (MUST-22)
+      snd_.nxt = snd_.iss;
+      return;
+    default:
+      break;
+  }
+  // Data or FIN: go back to SND.UNA with a loss window (RFC 5681 §3.1, RFC 6298
+  // §5.4). ssthresh is reduced only for the first timeout of this segment.
+  uint32_t flight = static_cast<uint32_t>(snd_.max - snd_.una);
+  if (rexmit_count_ == 1) cc_.on_rto(flight, snd_.mss);
+  else cc_.on_rto(2 * cc_.ssthresh(), snd_.mss);
+  snd_.nxt = snd_.una;
+  in_recovery_ = false;
+  dup_acks_ = 0;
+  recover_ = snd_.max;  // RFC 6582 §3.2 step 4
+  retransmit_head_ = false;
+}
+
+void Connection::on_persist_timeout(Instant now) {
+  timers_.clear(Timer::Persist);
+  // Zero window: probe, backing off exponentially (SHLD-29, SHLD-30); the
+  // connection stays open while probes are answered (MUST-37). A non-zero but
+  // small window: the SWS override lets a short segment go (§3.8.6.2.1).
+  probe_now_ = true;
+  if (snd_.wnd == 0) {
+    if (probe_backoff_ < 16) ++probe_backoff_;
+    Duration next = std::min(rtt_.rto() * (int64_t{1} << std::min<int>(probe_backoff_, 10)),
+                             env_->config.rto_max);
+    timers_.set(Timer::Persist, now + next);
+  }
+}
+
+void Connection::schedule_ack(Instant now, bool immediate) {
+  if (immediate) {
+    ack_now_ = true;
+  } else if (!timers_.armed(Timer::DelayedAck)) {
+    timers_.set(Timer::DelayedAck, now + env_->config.delayed_ack);  // MUST-40: < 500 ms
+  }
+}
+
+void Connection::maybe_window_update() {
+  // After the application reads, tell the peer when the window has opened by
+  // enough to matter (§3.8.6.2.2): at least min(RCV.BUFF/2, MSS), or from zero.
+  if (!StateSet{State::Established, State::FinWait1, State::FinWait2}.has(state_)) return;
+  int32_t cur = std::max(0, rcv_.adv - rcv_.nxt);
+  uint32_t free = rcv_wnd();
+  uint32_t threshold = std::min<uint32_t>(env_->config.recv_buffer / 2, env_->config.mss);
+  if (free >= static_cast<uint32_t>(cur) + threshold) ack_now_ = true;
+}
+
+}  // namespace synack::tcp
+

@@ -1,0 +1,55 @@
+#pragma once
+// A TCP segment as the connection sees it: the header fields that matter to the
+// state machine, parsed options, and a view of the payload (never owned).
+#include <cstdint>
+#include <string>
+
+#include "base/bytes.h"
+#include "base/seq_num.h"
+#include "wire/tcp_header.h"
+#include "wire/tcp_options.h"
+
+namespace synack::tcp {
+
+using base::SeqNum;
+namespace flags = wire::tcp_flags;
+
+struct Segment {
+  SeqNum seq;
+  SeqNum ack;
+  uint8_t flags = 0;
+  uint16_t wnd = 0;  // the raw 16-bit field; scaling is the connection's business
+  uint16_t urg = 0;
+  wire::TcpOptions options;
+  base::Bytes payload;
+  // Metadata for traces, not on the wire: this segment repeats sequence space
+  // already sent (retransmission or zero-window probe of old data).
+  bool retransmission = false;
+
+  bool syn() const { return flags & flags::kSyn; }
+  bool fin() const { return flags & flags::kFin; }
+  bool rst() const { return flags & flags::kRst; }
+  bool has_ack() const { return flags & flags::kAck; }
+  bool psh() const { return flags & flags::kPsh; }
+  uint32_t len() const { return static_cast<uint32_t>(payload.size()); }
+  // SEG.LEN of RFC 9293 §3.4: octets occupied, counting SYN and FIN.
+  uint32_t seq_len() const { return len() + (syn() ? 1u : 0u) + (fin() ? 1u : 0u); }
+
+  // Build from a parsed header view (payload points into the packet).
+  static Segment from_view(const wire::TcpView& v) {
+    Segment s;
+    s.seq = SeqNum(v.seq());
+    s.ack = SeqNum(v.ack());
+    s.flags = v.flags();
+    s.wnd = v.window();
+    s.urg = v.urgent();
+    s.options = v.options();
+    s.payload = v.payload();
+    return s;
+  }
+};
+
+// "SYN,ACK seq=300 ack=101 len=0 win=65535" — for logs and test failures.
+std::string describe(const Segment& s);
+
+}  // namespace synack::tcp

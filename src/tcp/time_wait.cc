@@ -1,0 +1,32 @@
+#include "tcp/time_wait.h"
+
+namespace synack::tcp {
+
+TimeWaitVerdict time_wait_on_segment(const TimeWaitVars& tw, const Segment& seg, const Config& cfg) {
+  using A = TimeWaitAction;
+  if (seg.rst()) {
+    // RFC 1337 "TIME-WAIT assassination": ignore RST in TIME-WAIT.
+    if (cfg.rfc1337) return {A::Ignore, DropReason::RstTimeWait};
+    bool exact = seg.seq == tw.rcv_nxt;
+    bool in_window = SeqNum::in_window(seg.seq, tw.rcv_nxt, tw.rcv_wnd ? tw.rcv_wnd : 1);
+    if (exact || (!cfg.rfc5961_rst && in_window)) return {A::Close, DropReason::None};
+    if (in_window) return {A::Ack, DropReason::RstChallenged};
+    return {A::Ignore, DropReason::RstOutOfWindow};
+  }
+  if (seg.syn() && !seg.has_ack()) {
+    // A new SYN with a higher sequence number may start a new incarnation of the
+    // connection (RFC 9293 MAY-2, RFC 1122 §4.2.2.13, RFC 6191).
+    if (seg.seq.after(tw.rcv_nxt)) return {A::Reopen, DropReason::None};
+    return {A::Ack, DropReason::SynChallenged};  // RFC 5961 §4
+  }
+  // The peer's FIN again (our ACK of it was lost): ACK and restart 2*MSL (§3.10.7.4).
+  if (seg.fin() && seg.seq + seg.seq_len() == tw.rcv_nxt) return {A::AckAndRestart, DropReason::None};
+  if (seg.syn()) return {A::Ack, DropReason::SynChallenged};
+  if (!seg.has_ack()) return {A::Ignore, DropReason::NoAck};
+  // Anything else that occupies sequence space is answered with an ACK; a bare
+  // ACK needs no answer.
+  if (seg.seq_len() > 0) return {A::Ack, DropReason::Unacceptable};
+  return {A::Ignore, DropReason::None};
+}
+
+}  // namespace synack::tcp

@@ -1,0 +1,89 @@
+#pragma once
+// TCP options (RFC 9293 §3.2): EOL, NOP, MSS; window scale and timestamps
+// (RFC 7323); SACK-permitted and SACK (RFC 2018). Unknown options are skipped by
+// their length (MUST-6); lengths 0/1 or past the header are errors (MUST-7).
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include "base/expected.h"
+#include "wire/parse_error.h"
+
+namespace synack::wire {
+
+enum class OptionKind : uint8_t {
+  Eol = 0,
+  Nop = 1,
+  Mss = 2,
+  WindowScale = 3,
+  SackPermitted = 4,
+  Sack = 5,
+  Timestamps = 8,
+};
+
+struct SackBlock {
+  uint32_t left = 0;   // first sequence number of the block
+  uint32_t right = 0;  // sequence number just after the block
+  bool operator==(const SackBlock&) const = default;
+};
+
+struct Timestamps {
+  uint32_t val = 0;
+  uint32_t ecr = 0;
+  bool operator==(const Timestamps&) const = default;
+};
+
+constexpr size_t kMaxSackBlocks = 4;     // 4*8+2 = 34 bytes, fits the 40-byte option space
+constexpr size_t kMaxOptionBytes = 40;
+
+struct TcpOptions {
+  std::optional<uint16_t> mss;
+  std::optional<uint8_t> window_scale;
+  bool sack_permitted = false;
+  std::optional<Timestamps> timestamps;
+  uint8_t sack_count = 0;
+  std::array<SackBlock, kMaxSackBlocks> sack{};
+
+  std::span<const SackBlock> sack_blocks() const { return {sack.data(), sack_count}; }
+  bool empty() const {
+    return !mss && !window_scale && !sack_permitted && !timestamps && sack_count == 0;
+  }
+  bool operator==(const TcpOptions&) const = default;
+
+  // Parse the option bytes of a header (everything between byte 20 and the data offset).
+  static base::Expected<TcpOptions, ParseError> parse(std::span<const uint8_t> bytes);
+
+  // Bytes `serialize` will write (a multiple of 4).
+  size_t wire_size() const;
+  // Write the options in a fixed, Linux-like layout, padded with NOPs/EOL to a
+  // multiple of 4. Returns bytes written. `out` must hold wire_size() bytes.
+  size_t serialize(std::span<uint8_t> out) const;
+};
+
+// Raw iteration over options (kind, length, data), for tools that check layouts.
+struct RawOption {
+  uint8_t kind;
+  std::span<const uint8_t> data;  // without kind and length bytes
+};
+// Calls f(RawOption) for each option; EOL ends the list. Returns an error on a
+// malformed length.
+template <class F>
+base::Expected<void, ParseError> for_each_option(std::span<const uint8_t> bytes, F&& f) {
+  size_t i = 0;
+  while (i < bytes.size()) {
+    uint8_t kind = bytes[i];
+    if (kind == 0) { f(RawOption{kind, {}}); break; }
+    if (kind == 1) { f(RawOption{kind, {}}); ++i; continue; }
+    if (i + 1 >= bytes.size()) return base::Unexpected(ParseError::TcpOptionOverrun);
+    uint8_t len = bytes[i + 1];
+    if (len < 2) return base::Unexpected(ParseError::TcpOptionBadLength);
+    if (i + len > bytes.size()) return base::Unexpected(ParseError::TcpOptionOverrun);
+    f(RawOption{kind, bytes.subspan(i + 2, len - 2u)});
+    i += len;
+  }
+  return {};
+}
+
+}  // namespace synack::wire
