@@ -72,11 +72,13 @@ class ByteRing {
     if (first < out.size()) std::memcpy(out.data() + first, buf_.get(), out.size() - first);
   }
 
-  // Drop `n` bytes from the head.
+  // Drop `n` bytes from the head. The head keeps moving even when the ring
+  // empties: bytes written ahead (out-of-order data) stay where they are.
   void consume(size_t n) {
     n = std::min(n, size_);
+    if (n == 0) return;
     size_ -= n;
-    head_ = size_ ? (head_ + n) & (cap_ - 1) : 0;
+    head_ = (head_ + n) & (cap_ - 1);
   }
 
  private:

@@ -72,7 +72,7 @@ Expected<void, Error> Connection::connect(Instant now) {
   snd_.una = snd_.nxt = snd_.max = snd_.iss;
   snd_buf_seq_ = snd_.iss + 1;
   snd_.mss = 536;  // until the peer's MSS option says otherwise (MUST-15)
-  recover_ = snd_.iss;
+  recover_ = snd_sml_ = snd_.iss;
   from_listen_ = false;
   syn_pending_ = true;
   transition_to(State::SynSent, Cause::UserOpen);
@@ -127,7 +127,6 @@ Expected<size_t, Error> Connection::recv(Instant, base::MutBytes out) {
   }
   rcv_buf_.copy_out(0, out.first(n));
   rcv_buf_.consume(n);
-  if (rcv_buf_.empty() && ooo_.empty()) rcv_buf_.release_if_empty();
   maybe_window_update();
   return n;
 }
@@ -202,6 +201,11 @@ void Connection::abort(Instant) {
       enter_closed(Cause::UserAbort, Error::ConnectionAborted);
       return;
   }
+}
+
+void Connection::release_idle_buffers() {
+  if (snd_buf_.empty()) snd_buf_.release_if_empty();
+  if (rcv_buf_.empty() && ooo_.empty()) rcv_buf_.release_if_empty();
 }
 
 // ---------------------------------------------------------------------------

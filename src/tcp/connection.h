@@ -114,6 +114,10 @@ class Connection {
   // ABORT (§3.10.5): RST if synchronized, then CLOSED.
   void abort(Instant now);
   void set_nagle(bool on) { nagle_ = on; }
+  // Give buffer memory back while nothing is buffered. Buffers are kept across
+  // bursts so steady traffic allocates nothing; the owner calls this for
+  // connections that have gone idle.
+  void release_idle_buffers();
   // R2 for this connection (MUST-21); zero means the configured default.
   void set_user_timeout(Duration d) { user_timeout_ = d; }
 
@@ -183,6 +187,8 @@ class Connection {
   SeqNum data_end() const;   // sequence number after the last queued byte
   SeqNum fin_seq() const { return data_end(); }
   uint16_t window_field();
+  // The largest window the 16-bit field can carry with our scale (RFC 7323 §2.2).
+  uint32_t max_advertisable() const { return uint32_t{0xffff} << rcv_.wscale; }
   void on_segment_sent(Instant now, const Segment& seg);
   wire::TcpOptions syn_options() const;
 
@@ -217,6 +223,8 @@ class Connection {
   Instant last_send_ = Instant::never();  // for restart after idle (RFC 5681 §4.1)
   Instant first_rexmit_ = Instant::never();  // when the head segment was first retransmitted
   Duration user_timeout_ = Duration::zero();
+
+  SeqNum snd_sml_;  // end of the last short segment sent (Nagle, Minshall's variant)
 
   // Fast retransmit / NewReno recovery state (RFC 5681 §3.2, RFC 6582).
   SeqNum recover_;

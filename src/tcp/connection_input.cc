@@ -67,7 +67,7 @@ DropReason Connection::on_segment_listen(Instant now, const Segment& seg) {
   snd_.iss = env_->isn->generate(now, tuple_);
   snd_.una = snd_.nxt = snd_.max = snd_.iss;
   snd_buf_seq_ = snd_.iss + 1;
-  recover_ = snd_.iss;
+  recover_ = snd_sml_ = snd_.iss;
   snd_.wnd = seg.wnd;  // a SYN's window is never scaled (RFC 7323 §2.2)
   snd_.max_wnd = snd_.wnd;
   snd_.wl1 = seg.seq;
@@ -177,12 +177,21 @@ bool Connection::acceptable(const Segment& seg) const {
 }
 
 // §3.10.7.4, for SYN-RECEIVED and the synchronized states except TIME-WAIT.
-DropReason Connection::on_segment_synchronized(Instant now, const Segment& in) {
-  // A retransmitted SYN while in SYN-RECEIVED: our SYN,ACK was lost; send it again.
-  if (state_ == State::SynReceived && in.syn() && !in.has_ack() && in.seq == rcv_.irs) {
-    syn_pending_ = true;
-    snd_.nxt = snd_.iss;
-    return DropReason::None;
+DropReason Connection::on_segment_synchronized(Instant now, const Segment& arrived) {
+  Segment in = arrived;
+  if (state_ == State::SynReceived && in.syn() && !in.rst() && in.seq == rcv_.irs) {
+    if (!in.has_ack()) {
+      // The peer's SYN again: our SYN,ACK was lost; send it again.
+      syn_pending_ = true;
+      snd_.nxt = snd_.iss;
+      return DropReason::None;
+    }
+    // Simultaneous open (§3.5 Figure 8, line 5): the peer's SYN,ACK repeats the
+    // SYN we already hold; what is new is its ACK of our SYN. Process it as an
+    // ACK, and acknowledge (line 6).
+    in.flags = static_cast<uint8_t>(in.flags & ~flags::kSyn);
+    in.seq = in.seq + 1;
+    ack_now_ = true;
   }
   // first: check the sequence number.
   if (!acceptable(in)) {
@@ -392,7 +401,6 @@ void Connection::process_new_ack(Instant now, const Segment& seg) {
     want_writable_ = false;
     emit(Event::simple(EventKind::Writable));
   }
-  if (snd_buf_.empty()) snd_buf_.release_if_empty();
 }
 
 void Connection::process_duplicate_ack(Instant, const Segment& seg) {

@@ -41,6 +41,7 @@ uint16_t Connection::window_field() {
   int32_t cur = std::max(0, rcv_.adv - rcv_.nxt);
   uint32_t threshold = std::min<uint32_t>(env_->config.recv_buffer / 2, env_->config.mss);
   uint32_t wnd = static_cast<uint32_t>(cur);
+  free = std::min(free, max_advertisable());
   if (free >= static_cast<uint32_t>(cur) + threshold || free == env_->config.recv_buffer) wnd = std::max(wnd, free);
   uint32_t field = std::min<uint32_t>(wnd >> rcv_.wscale, 0xffff);
   // Round the scaled field up so the advertised edge never moves left.
@@ -96,7 +97,11 @@ std::optional<Segment> Connection::poll_transmit(Instant now, base::MutBytes pay
     return s;
   }
   if (ack_now_) {
-    Segment s = make_segment(snd_.nxt, flags::kAck);
+    // A bare ACK carries SND.MAX rather than SND.NXT: after a timeout rewinds
+    // SND.NXT, the peer may already hold data up to SND.MAX, and an ACK below
+    // its RCV.NXT would be unacceptable to it (§3.10.7.4 first check) — both
+    // ends could then ignore each other's ACKs for ever. (BSD does the same.)
+    Segment s = make_segment(snd_.max, flags::kAck);
     s.wnd = window_field();
     on_segment_sent(now, s);
     return s;
@@ -154,10 +159,13 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
   }
   if (!retransmission && len > 0 && len < mss && !sws_override) {
     // Sender SWS avoidance and Nagle (§3.8.6.2.1, §3.7.4): a short segment goes
-    // only if it empties the queue (nothing unacknowledged, or Nagle off), or if
-    // it is at least half the largest window the peer has offered.
+    // only if it empties the queue or is at least half the largest window the
+    // peer has offered, and Nagle allows it. Nagle in Minshall's variant (as
+    // Linux): hold a short segment only while an earlier short one is unacked,
+    // so the tail of a large write is not delayed by full segments in flight.
     bool empties_queue = len == unsent;
-    bool nagle_ok = !nagle_ || nothing_in_flight || fin_queued_;
+    bool small_unacked = snd_sml_.after(snd_.una);
+    bool nagle_ok = !nagle_ || !small_unacked || fin_queued_;
     bool big_enough = len >= snd_.max_wnd / 2;
     if (!((empties_queue || big_enough) && nagle_ok)) {
       if (nothing_in_flight && !timers_.armed(Timer::Persist)) {
@@ -182,6 +190,7 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
   if (s.seq_len() == 0) return std::nullopt;
   s.wnd = window_field();
   s.retransmission = retransmission;
+  if (len > 0 && len < mss) snd_sml_ = after;  // remember the last short segment (Nagle)
   if (forced_head) {
     // A single retransmission at SND.UNA does not move SND.NXT.
     ++counters_.retransmits;

@@ -93,7 +93,7 @@ void Connection::maybe_window_update() {
   // enough to matter (§3.8.6.2.2): at least min(RCV.BUFF/2, MSS), or from zero.
   if (!StateSet{State::Established, State::FinWait1, State::FinWait2}.has(state_)) return;
   int32_t cur = std::max(0, rcv_.adv - rcv_.nxt);
-  uint32_t free = rcv_wnd();
+  uint32_t free = std::min(rcv_wnd(), max_advertisable());
   uint32_t threshold = std::min<uint32_t>(env_->config.recv_buffer / 2, env_->config.mss);
   if (free >= static_cast<uint32_t>(cur) + threshold) ack_now_ = true;
 }

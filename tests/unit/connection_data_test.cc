@@ -1,0 +1,254 @@
+// Data transfer: RFC 9293 §3.7-3.8 and §3.10.7.4 (first and seventh checks).
+#include "unit/connection_harness.h"
+
+namespace synack::tcp::testing {
+namespace {
+
+using base::Duration;
+
+size_t send_str(Harness& h, const std::string& s) {
+  auto r = h.conn().send(h.now(), base::as_bytes(s.data(), s.size()));
+  EXPECT_TRUE(r.has_value());
+  return r.value_or(0);
+}
+
+Config mss1000() {
+  Config c;
+  c.mss = 1000;
+  return c;
+}
+
+TEST(Data, SegmentsAtTheSendMssWithPshOnTheLast_Rfc9293_3_7_1_MUST61) {
+  Harness h(mss1000(), 100);
+  h.establish_active(300);
+  send_str(h, std::string(3500, 'a'));
+  h.expect(seg::data(101, 301, 1000));
+  h.expect(seg::data(1101, 301, 1000));
+  h.expect(seg::data(2101, 301, 1000));
+  h.expect(seg::data(3101, 301, 500).psh());
+  h.expect_nothing();
+}
+
+TEST(Data, InitialWindowLimitsTheFirstFlight_Rfc6928) {
+  Harness h(mss1000(), 100);
+  h.establish_active(300);
+  send_str(h, std::string(20000, 'a'));
+  auto sent = h.drain();
+  size_t bytes = 0;
+  for (auto& s : sent) bytes += s.payload.size();
+  EXPECT_EQ(bytes, 10000u);  // IW = min(10*MSS, max(2*MSS, 14600)) with MSS 1000
+  h.inject(seg::ack(301, 2101));  // two segments acknowledged: slow start grows cwnd
+  sent = h.drain();
+  bytes = 0;
+  for (auto& s : sent) bytes += s.payload.size();
+  EXPECT_EQ(bytes, 3000u);  // 2000 freed + 1000 growth (one SMSS per ACK)
+}
+
+TEST(Data, NagleHoldsSmallSegmentsWhileDataIsUnacked_Rfc9293_3_7_4) {
+  Harness h(Config{}, 100);
+  h.establish_active(300);
+  send_str(h, "hello");
+  h.expect(seg::data(101, 301, 5).psh());
+  send_str(h, "world");
+  h.expect_nothing();  // Nagle: one small segment outstanding at a time
+  h.inject(seg::ack(301, 106));
+  h.expect(seg::data(106, 301, 5).psh());
+}
+
+TEST(Data, NagleCanBeSwitchedOff_Rfc9293_3_7_4_MUST17) {
+  Harness h(Config{}, 100);
+  h.establish_active(300);
+  h.conn().set_nagle(false);
+  send_str(h, "hello");
+  h.expect(seg::data(101, 301, 5).psh());
+  send_str(h, "world");
+  h.expect(seg::data(106, 301, 5).psh());
+}
+
+TEST(Data, DelayedAckFiresWithinHalfASecond_Rfc9293_3_8_6_3_MUST40) {
+  Harness h(Config{}, 100);
+  h.establish_active(300);
+  h.inject(seg::data(301, 101, 100));
+  h.expect_nothing();
+  h.advance(Duration::millis(39));
+  h.expect_nothing();
+  h.advance(Duration::millis(2));
+  h.expect(seg::ack(101, 401));
+}
+
+TEST(Data, AckAtLeastEverySecondFullSegment_Rfc9293_3_8_6_3_SHLD19) {
+  Harness h(Config{}, 100);
+  h.establish_active(300);
+  h.inject(seg::data(301, 101, 1460));
+  h.expect_nothing();
+  h.inject(seg::data(1761, 101, 1460));
+  h.expect(seg::ack(101, 3221));
+}
+
+TEST(Data, OutOfOrderIsReassembledAndAckedAtOnce_Rfc9293_3_10_7_4_SHLD31) {
+  Harness h(Config{}, 100);
+  h.establish_active(300);
+  h.inject(seg::data(311, 101, 0).data("0123456789"));  // bytes 10..19 first
+  h.expect(seg::ack(101, 301));                          // duplicate ACK at once
+  EXPECT_EQ(h.read_all(), "");
+  h.inject(seg::data(301, 101, 0).data("abcdefghij"));  // fills the hole
+  h.expect(seg::ack(101, 321));                          // immediate ACK after the hole closes
+  EXPECT_EQ(h.read_all(), "abcdefghij0123456789");
+}
+
+TEST(Data, OverlappingRetransmissionDeliversOnlyNewData_Rfc9293_3_10_7_4) {
+  Harness h(Config{}, 100);
+  h.establish_active(300);
+  h.inject(seg::data(301, 101, 0).data("abcde"));
+  h.inject(seg::data(303, 101, 0).data("cdefgh"));  // "cde" old, "fgh" new
+  EXPECT_EQ(h.read_all(), "abcdefgh");
+  EXPECT_EQ(h.conn().rcv().nxt, SeqNum(309));
+}
+
+// The four cases of Table 6 (§3.10.7.4).
+TEST(Data, AcceptabilityZeroLengthOpenWindow_Rfc9293_3_10_7_4_Table6) {
+  Harness h(Config{}, 100);
+  h.establish_active(300);
+  EXPECT_EQ(h.inject(seg::ack(301 + 100, 101)), DropReason::None);   // inside the window
+  EXPECT_EQ(h.inject(seg::ack(250, 101)), DropReason::Unacceptable);  // left of it
+  h.expect(seg::ack(101, 301));  // unacceptable segments get an ACK
+}
+
+TEST(Data, AcceptabilityWithZeroWindow_Rfc9293_3_10_7_4_Table6) {
+  Config cfg;
+  cfg.recv_buffer = 2000;
+  Harness h(cfg, 100);
+  h.establish_active(300);
+  h.inject(seg::data(301, 101, 2000));
+  h.advance(Duration::millis(50));
+  Sent a = h.expect(seg::ack(101, 2301));
+  EXPECT_EQ(a.seg.wnd, 0);
+  EXPECT_EQ(h.conn().rcv_wnd(), 0u);
+  EXPECT_EQ(h.inject(seg::ack(2301, 101)), DropReason::None);                // len 0, SEQ = RCV.NXT
+  EXPECT_EQ(h.inject(seg::data(2301, 101, 1)), DropReason::Unacceptable);    // len > 0, window 0
+  h.expect(seg::ack(101, 2301));
+  EXPECT_EQ(h.inject(seg::ack(2302, 101)), DropReason::Unacceptable);        // len 0, SEQ != RCV.NXT
+}
+
+TEST(Data, DataBeyondTheWindowIsTrimmed_Rfc9293_3_10_7_4) {
+  Config cfg;
+  cfg.recv_buffer = 1000;
+  Harness h(cfg, 100);
+  h.establish_active(300);
+  h.inject(seg::data(301, 101, 1500));
+  EXPECT_EQ(h.conn().recv_available(), 1000u);
+  EXPECT_EQ(h.conn().rcv().nxt, SeqNum(1301));
+}
+
+TEST(Data, WindowUpdateAfterTheApplicationReads_Rfc9293_3_8_6_2_2) {
+  Config cfg;
+  cfg.recv_buffer = 4000;
+  Harness h(cfg, 100);
+  h.establish_active(300);
+  h.inject(seg::data(301, 101, 1460));
+  h.inject(seg::data(1761, 101, 1460));
+  Sent a = h.expect(seg::ack(101, 3221));
+  EXPECT_EQ(a.seg.wnd, 4000 - 2920);
+  std::vector<uint8_t> buf(10);
+  h.conn().recv(h.now(), buf);  // 10 bytes freed: not worth a window update (SWS)
+  h.expect_nothing();
+  h.read_all();
+  Sent u = h.expect(seg::ack(101, 3221));  // now the window opened by >= min(RCV.BUFF/2, MSS)
+  EXPECT_EQ(u.seg.wnd, 4000);
+}
+
+TEST(Data, ZeroWindowIsProbed_Rfc9293_3_8_6_1_MUST36) {
+  Harness h(Config{}, 100);
+  h.establish_active(300, /*peer_win=*/0);
+  send_str(h, "data");
+  h.expect_nothing();  // the window is closed
+  Duration rto = h.conn().rtt().rto();
+  h.advance(rto + Duration::millis(1));
+  h.expect(seg::ack(100, 301));  // probe: an old sequence number asks for the window
+  h.advance(rto);
+  h.expect_nothing();            // exponential backoff (SHLD-30): next one after 2*RTO
+  h.advance(rto + Duration::millis(1));
+  h.expect(seg::ack(100, 301));
+  h.inject(seg::ack(301, 101).win(1000));
+  h.expect(seg::data(101, 301, 4).psh());
+  EXPECT_GE(h.conn().counters().probes, 2u);
+}
+
+TEST(Data, ZeroWindowKeepsConnectionOpenWhileProbesAreAnswered_Rfc9293_MUST37) {
+  Harness h(Config{}, 100);
+  h.establish_active(300, 0);
+  send_str(h, "data");
+  for (int i = 0; i < 40; ++i) {
+    h.advance(Duration::seconds(60));
+    h.drain();
+    h.inject(seg::ack(301, 101).win(0));
+  }
+  h.expect_state(State::Established);
+}
+
+TEST(Data, WindowUpdateUsesWl1Wl2Rule_Rfc9293_3_10_7_4) {
+  Harness h(Config{}, 100);
+  h.establish_active(300, 5000);
+  h.inject(seg::data(301, 101, 10).win(7000));
+  EXPECT_EQ(h.conn().snd().wnd, 7000u);
+  h.inject(seg::data(321, 101, 10).win(8000));  // newer segment (out of order): updates
+  EXPECT_EQ(h.conn().snd().wnd, 8000u);
+  h.inject(seg::data(311, 101, 10).win(100));   // older segment (SND.WL1 > SEG.SEQ): ignored
+  EXPECT_EQ(h.conn().snd().wnd, 8000u);
+  EXPECT_EQ(h.read_all().size(), 30u);
+}
+
+TEST(Data, AckOfUnsentDataIsAckedAndDropped_Rfc9293_3_10_7_4) {
+  Harness h(Config{}, 100);
+  h.establish_active(300);
+  EXPECT_EQ(h.inject(seg::ack(301, 5000)), DropReason::AckTooNew);
+  h.expect(seg::ack(101, 301));
+}
+
+TEST(Data, AncientAckIsChallenged_Rfc5961_5) {
+  Harness h(Config{}, 100);
+  h.establish_active(300, 1000);
+  send_str(h, std::string(1000, 'a'));
+  h.drain();
+  h.inject(seg::ack(301, 1101).win(1000));
+  EXPECT_EQ(h.inject(seg::ack(301, 50)), DropReason::AckTooOld);  // below SND.UNA - MAX.SND.WND
+  h.expect(seg::ack(1101, 301));
+  EXPECT_EQ(h.conn().counters().challenge_acks, 1u);
+}
+
+TEST(Data, SegmentWithoutAckIsDropped_Rfc9293_3_10_7_4_Fifth) {
+  Harness h(Config{}, 100);
+  h.establish_active(300);
+  EXPECT_EQ(h.inject(seg::bare(0, 301).len(10)), DropReason::NoAck);
+  EXPECT_EQ(h.conn().recv_available(), 0u);
+}
+
+TEST(Data, SendBufferFullThenWritable) {
+  Config cfg;
+  cfg.send_buffer = 3000;
+  Harness h(cfg, 100);
+  h.establish_active(300);
+  EXPECT_EQ(send_str(h, std::string(5000, 'a')), 3000u);
+  h.events();
+  h.drain();
+  h.inject(seg::ack(301, 1561));
+  bool writable = false;
+  for (auto& e : h.events()) writable |= e.kind == EventKind::Writable;
+  EXPECT_TRUE(writable);
+  EXPECT_EQ(h.conn().send_space(), 1460u);
+}
+
+TEST(Data, SenderSwsAvoidanceWaitsForAUsefulWindow_Rfc9293_3_8_6_2_1) {
+  Harness h(Config{}, 100);
+  h.establish_active(300, 10000);
+  send_str(h, std::string(10000, 'a'));
+  h.drain();  // fills the 10000-byte window
+  h.inject(seg::ack(301, 10101).win(100));  // all acked, tiny window offered
+  send_str(h, std::string(5000, 'b'));
+  h.expect_nothing();  // 100 bytes < half the max window, and more is queued
+  h.advance(Duration::millis(1100));  // the override timeout lets it go
+  h.expect(seg::data(10101, 301, 100));
+}
+
+}  // namespace
+}  // namespace synack::tcp::testing

@@ -1,0 +1,247 @@
+// Opening connections: RFC 9293 §3.5 and §3.10.7.2-3.
+#include "unit/connection_harness.h"
+
+namespace synack::tcp::testing {
+namespace {
+
+bool has_state_change(const std::vector<Event>& ev, State from, State to) {
+  for (const auto& e : ev)
+    if (e.kind == EventKind::StateChanged && e.from == from && e.to == to) return true;
+  return false;
+}
+
+// The seed of the project: client ISN 100, server ISN 300.
+TEST(Open, ActiveOpenSeedExample_Rfc9293_3_5_Figure6) {
+  Harness h(Config{}, 100);
+  h.connect();
+  h.expect_state(State::SynSent);
+  Sent syn = h.expect(seg::syn(100));
+  EXPECT_EQ(syn.seg.options.mss, 1460);  // MUST-14: the SYN carries MSS
+  h.inject(seg::syn_ack(300, 101).mss(1460));
+  h.expect(seg::ack(101, 301));
+  h.expect_state(State::Established);
+  auto ev = h.events();
+  EXPECT_TRUE(has_state_change(ev, State::Closed, State::SynSent));
+  EXPECT_TRUE(has_state_change(ev, State::SynSent, State::Established));
+  EXPECT_EQ(ev.back().kind, EventKind::Connected);
+  h.expect_nothing();
+}
+
+TEST(Open, PassiveOpen_Rfc9293_3_10_7_2) {
+  Harness h(Config{}, 300);
+  h.listen();
+  h.expect_state(State::Listen);
+  h.inject(seg::syn(100).mss(1460));
+  h.expect_state(State::SynReceived);
+  Sent sa = h.expect(seg::syn_ack(300, 101));
+  EXPECT_EQ(sa.seg.options.mss, 1460);
+  h.inject(seg::ack(101, 301));
+  h.expect_state(State::Established);
+  EXPECT_TRUE(h.conn().from_listen());
+  h.expect_nothing();
+}
+
+TEST(Open, SimultaneousOpen_Rfc9293_3_5_Figure8) {
+  Harness h(Config{}, 100);
+  h.connect();
+  h.expect(seg::syn(100));
+  h.inject(seg::syn(300).mss(1460));  // the peer's SYN crosses ours
+  h.expect_state(State::SynReceived);
+  h.expect(seg::syn_ack(100, 301));
+  h.inject(seg::syn_ack(300, 101).mss(1460));  // the peer's SYN,ACK (line 5)
+  h.expect_state(State::Established);
+  h.expect(seg::ack(101, 301));  // line 6
+  EXPECT_FALSE(h.conn().from_listen());
+}
+
+TEST(Open, SimultaneousOpenCompletesByAckToo_Rfc9293_3_5) {
+  Harness h(Config{}, 100);
+  h.connect();
+  h.expect(seg::syn(100));
+  h.inject(seg::syn(300));
+  h.expect(seg::syn_ack(100, 301));
+  h.inject(seg::ack(301, 101));
+  h.expect_state(State::Established);
+}
+
+TEST(Open, RstInSynReceivedFromListenReturnsToListen_Rfc9293_3_10_7_4) {
+  Harness h(Config{}, 300);
+  h.listen();
+  h.inject(seg::syn(100));
+  h.expect(seg::syn_ack(300, 101));
+  h.events();
+  EXPECT_EQ(h.inject(seg::rst(101)), DropReason::None);
+  h.expect_state(State::Listen);  // MUST-11: the user is not told
+  for (const auto& e : h.events()) EXPECT_NE(e.kind, EventKind::Closed);
+  h.expect_nothing();
+  // The listener works again.
+  h.inject(seg::syn(5000));
+  h.expect(seg::syn_ack(300, 5001));
+}
+
+TEST(Open, RstInSynReceivedFromActiveOpenIsRefused_Rfc9293_3_10_7_4) {
+  Harness h(Config{}, 100);
+  h.connect();
+  h.expect(seg::syn(100));
+  h.inject(seg::syn(300));
+  h.expect(seg::syn_ack(100, 301));
+  h.inject(seg::rst(301));
+  h.expect_state(State::Closed);
+  EXPECT_EQ(h.conn().error(), Error::ConnectionRefused);
+}
+
+TEST(Open, RetransmittedSynInSynReceivedGetsSynAckAgain) {
+  Harness h(Config{}, 300);
+  h.listen();
+  h.inject(seg::syn(100));
+  h.expect(seg::syn_ack(300, 101));
+  h.inject(seg::syn(100));
+  h.expect(seg::syn_ack(300, 101).rexmit());
+  h.expect_state(State::SynReceived);
+}
+
+TEST(Open, BadAckInSynReceivedGetsRst_Rfc9293_3_10_7_4) {
+  Harness h(Config{}, 300);
+  h.listen();
+  h.inject(seg::syn(100));
+  h.expect(seg::syn_ack(300, 101));
+  EXPECT_EQ(h.inject(seg::ack(101, 999)), DropReason::BadAck);
+  h.expect(seg::rst(999));  // <SEQ=SEG.ACK><CTL=RST>
+  h.expect_state(State::SynReceived);
+}
+
+// §3.10.7.3, SYN-SENT.
+TEST(Open, SynSentBadAckGetsRst_Rfc9293_3_10_7_3) {
+  Harness h(Config{}, 100);
+  h.connect();
+  h.expect(seg::syn(100));
+  EXPECT_EQ(h.inject(seg::ack(300, 100)), DropReason::BadAck);  // SEG.ACK =< ISS
+  h.expect(seg::rst(100));
+  EXPECT_EQ(h.inject(seg::syn_ack(300, 5000)), DropReason::BadAck);  // SEG.ACK > SND.NXT
+  h.expect(seg::rst(5000));
+  h.expect_state(State::SynSent);
+}
+
+TEST(Open, SynSentRstWithAcceptableAckIsRefused_Rfc9293_3_10_7_3) {
+  Harness h(Config{}, 100);
+  h.connect();
+  h.expect(seg::syn(100));
+  EXPECT_EQ(h.inject(seg::rst(0)), DropReason::RstIgnored);  // no ACK: dropped
+  h.expect_state(State::SynSent);
+  h.inject(seg::rst_ack(0, 101));
+  h.expect_state(State::Closed);
+  EXPECT_EQ(h.conn().error(), Error::ConnectionRefused);
+  auto ev = h.events();
+  ASSERT_FALSE(ev.empty());
+  EXPECT_EQ(ev.back().kind, EventKind::Closed);
+  EXPECT_EQ(ev.back().error, Error::ConnectionRefused);
+  h.expect_nothing();  // no RST in reply to a RST
+  EXPECT_EQ(h.conn().send(h.now(), base::Bytes()).error(), Error::ConnectionRefused);
+}
+
+TEST(Open, SynSentDropsSegmentWithNeitherSynNorRst_Rfc9293_3_10_7_3) {
+  Harness h(Config{}, 100);
+  h.connect();
+  h.expect(seg::syn(100));
+  EXPECT_EQ(h.inject(seg::ack(300, 101)), DropReason::NoSynOrRst);
+  h.expect_nothing();
+  h.expect_state(State::SynSent);
+}
+
+TEST(Open, ListenIgnoresRstAndResetsAck_Rfc9293_3_10_7_2) {
+  Harness h(Config{}, 300);
+  h.listen();
+  EXPECT_EQ(h.inject(seg::rst(5)), DropReason::RstIgnored);
+  h.expect_nothing();
+  EXPECT_EQ(h.inject(seg::ack(17, 34)), DropReason::BadAck);
+  h.expect(seg::rst(34));
+  EXPECT_EQ(h.inject(seg::bare(flags::kFin, 9)), DropReason::ListenNonSyn);
+  h.expect_nothing();
+  h.expect_state(State::Listen);
+}
+
+TEST(Open, DataOnSynIsNotAcknowledgedInListen) {
+  Harness h(Config{}, 300);
+  h.listen();
+  h.inject(seg::syn(100).len(3));
+  h.expect(seg::syn_ack(300, 101));  // acknowledges only the SYN
+}
+
+TEST(Open, NoMssOptionMeans536_Rfc9293_3_7_1_MUST15) {
+  Harness h(Config{}, 100);
+  h.connect();
+  h.expect(seg::syn(100));
+  h.inject(seg::syn_ack(300, 101).no_options());
+  h.expect(seg::ack(101, 301));
+  EXPECT_EQ(h.conn().snd().mss, 536);
+  std::string data(2000, 'd');
+  ASSERT_EQ(*h.conn().send(h.now(), base::as_bytes(data.data(), data.size())), 2000u);
+  h.expect(seg::data(101, 301, 536));
+  h.expect(seg::data(637, 301, 536));
+  h.expect(seg::data(1173, 301, 536));
+  h.expect(seg::data(1709, 301, 392).psh());  // MUST-61: PSH when the queue drains
+}
+
+TEST(Open, PeerMssLimitsSegments_Rfc9293_3_7_1_MUST16) {
+  Harness h(Config{}, 100);
+  h.connect();
+  h.expect(seg::syn(100));
+  h.inject(seg::syn_ack(300, 101).mss(1000));
+  h.expect(seg::ack(101, 301));
+  EXPECT_EQ(h.conn().snd().mss, 1000);
+}
+
+TEST(Open, WindowScaleNegotiated_Rfc7323_2) {
+  Config cfg;
+  cfg.recv_buffer = 1 << 20;
+  Harness h(cfg, 100);
+  h.connect();
+  Sent syn = h.expect(seg::syn(100));
+  ASSERT_TRUE(syn.seg.options.window_scale.has_value());
+  EXPECT_EQ(*syn.seg.options.window_scale, 5);  // 1 MiB >> 5 fits 16 bits
+  EXPECT_EQ(syn.seg.wnd, 65535);                // a SYN's window is never scaled
+  h.inject(seg::syn_ack(300, 101).mss(1460).wscale(3).win(1000));
+  Sent ack = h.expect(seg::ack(101, 301));
+  EXPECT_EQ(h.conn().snd().wscale, 3);
+  EXPECT_EQ(h.conn().snd().wnd, 1000u);  // the SYN,ACK's window is not scaled either
+  EXPECT_EQ(ack.seg.wnd, (1u << 20) >> 5);
+  h.inject(seg::ack(301, 101).win(1000));
+  EXPECT_EQ(h.conn().snd().wnd, 8000u);
+}
+
+TEST(Open, NoWindowScaleUnlessBothOffer_Rfc7323_2) {
+  Config cfg;
+  cfg.recv_buffer = 1 << 20;
+  Harness h(cfg, 300);
+  h.listen();
+  h.inject(seg::syn(100).mss(1460));
+  Sent sa = h.expect(seg::syn_ack(300, 101));
+  EXPECT_FALSE(sa.seg.options.window_scale.has_value());
+  h.inject(seg::ack(101, 301));
+  EXPECT_EQ(h.conn().rcv().wscale, 0);
+  EXPECT_EQ(h.conn().snd().wscale, 0);
+}
+
+TEST(Open, UserCallErrors_Rfc9293_3_10) {
+  Harness h(Config{}, 100);
+  EXPECT_EQ(h.conn().send(h.now(), base::Bytes()).error(), Error::ConnectionDoesNotExist);
+  EXPECT_EQ(h.conn().shutdown_send(h.now()).error(), Error::ConnectionDoesNotExist);
+  h.connect();
+  EXPECT_EQ(h.conn().connect(h.now()).error(), Error::ConnectionExists);
+  EXPECT_EQ(h.conn().listen().error(), Error::ConnectionExists);
+}
+
+TEST(Open, CloseInSynSentSendsNothing_Rfc9293_3_10_4) {
+  Harness h(Config{}, 100);
+  h.connect();
+  h.expect(seg::syn(100));
+  ASSERT_TRUE(h.conn().close(h.now()).has_value());
+  h.expect_state(State::Closed);
+  h.expect_nothing();
+  // A late SYN,ACK reaches no TCB: it is answered with a RST (§3.10.7.1).
+  h.inject(seg::syn_ack(300, 101));
+  h.expect(seg::rst(101));
+}
+
+}  // namespace
+}  // namespace synack::tcp::testing
