@@ -262,4 +262,14 @@ class Connection {
 // and the stack.
 std::optional<Segment> reset_for(const Segment& seg);
 
+// RFC 9293 §3.10.7.2: what LISTEN does with a segment. Either it is a SYN that
+// opens a connection (accept_syn), or it is dropped for `reason`, perhaps with
+// a RST in reply. Shared by Connection (LISTEN) and the stack's listeners.
+struct ListenVerdict {
+  bool accept_syn = false;
+  DropReason reason = DropReason::None;
+  std::optional<Segment> reply;
+};
+ListenVerdict listen_verdict(const Segment& seg, const Config& cfg);
+
 }  // namespace synack::tcp

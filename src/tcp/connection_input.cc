@@ -47,15 +47,33 @@ DropReason Connection::on_segment_closed(const Segment& seg) {
   return DropReason::NoConnection;
 }
 
+ListenVerdict listen_verdict(const Segment& seg, const Config& cfg) {
+  ListenVerdict v;
+  if (seg.rst()) {  // first: an incoming RST is ignored
+    v.reason = DropReason::RstIgnored;
+  } else if (seg.has_ack()) {  // second: any ACK is bad here: <SEQ=SEG.ACK><CTL=RST>
+    v.reason = DropReason::BadAck;
+    Segment r;
+    r.seq = seg.ack;
+    r.flags = flags::kRst;
+    v.reply = r;
+  } else if (!seg.syn()) {  // fourth: drop anything else
+    v.reason = DropReason::ListenNonSyn;
+  } else if (seg.fin() && cfg.drop_synfin) {
+    v.reason = DropReason::SynFinDropped;
+  } else {
+    v.accept_syn = true;  // third: a SYN
+  }
+  return v;
+}
+
 // §3.10.7.2 LISTEN.
 DropReason Connection::on_segment_listen(Instant now, const Segment& seg) {
-  if (seg.rst()) return DropReason::RstIgnored;  // first: an incoming RST is ignored
-  if (seg.has_ack()) {                             // second: any ACK is bad here
-    queue_rst(seg.ack, std::nullopt);              // <SEQ=SEG.ACK><CTL=RST>
-    return DropReason::BadAck;
+  ListenVerdict v = listen_verdict(seg, env_->config);
+  if (!v.accept_syn) {
+    if (v.reply) queue_rst(v.reply->seq, std::nullopt);
+    return v.reason;
   }
-  if (!seg.syn()) return DropReason::ListenNonSyn;  // fourth: drop anything else
-  if (seg.fin() && env_->config.drop_synfin) return DropReason::SynFinDropped;
   // third: a SYN. RCV.NXT = SEG.SEQ+1, IRS = SEG.SEQ, choose ISS, send
   // <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>, SND.NXT = ISS+1, SND.UNA = ISS.
   // Data on the SYN is not accepted (as Linux and FreeBSD): the SYN,ACK

@@ -1,0 +1,34 @@
+#pragma once
+// Stack-wide counters: every packet in and out, and every drop by reason.
+#include <array>
+#include <cstdint>
+
+#include "tcp/drop_reason.h"
+#include "wire/parse_error.h"
+
+namespace synack::stack {
+
+struct StackCounters {
+  uint64_t ip_in = 0;
+  uint64_t ip_out = 0;
+  uint64_t tcp_in = 0;
+  uint64_t tcp_out = 0;
+  uint64_t rst_out = 0;
+  uint64_t icmp_echo_replies = 0;
+  uint64_t active_opens = 0;
+  uint64_t passive_opens = 0;
+  uint64_t time_wait_compacted = 0;
+  uint64_t time_wait_reused = 0;
+  uint64_t control_queue_full = 0;  // RST/ICMP replies not sent: queue full
+  std::array<uint64_t, tcp::kNumDropReasons> drops{};
+  std::array<uint64_t, 12> parse_errors{};  // by wire::ParseError
+
+  uint64_t drops_total() const {
+    uint64_t n = 0;
+    for (size_t i = 1; i < drops.size(); ++i) n += drops[i];
+    return n;
+  }
+  void count_drop(tcp::DropReason r) { ++drops[static_cast<size_t>(r)]; }
+};
+
+}  // namespace synack::stack

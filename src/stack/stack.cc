@@ -1,0 +1,342 @@
+// Stack: connection slots, the application calls, and what happens after any
+// call on a connection (events, output, timer, reaping). Input is in
+// stack_input.cc, output in stack_output.cc.
+#include "stack/stack.h"
+
+#include <algorithm>
+
+namespace synack::stack {
+
+namespace {
+constexpr uint32_t kNone = 0xffffffffu;
+constexpr uint32_t kChunk = 1024;  // slots per slab chunk (stable addresses)
+}  // namespace
+
+std::string_view to_string(StackError e) {
+  switch (e) {
+    case StackError::PortInUse: return "port in use";
+    case StackError::NoEphemeralPort: return "no ephemeral port available";
+    case StackError::InvalidAddress: return "invalid remote address";
+    case StackError::NoSuchConnection: return "no such connection";
+    case StackError::NoSuchListener: return "no such listener";
+  }
+  return "?";
+}
+
+Stack::Stack(const StackConfig& cfg, tcp::IsnGenerator& isn)
+    : cfg_(cfg), ports_(cfg.ephemeral_lo, cfg.ephemeral_hi, cfg.port_secret) {
+  // The MSS we advertise must fit our MTU (MUST-67: MSS <= MMS_R - 20).
+  cfg_.tcp.mss = static_cast<uint16_t>(std::min<int>(cfg_.tcp.mss, cfg_.mtu - 40));
+  env_.config = cfg_.tcp;
+  env_.isn = &isn;
+  fired_.reserve(256);
+}
+
+Stack::~Stack() = default;
+
+// ---------------------------------------------------------------------------
+// Slots.
+
+Stack::Slot& Stack::slot(uint32_t idx) { return chunks_[idx / kChunk][idx % kChunk]; }
+const Stack::Slot& Stack::slot(uint32_t idx) const { return chunks_[idx / kChunk][idx % kChunk]; }
+
+uint32_t Stack::alloc_slot() {
+  if (free_slots_.empty()) {
+    chunks_.push_back(std::make_unique<Slot[]>(kChunk));
+    for (uint32_t i = kChunk; i > 0; --i) free_slots_.push_back(slot_count_ + i - 1);
+    slot_count_ += kChunk;
+  }
+  uint32_t idx = free_slots_.back();
+  free_slots_.pop_back();
+  return idx;
+}
+
+void Stack::free_slot(uint32_t idx) {
+  Slot& s = slot(idx);
+  if (s.conn) conns_.erase(s.conn->tuple());
+  wheel_.cancel(idx);
+  unlink_child(idx);
+  s.conn.reset();
+  ++s.gen;
+  s.app_owned = s.in_syn_queue = s.in_accept_queue = false;
+  s.listener_port = 0;
+  free_slots_.push_back(idx);
+}
+
+Stack::Slot* Stack::live(ConnId id) {
+  if (!id.valid() || id.index >= slot_count_) return nullptr;
+  Slot& s = slot(id.index);
+  return (s.conn && s.gen == id.gen) ? &s : nullptr;
+}
+
+const Stack::Slot* Stack::live(ConnId id) const { return const_cast<Stack*>(this)->live(id); }
+
+void Stack::unlink_child(uint32_t idx) {
+  Slot& s = slot(idx);
+  if (s.listener_port == 0) return;
+  Listener** lp = listeners_.find(PortKey{s.listener_port});
+  if (lp) {
+    Listener& l = **lp;
+    if (s.child_prev != kNone) slot(s.child_prev).child_next = s.child_next;
+    else if (l.children == idx) l.children = s.child_next;
+    if (s.child_next != kNone) slot(s.child_next).child_prev = s.child_prev;
+    if (s.in_syn_queue) --l.syn_count;
+    if (s.in_accept_queue) --l.accept_count;
+  }
+  s.in_syn_queue = s.in_accept_queue = false;
+  s.child_prev = s.child_next = kNone;
+  s.listener_port = 0;
+}
+
+// ---------------------------------------------------------------------------
+// After any input to a connection: events, output, timer, reaping.
+
+void Stack::after_conn(uint32_t idx, Instant now) {
+  Slot& s = slot(idx);
+  if (!s.conn) return;
+  while (auto e = s.conn->poll_event()) handle_event(idx, now, *e);
+  flush_conn(idx, now);
+  if (!s.conn) return;
+  wheel_.schedule(idx, s.conn->next_deadline());
+  maybe_reap(idx, now);
+}
+
+void Stack::handle_event(uint32_t idx, Instant now, const tcp::Event& e) {
+  Slot& s = slot(idx);
+  if (e.kind == tcp::EventKind::StateChanged) {
+    if (observer_) observer_->on_state_change(now, s.conn->tuple(), e.from, e.to, e.cause);
+    if (e.to == tcp::State::Established && s.in_syn_queue) {
+      // The handshake of a listener's child completed: it can be accepted.
+      Listener** lp = listeners_.find(PortKey{s.listener_port});
+      if (lp) {
+        Listener& l = **lp;
+        s.in_syn_queue = false;
+        --l.syn_count;
+        s.in_accept_queue = true;
+        ++l.accept_count;
+        l.accept_queue.push(ConnId{idx, s.gen});
+        StackEvent ev;
+        ev.kind = StackEvent::Kind::Acceptable;
+        ev.port = l.port;
+        events_.push(ev);
+      }
+    }
+  }
+  if (s.app_owned) {
+    StackEvent ev;
+    ev.kind = StackEvent::Kind::Connection;
+    ev.conn = ConnId{idx, s.gen};
+    ev.event = e;
+    events_.push(ev);
+  }
+}
+
+void Stack::maybe_reap(uint32_t idx, Instant now) {
+  Slot& s = slot(idx);
+  if (!s.conn || s.app_owned) return;
+  switch (s.conn->state()) {
+    case tcp::State::Listen:  // a child back in LISTEN (RST or SYN in SYN-RECEIVED)
+      free_slot(idx);
+      return;
+    case tcp::State::Closed:
+      if (!s.in_accept_queue) free_slot(idx);
+      return;
+    case tcp::State::TimeWait:
+      if (cfg_.compact_time_wait) compact_time_wait(idx, now);
+      return;
+    default:
+      return;
+  }
+}
+
+void Stack::compact_time_wait(uint32_t idx, Instant) {
+  Slot& s = slot(idx);
+  const tcp::Connection& c = *s.conn;
+  TimeWaitRecord r;
+  r.vars.snd_nxt = c.snd().max;
+  r.vars.rcv_nxt = c.rcv().nxt;
+  uint32_t wnd = static_cast<uint32_t>(std::max(0, c.rcv().adv - c.rcv().nxt));
+  r.vars.rcv_wnd = wnd;
+  r.wnd_field = static_cast<uint16_t>(std::min<uint32_t>(wnd >> c.rcv().wscale, 0xffff));
+  r.expiry = c.next_deadline();  // only the 2*MSL timer runs in TIME-WAIT
+  FourTuple t = c.tuple();
+  free_slot(idx);
+  tw_.insert(t, r);
+  tw_fifo_.push({t, r.expiry});
+  ++counters_.time_wait_compacted;
+}
+
+void Stack::expire_time_wait(Instant now) {
+  while (!tw_fifo_.empty() && tw_fifo_.front().second <= now) {
+    auto [t, at] = *tw_fifo_.pop();
+    TimeWaitRecord* r = tw_.find(t);
+    if (!r) continue;
+    if (r->expiry <= now) {
+      tw_.erase(t);  // §3.10.8: time-wait timeout, delete the TCB
+    } else if (r->expiry != at) {
+      tw_fifo_.push({t, r->expiry});  // restarted by a retransmitted FIN
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Timers.
+
+Instant Stack::next_deadline() const {
+  Instant n = wheel_.next_deadline();
+  if (!tw_fifo_.empty()) n = std::min(n, tw_fifo_[0].second);
+  return n;
+}
+
+void Stack::on_timeout(Instant now) {
+  fired_.clear();
+  wheel_.expire(now, fired_);
+  for (uint32_t idx : fired_) {
+    Slot& s = slot(idx);
+    if (!s.conn) continue;
+    if (s.conn->next_deadline() <= now) s.conn->on_timeout(now);
+    after_conn(idx, now);
+  }
+  expire_time_wait(now);
+}
+
+// ---------------------------------------------------------------------------
+// Application calls.
+
+Expected<void, StackError> Stack::listen(uint16_t port, uint32_t backlog) {
+  if (listeners_.find(PortKey{port})) return base::Unexpected(StackError::PortInUse);
+  auto l = std::make_unique<Listener>();
+  l->port = port;
+  l->backlog = std::max<uint32_t>(backlog, 1);
+  listeners_.insert(PortKey{port}, l.get());
+  listener_store_.push_back(std::move(l));
+  return {};
+}
+
+Expected<void, StackError> Stack::close_listener(Instant now, uint16_t port) {
+  Listener** lp = listeners_.find(PortKey{port});
+  if (!lp) return base::Unexpected(StackError::NoSuchListener);
+  Listener* l = *lp;
+  // Children not yet accepted are aborted: a RST tells each peer (§3.10.4).
+  for (int guard = 0; l->children != kNone && guard < 10'000'000; ++guard) {
+    uint32_t idx = l->children;
+    unlink_child(idx);
+    slot(idx).conn->abort(now);
+    after_conn(idx, now);
+  }
+  listeners_.erase(PortKey{port});
+  std::erase_if(listener_store_, [&](const auto& p) { return p.get() == l; });
+  return {};
+}
+
+std::optional<ConnId> Stack::accept(uint16_t port) {
+  Listener** lp = listeners_.find(PortKey{port});
+  if (!lp) return std::nullopt;
+  Listener& l = **lp;
+  while (auto id = l.accept_queue.pop()) {
+    Slot* s = live(*id);
+    if (!s || !s->in_accept_queue) continue;  // freed meanwhile
+    unlink_child(id->index);
+    s->app_owned = true;
+    return *id;
+  }
+  return std::nullopt;
+}
+
+Expected<ConnId, StackError> Stack::connect(Instant now, const Endpoint& remote, uint16_t local_port) {
+  // MUST-46: no active OPEN to a broadcast or multicast address.
+  if (remote.addr.is_unspecified() || remote.addr.is_broadcast() || remote.addr.is_multicast() ||
+      remote.port == 0) {
+    return base::Unexpected(StackError::InvalidAddress);
+  }
+  FourTuple t{{cfg_.addr, local_port}, remote};
+  auto in_use = [&](const FourTuple& x) { return conns_.find(x) || tw_.find(x); };
+  if (local_port == 0) {
+    bool found = false;
+    for (uint32_t attempt = 0; attempt < ports_.range(); ++attempt) {
+      t.local.port = ports_.candidate(cfg_.addr, remote, attempt);
+      if (!in_use(t) && !listeners_.find(PortKey{t.local.port})) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return base::Unexpected(StackError::NoEphemeralPort);
+    ports_.advance();
+  } else if (in_use(t)) {
+    return base::Unexpected(StackError::PortInUse);
+  }
+  uint32_t idx = alloc_slot();
+  Slot& s = slot(idx);
+  s.conn.emplace(env_, t);
+  s.app_owned = true;
+  conns_.insert(t, idx);
+  ++counters_.active_opens;
+  (void)s.conn->connect(now);
+  ConnId id{idx, s.gen};
+  after_conn(idx, now);
+  return id;
+}
+
+const tcp::Connection* Stack::connection(ConnId id) const {
+  const Slot* s = live(id);
+  return s ? &*s->conn : nullptr;
+}
+
+tcp::Connection* Stack::connection(ConnId id) {
+  Slot* s = live(id);
+  return s ? &*s->conn : nullptr;
+}
+
+Expected<size_t, tcp::Error> Stack::send(Instant now, ConnId id, base::Bytes data) {
+  Slot* s = live(id);
+  if (!s) return base::Unexpected(tcp::Error::ConnectionDoesNotExist);
+  auto r = s->conn->send(now, data);
+  after_conn(id.index, now);
+  return r;
+}
+
+Expected<size_t, tcp::Error> Stack::recv(Instant now, ConnId id, base::MutBytes out) {
+  Slot* s = live(id);
+  if (!s) return base::Unexpected(tcp::Error::ConnectionDoesNotExist);
+  auto r = s->conn->recv(now, out);
+  after_conn(id.index, now);
+  return r;
+}
+
+Expected<void, tcp::Error> Stack::shutdown(Instant now, ConnId id) {
+  Slot* s = live(id);
+  if (!s) return base::Unexpected(tcp::Error::ConnectionDoesNotExist);
+  auto r = s->conn->shutdown_send(now);
+  after_conn(id.index, now);
+  return r;
+}
+
+void Stack::close(Instant now, ConnId id) {
+  Slot* s = live(id);
+  if (!s) return;
+  s->app_owned = false;
+  (void)s->conn->close(now);
+  after_conn(id.index, now);
+}
+
+void Stack::abort(Instant now, ConnId id) {
+  Slot* s = live(id);
+  if (!s) return;
+  s->app_owned = false;
+  s->conn->abort(now);
+  after_conn(id.index, now);
+}
+
+std::optional<ConnId> Stack::find(const FourTuple& t) const {
+  const uint32_t* idx = conns_.find(t);
+  if (!idx) return std::nullopt;
+  return ConnId{*idx, slot(*idx).gen};
+}
+
+tcp::State Stack::state_of(const FourTuple& t) const {
+  if (const uint32_t* idx = conns_.find(t)) return slot(*idx).conn->state();
+  if (tw_.find(t)) return tcp::State::TimeWait;
+  return tcp::State::Closed;
+}
+
+}  // namespace synack::stack

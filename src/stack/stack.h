@@ -1,0 +1,218 @@
+#pragma once
+// stack::Stack — one host's TCP/IPv4: IP input and output, demultiplexing by
+// 4-tuple in O(1), listeners with bounded SYN and accept queues, ephemeral ports
+// (RFC 6056), RST for segments to no connection (RFC 9293 §3.10.7.1), ICMP echo,
+// one timer wheel for every connection, compact TIME-WAIT records, counters.
+//
+// Like the connections inside it, the stack does no I/O and reads no clock:
+//
+//   link side:  on_packet(now, bytes)    an IPv4 packet arrived
+//               poll_transmit()          the next IPv4 packet to put on the link
+//               next_deadline()          when on_timeout(now) must be called
+//   app side:   listen / accept / connect / send / recv / shutdown / close / abort,
+//               poll_event()             what happened to the app's connections
+//
+// After any call, drain poll_transmit() and re-arm the clock for next_deadline().
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "base/expected.h"
+#include "base/ring_queue.h"
+#include "base/time.h"
+#include "stack/counters.h"
+#include "stack/flat_map.h"
+#include "stack/observer.h"
+#include "stack/ports.h"
+#include "stack/timer_wheel.h"
+#include "tcp/connection.h"
+#include "tcp/time_wait.h"
+
+namespace synack::stack {
+
+using base::Duration;
+using base::Expected;
+using base::Instant;
+using wire::Endpoint;
+using wire::FourTuple;
+using wire::Ipv4Addr;
+
+struct StackConfig {
+  Ipv4Addr addr;               // this host's address
+  uint16_t mtu = 1500;         // largest IPv4 packet we send
+  tcp::Config tcp;
+  // Ephemeral range: IANA's dynamic ports (RFC 6056 §3.2 suggests 1024-65535;
+  // the smaller IANA range keeps well-known and registered ports free).
+  uint16_t ephemeral_lo = 49152;
+  uint16_t ephemeral_hi = 65535;
+  uint64_t port_secret = 0;    // keys the ephemeral port hash (RFC 6056)
+  // Replace a connection that enters TIME-WAIT (and that the application has
+  // closed) by a small record: RFC 9293 only needs SND.NXT, RCV.NXT and the
+  // expiry to answer a retransmitted FIN or a new SYN.
+  bool compact_time_wait = true;
+  // Release a connection's buffer memory when it has nothing buffered after
+  // the application reads or the peer acknowledges (idle connections cost
+  // only their control block).
+  bool release_idle_buffers = true;
+};
+
+// A handle to a connection. Stale handles (the connection was freed) are
+// detected by the generation.
+struct ConnId {
+  uint32_t index = 0xffffffffu;
+  uint32_t gen = 0;
+  bool operator==(const ConnId&) const = default;
+  bool valid() const { return index != 0xffffffffu; }
+};
+
+enum class StackError : uint8_t {
+  PortInUse,          // listen() on a port that already has a listener
+  NoEphemeralPort,    // every port of the ephemeral range is in use for that destination
+  InvalidAddress,     // broadcast/multicast/unspecified remote (MUST-46)
+  NoSuchConnection,   // stale or unknown ConnId
+  NoSuchListener,
+};
+std::string_view to_string(StackError e);
+
+struct StackEvent {
+  enum class Kind : uint8_t { Connection, Acceptable };
+  Kind kind = Kind::Connection;
+  ConnId conn;        // for Kind::Connection
+  uint16_t port = 0;  // for Kind::Acceptable: a listener with a connection to accept
+  tcp::Event event;
+};
+
+class Stack {
+ public:
+  Stack(const StackConfig& cfg, tcp::IsnGenerator& isn);
+  ~Stack();
+  Stack(const Stack&) = delete;
+  Stack& operator=(const Stack&) = delete;
+
+  // ---- Link side ----
+  void on_packet(Instant now, base::Bytes ip_packet);
+  // The next packet to send; the bytes stay valid until the next call.
+  std::optional<base::Bytes> poll_transmit();
+  Instant next_deadline() const;
+  void on_timeout(Instant now);
+
+  // ---- Application side ----
+  Expected<void, StackError> listen(uint16_t port, uint32_t backlog);
+  Expected<void, StackError> close_listener(Instant now, uint16_t port);
+  std::optional<ConnId> accept(uint16_t port);
+  Expected<ConnId, StackError> connect(Instant now, const Endpoint& remote, uint16_t local_port = 0);
+  Expected<size_t, tcp::Error> send(Instant now, ConnId id, base::Bytes data);
+  Expected<size_t, tcp::Error> recv(Instant now, ConnId id, base::MutBytes out);
+  Expected<void, tcp::Error> shutdown(Instant now, ConnId id);  // half-close (FIN)
+  // The application is done with the connection: close it (RST if unread data,
+  // SHLD-3) and give up the handle; the stack finishes the close.
+  void close(Instant now, ConnId id);
+  void abort(Instant now, ConnId id);  // RST and give up the handle
+  std::optional<StackEvent> poll_event() { return events_.pop(); }
+
+  // ---- Inspection ----
+  const tcp::Connection* connection(ConnId id) const;
+  tcp::Connection* connection(ConnId id);
+  // Run `f(conn)` on a connection and then flush what it wants to send (for
+  // calls the stack does not wrap, such as set_nagle).
+  template <class F>
+  void with_connection(Instant now, ConnId id, F&& f) {
+    if (auto* c = connection(id)) {
+      f(*c);
+      after_conn(id.index, now);
+    }
+  }
+  const StackConfig& config() const { return cfg_; }
+  const StackCounters& counters() const { return counters_; }
+  size_t connection_count() const { return conns_.size(); }
+  size_t time_wait_count() const { return tw_.size(); }
+  void set_observer(Observer* o) { observer_ = o; }
+  // The state of a 4-tuple as the stack knows it (for conformance runners):
+  // a full connection, a compact TIME-WAIT record, or nothing (CLOSED).
+  tcp::State state_of(const FourTuple& t) const;
+  std::optional<ConnId> find(const FourTuple& t) const;
+
+ private:
+  struct Slot {
+    std::optional<tcp::Connection> conn;
+    uint32_t gen = 0;
+    uint16_t listener_port = 0;  // a child of this listener (0: none)
+    bool app_owned = false;      // the application holds a ConnId for it
+    bool in_syn_queue = false;
+    bool in_accept_queue = false;
+    uint32_t child_prev = 0xffffffffu;  // the listener's list of children
+    uint32_t child_next = 0xffffffffu;
+  };
+  
+  struct Listener {
+    uint16_t port = 0;
+    uint32_t backlog = 0;
+    uint32_t syn_count = 0;
+    uint32_t accept_count = 0;
+    base::RingQueue<ConnId> accept_queue;
+    uint32_t children = 0xffffffffu;
+  };
+  struct TimeWaitRecord {
+    tcp::TimeWaitVars vars;
+    uint16_t wnd_field = 0;
+    Instant expiry;
+  };
+  struct PacketBuf {
+    std::vector<uint8_t> data;
+    size_t off = 0;
+    size_t len = 0;
+  };
+
+  // input (stack_input.cc)
+  void tcp_input(Instant now, Ipv4Addr src, Ipv4Addr dst, base::Bytes segment);
+  void icmp_input(Instant now, Ipv4Addr src, base::Bytes message);
+  bool time_wait_input(Instant now, const FourTuple& t, const tcp::Segment& seg);
+  void listener_input(Instant now, Listener& l, const FourTuple& t, const tcp::Segment& seg);
+  void no_connection(Instant now, const FourTuple& t, const tcp::Segment& seg);
+
+  // connections (stack.cc)
+  uint32_t alloc_slot();
+  void free_slot(uint32_t idx);
+  Slot& slot(uint32_t idx);
+  const Slot& slot(uint32_t idx) const;
+  Slot* live(ConnId id);
+  const Slot* live(ConnId id) const;
+  void after_conn(uint32_t idx, Instant now);
+  void handle_event(uint32_t idx, Instant now, const tcp::Event& e);
+  void maybe_reap(uint32_t idx, Instant now);
+  void compact_time_wait(uint32_t idx, Instant now);
+  void unlink_child(uint32_t idx);
+  void expire_time_wait(Instant now);
+
+  // output (stack_output.cc)
+  PacketBuf& new_packet();
+  void flush_conn(uint32_t idx, Instant now);
+  void emit_segment(Instant now, const FourTuple& t, const tcp::Segment& seg, PacketBuf& pb,
+                    size_t payload_off);
+  void send_control(Instant now, const FourTuple& t, const tcp::Segment& seg);
+
+  StackConfig cfg_;
+  tcp::Env env_;
+  EphemeralPorts ports_;
+  FlatMap<FourTuple, uint32_t> conns_;
+  FlatMap<FourTuple, TimeWaitRecord> tw_;
+  base::RingQueue<std::pair<FourTuple, Instant>> tw_fifo_;
+  FlatMap<PortKey, Listener*> listeners_;
+  std::vector<std::unique_ptr<Listener>> listener_store_;
+  std::vector<std::unique_ptr<Slot[]>> chunks_;
+  std::vector<uint32_t> free_slots_;
+  uint32_t slot_count_ = 0;
+  TimerWheel wheel_;
+  std::vector<uint32_t> fired_;
+  base::RingQueue<StackEvent> events_;
+  base::RingQueue<PacketBuf*> out_;
+  std::vector<std::unique_ptr<PacketBuf>> packet_store_;
+  std::vector<PacketBuf*> packet_free_;
+  PacketBuf* last_out_ = nullptr;
+  StackCounters counters_;
+  Observer* observer_ = nullptr;
+  uint16_t ip_id_ = 0;
+};
+
+}  // namespace synack::stack

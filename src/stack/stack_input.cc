@@ -1,0 +1,212 @@
+// Packet input: IPv4 checks, ICMP echo, TCP demultiplexing (connection,
+// TIME-WAIT record, listener, or RST for no connection).
+#include <algorithm>
+
+#include "stack/stack.h"
+#include "wire/checksum.h"
+#include "wire/ipv4.h"
+#include "wire/tcp_header.h"
+
+namespace synack::stack {
+
+namespace {
+tcp::DropReason reason_for(wire::ParseError e) {
+  switch (e) {
+    case wire::ParseError::Ipv4BadChecksum:
+    case wire::ParseError::TcpBadChecksum:
+      return tcp::DropReason::BadChecksum;
+    default:
+      return tcp::DropReason::Malformed;
+  }
+}
+}  // namespace
+
+void Stack::on_packet(Instant now, base::Bytes packet) {
+  ++counters_.ip_in;
+  auto drop = [&](tcp::DropReason r) {
+    counters_.count_drop(r);
+    if (observer_) observer_->on_packet_drop(now, packet, r);
+  };
+  auto ip = wire::Ipv4View::parse(packet);
+  if (!ip) {
+    ++counters_.parse_errors[static_cast<size_t>(ip.error())];
+    drop(reason_for(ip.error()));
+    return;
+  }
+  if (ip->dst() != cfg_.addr) return drop(tcp::DropReason::NotForUs);
+  // We do not reassemble fragments; TCP avoids them with the MSS and DF.
+  if (ip->is_fragment()) return drop(tcp::DropReason::Fragment);
+  // MUST-63: ignore segments whose source address is not a unicast address.
+  Ipv4Addr src = ip->src();
+  if (src.is_unspecified() || src.is_broadcast() || src.is_multicast())
+    return drop(tcp::DropReason::BadAddress);
+  switch (ip->protocol()) {
+    case wire::kProtoTcp:
+      tcp_input(now, src, ip->dst(), ip->payload());
+      return;
+    case wire::kProtoIcmp:
+      icmp_input(now, src, ip->payload());
+      return;
+    default:
+      drop(tcp::DropReason::UnsupportedProtocol);
+      return;
+  }
+}
+
+void Stack::tcp_input(Instant now, Ipv4Addr src, Ipv4Addr dst, base::Bytes bytes) {
+  auto v = wire::TcpView::parse(bytes);
+  if (!v) {
+    ++counters_.parse_errors[static_cast<size_t>(v.error())];
+    counters_.count_drop(tcp::DropReason::Malformed);
+    if (observer_) observer_->on_packet_drop(now, bytes, tcp::DropReason::Malformed);
+    return;
+  }
+  // MUST-3: verify the checksum; a bad segment is dropped and counted, never delivered.
+  if (!wire::verify_tcp_checksum(src.value(), dst.value(), bytes)) {
+    ++counters_.parse_errors[static_cast<size_t>(wire::ParseError::TcpBadChecksum)];
+    counters_.count_drop(tcp::DropReason::BadChecksum);
+    if (observer_) observer_->on_packet_drop(now, bytes, tcp::DropReason::BadChecksum);
+    return;
+  }
+  ++counters_.tcp_in;
+  tcp::Segment seg = tcp::Segment::from_view(*v);
+  FourTuple t{{dst, v->dst_port()}, {src, v->src_port()}};
+
+  if (const uint32_t* found = conns_.find(t)) {
+    uint32_t idx = *found;
+    Slot& s = slot(idx);
+    tcp::Connection& c = *s.conn;
+    bool reopen = c.state() == tcp::State::TimeWait && seg.syn() && !seg.has_ack() &&
+                  seg.seq.after(c.rcv().nxt) && listeners_.find(PortKey{t.local.port});
+    if (!reopen) {
+      tcp::DropReason r = c.on_segment(now, seg);
+      if (r != tcp::DropReason::None) counters_.count_drop(r);
+      if (observer_) observer_->on_receive(now, t, seg, r);
+      after_conn(idx, now);
+      return;
+    }
+    // A new SYN above RCV.NXT ends TIME-WAIT early (RFC 9293 MAY-2, RFC 6191).
+    c.abort(now);
+    s.app_owned = false;
+    after_conn(idx, now);
+    if (conns_.find(t)) free_slot(idx);
+    ++counters_.time_wait_reused;
+  } else if (time_wait_input(now, t, seg)) {
+    return;
+  }
+  if (Listener** l = listeners_.find(PortKey{t.local.port})) {
+    listener_input(now, **l, t, seg);
+    return;
+  }
+  no_connection(now, t, seg);
+}
+
+bool Stack::time_wait_input(Instant now, const FourTuple& t, const tcp::Segment& seg) {
+  TimeWaitRecord* r = tw_.find(t);
+  if (!r) return false;
+  tcp::TimeWaitVerdict v = tcp::time_wait_on_segment(r->vars, seg, cfg_.tcp);
+  if (v.action == tcp::TimeWaitAction::Reopen && listeners_.find(PortKey{t.local.port})) {
+    tw_.erase(t);
+    ++counters_.time_wait_reused;
+    return false;  // the listener takes the SYN
+  }
+  if (v.reason != tcp::DropReason::None) counters_.count_drop(v.reason);
+  if (observer_) observer_->on_receive(now, t, seg, v.reason);
+  tcp::Segment ack;
+  ack.seq = r->vars.snd_nxt;
+  ack.ack = r->vars.rcv_nxt;
+  ack.flags = tcp::flags::kAck;
+  ack.wnd = r->wnd_field;
+  switch (v.action) {
+    case tcp::TimeWaitAction::Ignore:
+      break;
+    case tcp::TimeWaitAction::Reopen:  // no listener: answer as TIME-WAIT does
+    case tcp::TimeWaitAction::Ack:
+      send_control(now, t, ack);
+      break;
+    case tcp::TimeWaitAction::AckAndRestart:
+      r->expiry = now + cfg_.tcp.msl * 2;
+      send_control(now, t, ack);
+      break;
+    case tcp::TimeWaitAction::Close:
+      tw_.erase(t);
+      break;
+  }
+  return true;
+}
+
+void Stack::listener_input(Instant now, Listener& l, const FourTuple& t, const tcp::Segment& seg) {
+  tcp::ListenVerdict v = tcp::listen_verdict(seg, cfg_.tcp);
+  if (v.accept_syn && l.syn_count + l.accept_count >= l.backlog) {
+    // Backlog full: drop the SYN without a RST so the client retries later
+    // (as Linux does without SYN cookies).
+    v.accept_syn = false;
+    v.reason = tcp::DropReason::ListenQueueFull;
+  }
+  if (!v.accept_syn) {
+    counters_.count_drop(v.reason);
+    if (observer_) observer_->on_receive(now, t, seg, v.reason);
+    if (v.reply) send_control(now, t, *v.reply);
+    return;
+  }
+  uint32_t idx = alloc_slot();
+  Slot& s = slot(idx);
+  s.conn.emplace(env_, t);
+  (void)s.conn->listen();
+  while (s.conn->poll_event()) {
+  }  // CLOSED -> LISTEN of a child is not news to anybody
+  conns_.insert(t, idx);
+  s.listener_port = l.port;
+  s.in_syn_queue = true;
+  ++l.syn_count;
+  s.child_prev = 0xffffffffu;
+  s.child_next = l.children;
+  if (l.children != 0xffffffffu) slot(l.children).child_prev = idx;
+  l.children = idx;
+  ++counters_.passive_opens;
+  tcp::DropReason r = s.conn->on_segment(now, seg);
+  if (observer_) observer_->on_receive(now, t, seg, r);
+  after_conn(idx, now);
+}
+
+void Stack::no_connection(Instant now, const FourTuple& t, const tcp::Segment& seg) {
+  // §3.10.7.1: no TCB. A RST is dropped; anything else gets a RST.
+  counters_.count_drop(tcp::DropReason::NoConnection);
+  if (observer_) observer_->on_receive(now, t, seg, tcp::DropReason::NoConnection);
+  if (auto r = tcp::reset_for(seg)) send_control(now, t, *r);
+}
+
+void Stack::icmp_input(Instant now, Ipv4Addr src, base::Bytes msg) {
+  // Echo request (type 8) -> echo reply (type 0), RFC 792. Everything else is
+  // counted and dropped (ICMP errors to TCP are not acted on yet).
+  if (msg.size() < 8 || wire::checksum_finish(wire::checksum_partial(msg)) != 0 || msg[0] != 8 ||
+      msg[1] != 0) {
+    counters_.count_drop(tcp::DropReason::UnsupportedProtocol);
+    if (observer_) observer_->on_packet_drop(now, msg, tcp::DropReason::UnsupportedProtocol);
+    return;
+  }
+  if (msg.size() + wire::kIpv4MinHeader > cfg_.mtu) return;
+  PacketBuf& pb = new_packet();
+  size_t off = 80 - wire::kIpv4MinHeader;
+  uint8_t* ip = pb.data.data() + off;
+  uint8_t* icmp = ip + wire::kIpv4MinHeader;
+  std::copy(msg.begin(), msg.end(), icmp);
+  icmp[0] = 0;  // echo reply
+  icmp[2] = icmp[3] = 0;
+  base::store_be16(icmp + 2, wire::checksum_finish(wire::checksum_partial({icmp, msg.size()})));
+  wire::Ipv4Header h;
+  h.total_len = static_cast<uint16_t>(wire::kIpv4MinHeader + msg.size());
+  h.id = ip_id_++;
+  h.ttl = cfg_.tcp.ttl;
+  h.protocol = wire::kProtoIcmp;
+  h.src = cfg_.addr;
+  h.dst = src;
+  h.serialize({ip, wire::kIpv4MinHeader});
+  pb.off = off;
+  pb.len = h.total_len;
+  out_.push(&pb);
+  ++counters_.ip_out;
+  ++counters_.icmp_echo_replies;
+}
+
+}  // namespace synack::stack

@@ -1,0 +1,62 @@
+#pragma once
+// TimerWheel: one hashed timing wheel for all of a stack's connections
+// (Varghese & Lauck). Each id (a connection slot) has at most one deadline;
+// scheduling, rescheduling and cancelling are O(1). Slots are 1 ms wide and the
+// wheel spans 65.5 s; later deadlines wait in their slot until their turn.
+#include <cstdint>
+#include <vector>
+
+#include "base/time.h"
+
+namespace synack::stack {
+
+using base::Instant;
+
+class TimerWheel {
+ public:
+  static constexpr uint32_t kNone = 0xffffffffu;
+
+  TimerWheel();
+
+  // Set id's deadline (replacing any previous one); Instant::never() cancels.
+  void schedule(uint32_t id, Instant at);
+  void cancel(uint32_t id);
+  bool scheduled(uint32_t id) const { return id < nodes_.size() && nodes_[id].slot != kNone; }
+  size_t size() const { return count_; }
+
+  // A lower bound of the earliest deadline (exact after expire()).
+  Instant next_deadline() const { return next_; }
+
+  // Remove every id whose deadline is <= now and append it to `out`.
+  void expire(Instant now, std::vector<uint32_t>& out);
+
+ private:
+  static constexpr uint32_t kSlotBits = 16;
+  static constexpr uint32_t kSlots = 1u << kSlotBits;
+  static constexpr int64_t kTickUs = 1000;
+
+  struct Node {
+    Instant at = Instant::never();
+    uint32_t prev = kNone;
+    uint32_t next = kNone;
+    uint32_t slot = kNone;
+  };
+
+  static int64_t tick_of(Instant t) { return t.us() / kTickUs; }
+  void link(uint32_t id, uint32_t slot);
+  void unlink(uint32_t id);
+  void recompute_next(int64_t from_tick);
+  void mark(uint32_t slot) { bits_[slot >> 6] |= (uint64_t{1} << (slot & 63)); }
+  void unmark(uint32_t slot) { bits_[slot >> 6] &= ~(uint64_t{1} << (slot & 63)); }
+  // Next non-empty slot at or after `slot` (cyclically), or kNone.
+  uint32_t next_nonempty(uint32_t slot) const;
+
+  std::vector<Node> nodes_;
+  std::vector<uint32_t> heads_;
+  std::vector<uint64_t> bits_;
+  int64_t cur_tick_ = 0;  // every deadline before this tick has fired
+  Instant next_ = Instant::never();
+  size_t count_ = 0;
+};
+
+}  // namespace synack::stack

@@ -1,0 +1,294 @@
+// stack::Stack: demultiplexing, listeners, RST for no connection, TIME-WAIT
+// records, IP-level checks, ICMP echo, counters.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "common/stack_pair.h"
+#include "stack/timer_wheel.h"
+#include "wire/checksum.h"
+#include "wire/ipv4.h"
+#include "wire/tcp_header.h"
+
+namespace synack::testing {
+namespace {
+
+using base::Duration;
+using tcp::State;
+
+const wire::Endpoint kServer{wire::Ipv4Addr(10, 0, 0, 2), 80};
+
+std::string read_all(stack::Stack& s, base::Instant now, stack::ConnId id) {
+  std::string out;
+  std::vector<uint8_t> buf(4096);
+  for (;;) {
+    auto r = s.recv(now, id, buf);
+    if (!r || *r == 0) break;
+    out.append(buf.begin(), buf.begin() + static_cast<long>(*r));
+  }
+  return out;
+}
+
+TEST(Stack, HandshakeDataAndCloseEndToEnd) {
+  StackPair p;
+  ASSERT_TRUE(p.b().listen(80, 8).has_value());
+  auto c = p.a().connect(p.now(), kServer);
+  ASSERT_TRUE(c.has_value());
+  p.exchange();
+  EXPECT_EQ(p.a().connection(*c)->state(), State::Established);
+  auto s = p.b().accept(80);
+  ASSERT_TRUE(s.has_value());
+  std::string msg = "hello over synack";
+  ASSERT_EQ(*p.a().send(p.now(), *c, base::as_bytes(msg.data(), msg.size())), msg.size());
+  p.exchange();
+  EXPECT_EQ(read_all(p.b(), p.now(), *s), msg);
+  p.a().close(p.now(), *c);
+  p.exchange();
+  std::vector<uint8_t> buf(16);
+  EXPECT_EQ(p.b().recv(p.now(), *s, buf).error(), tcp::Error::ConnectionClosing);
+  p.b().close(p.now(), *s);
+  p.exchange();
+  // The client closed first: it holds a compact TIME-WAIT record, the server nothing.
+  EXPECT_EQ(p.a().connection_count(), 0u);
+  EXPECT_EQ(p.a().time_wait_count(), 1u);
+  EXPECT_EQ(p.b().connection_count(), 0u);
+  p.advance(Duration::seconds(61));
+  EXPECT_EQ(p.a().time_wait_count(), 0u);
+}
+
+TEST(Stack, SegmentToClosedPortGetsRst_Rfc9293_3_10_7_1) {
+  StackPair p;
+  auto c = p.a().connect(p.now(), kServer);
+  ASSERT_TRUE(c.has_value());
+  p.exchange();
+  EXPECT_EQ(p.a().connection(*c)->state(), State::Closed);
+  EXPECT_EQ(p.a().connection(*c)->error(), tcp::Error::ConnectionRefused);
+  EXPECT_EQ(p.b().counters().rst_out, 1u);
+  EXPECT_EQ(p.b().counters().drops[static_cast<size_t>(tcp::DropReason::NoConnection)], 1u);
+  bool refused = false;
+  while (auto e = p.a().poll_event())
+    if (e->event.kind == tcp::EventKind::Closed) refused = e->event.error == tcp::Error::ConnectionRefused;
+  EXPECT_TRUE(refused);
+}
+
+TEST(Stack, CorruptedSegmentIsDroppedAndCountedNeverDelivered_Rfc9293_MUST3) {
+  StackPair p;
+  p.b().listen(80, 8);
+  auto c = p.a().connect(p.now(), kServer);
+  p.exchange();
+  auto s = p.b().accept(80);
+  ASSERT_TRUE(s);
+  p.filter = [](std::vector<uint8_t>& pkt, bool to_b) {
+    if (to_b && pkt.size() > 40) pkt.back() ^= 0x55;  // flip payload bits, checksum now wrong
+    return true;
+  };
+  std::string msg = "abc";
+  p.a().send(p.now(), *c, base::as_bytes(msg.data(), msg.size()));
+  p.exchange();
+  EXPECT_EQ(read_all(p.b(), p.now(), *s), "");
+  EXPECT_EQ(p.b().counters().drops[static_cast<size_t>(tcp::DropReason::BadChecksum)], 1u);
+  p.filter = nullptr;
+  p.advance(Duration::seconds(2));  // retransmission gets through
+  EXPECT_EQ(read_all(p.b(), p.now(), *s), "abc");
+}
+
+TEST(Stack, MalformedIpPacketsAreDroppedWithReason) {
+  StackPair p;
+  std::vector<uint8_t> junk = {0x45, 0, 0};  // too short
+  p.b().on_packet(p.now(), junk);
+  std::vector<uint8_t> v6(40, 0);
+  v6[0] = 0x60;
+  p.b().on_packet(p.now(), v6);
+  EXPECT_EQ(p.b().counters().parse_errors[static_cast<size_t>(wire::ParseError::Ipv4TooShort)], 1u);
+  EXPECT_EQ(p.b().counters().parse_errors[static_cast<size_t>(wire::ParseError::Ipv4BadVersion)], 1u);
+  EXPECT_EQ(p.b().counters().drops[static_cast<size_t>(tcp::DropReason::Malformed)], 2u);
+}
+
+std::vector<uint8_t> ip_packet(wire::Ipv4Addr src, wire::Ipv4Addr dst, uint8_t proto,
+                               std::vector<uint8_t> payload, bool fragment = false) {
+  std::vector<uint8_t> pkt(20 + payload.size());
+  wire::Ipv4Header h;
+  h.total_len = static_cast<uint16_t>(pkt.size());
+  h.src = src;
+  h.dst = dst;
+  h.protocol = proto;
+  h.serialize(pkt);
+  if (fragment) {
+    pkt[6] |= 0x20;  // MF
+    pkt[10] = pkt[11] = 0;
+    base::store_be16(&pkt[10], wire::checksum_finish(wire::checksum_partial({pkt.data(), 20})));
+  }
+  std::copy(payload.begin(), payload.end(), pkt.begin() + 20);
+  return pkt;
+}
+
+TEST(Stack, FragmentsAndForeignAddressesAreDropped) {
+  StackPair p;
+  auto me = p.b().config().addr;
+  p.b().on_packet(p.now(), ip_packet(wire::Ipv4Addr(10, 0, 0, 1), me, wire::kProtoTcp, std::vector<uint8_t>(20), true));
+  p.b().on_packet(p.now(), ip_packet(wire::Ipv4Addr(10, 0, 0, 1), wire::Ipv4Addr(10, 9, 9, 9), wire::kProtoTcp, std::vector<uint8_t>(20)));
+  p.b().on_packet(p.now(), ip_packet(wire::Ipv4Addr(255, 255, 255, 255), me, wire::kProtoTcp, std::vector<uint8_t>(20)));
+  p.b().on_packet(p.now(), ip_packet(wire::Ipv4Addr(10, 0, 0, 1), me, wire::kProtoUdp, std::vector<uint8_t>(8)));
+  const auto& d = p.b().counters().drops;
+  EXPECT_EQ(d[static_cast<size_t>(tcp::DropReason::Fragment)], 1u);
+  EXPECT_EQ(d[static_cast<size_t>(tcp::DropReason::NotForUs)], 1u);
+  EXPECT_EQ(d[static_cast<size_t>(tcp::DropReason::BadAddress)], 1u);   // MUST-63
+  EXPECT_EQ(d[static_cast<size_t>(tcp::DropReason::UnsupportedProtocol)], 1u);
+  EXPECT_FALSE(p.b().poll_transmit().has_value());
+}
+
+TEST(Stack, IcmpEchoIsAnswered_Rfc792) {
+  StackPair p;
+  std::vector<uint8_t> echo = {8, 0, 0, 0, 0x12, 0x34, 0, 1, 'p', 'i', 'n', 'g'};
+  base::store_be16(&echo[2], wire::checksum_finish(wire::checksum_partial(echo)));
+  p.b().on_packet(p.now(), ip_packet(wire::Ipv4Addr(10, 0, 0, 1), p.b().config().addr, wire::kProtoIcmp, echo));
+  auto reply = p.b().poll_transmit();
+  ASSERT_TRUE(reply);
+  auto ip = wire::Ipv4View::parse(*reply);
+  ASSERT_TRUE(ip);
+  EXPECT_EQ(ip->dst(), wire::Ipv4Addr(10, 0, 0, 1));
+  auto m = ip->payload();
+  EXPECT_EQ(m[0], 0);  // echo reply
+  EXPECT_EQ(m[4], 0x12);
+  EXPECT_EQ(m.back(), 'g');
+  EXPECT_EQ(wire::checksum_finish(wire::checksum_partial(m)), 0);
+}
+
+TEST(Stack, BacklogFullDropsSynsWithoutRst) {
+  StackPair p;
+  p.b().listen(80, 2);
+  std::vector<stack::ConnId> ids;
+  for (int i = 0; i < 3; ++i) ids.push_back(*p.a().connect(p.now(), kServer));
+  p.exchange();
+  EXPECT_EQ(p.b().counters().drops[static_cast<size_t>(tcp::DropReason::ListenQueueFull)], 1u);
+  EXPECT_EQ(p.b().counters().rst_out, 0u);
+  EXPECT_EQ(p.a().connection(ids[2])->state(), State::SynSent);
+  // Once the application accepts, the third client's retransmitted SYN gets in.
+  ASSERT_TRUE(p.b().accept(80));
+  ASSERT_TRUE(p.b().accept(80));
+  p.advance(Duration::seconds(2));
+  EXPECT_EQ(p.a().connection(ids[2])->state(), State::Established);
+}
+
+TEST(Stack, EphemeralPortsDifferAndDemuxIsPerTuple_Rfc6056) {
+  StackPair p;
+  p.b().listen(80, 1000);
+  std::set<uint16_t> ports;
+  std::vector<stack::ConnId> ids;
+  for (int i = 0; i < 500; ++i) {
+    auto c = p.a().connect(p.now(), kServer);
+    ASSERT_TRUE(c);
+    ids.push_back(*c);
+    ports.insert(p.a().connection(*c)->tuple().local.port);
+  }
+  EXPECT_EQ(ports.size(), 500u);
+  for (auto port : ports) {
+    EXPECT_GE(port, 49152);
+  }
+  p.exchange();
+  int established = 0;
+  for (auto id : ids) established += p.a().connection(id)->state() == State::Established;
+  EXPECT_EQ(established, 500);
+  EXPECT_EQ(p.b().connection_count(), 500u);
+}
+
+TEST(Stack, TimeWaitRecordAcksRetransmittedFin_Rfc9293_3_10_7_4) {
+  StackPair p;
+  p.b().listen(80, 8);
+  auto c = *p.a().connect(p.now(), kServer);
+  p.exchange();
+  auto s = *p.b().accept(80);
+  p.a().close(p.now(), c);
+  p.exchange();
+  // Lose the client's final ACK: the server retransmits its FIN to the record.
+  int dropped = 0;
+  p.filter = [&](std::vector<uint8_t>&, bool to_b) { return !(to_b && dropped++ == 0); };
+  p.b().close(p.now(), s);
+  p.exchange();
+  EXPECT_EQ(p.a().time_wait_count(), 1u);
+  EXPECT_EQ(p.b().connection_count(), 1u);  // LAST-ACK, waiting
+  p.advance(Duration::seconds(3));
+  EXPECT_EQ(p.b().connection_count(), 0u);  // the record ACKed the retransmitted FIN
+}
+
+TEST(Stack, NewSynReopensTimeWait_Rfc9293_MAY2_Rfc6191) {
+  stack::StackConfig cfg;
+  StackPair p(cfg);
+  p.a().listen(8080, 8);
+  // b connects to a, a closes first: a holds TIME-WAIT for the tuple.
+  auto c = *p.b().connect(p.now(), {wire::Ipv4Addr(10, 0, 0, 1), 8080}, 5555);
+  p.exchange();
+  auto s = *p.a().accept(8080);
+  p.a().close(p.now(), s);
+  p.exchange();
+  p.b().close(p.now(), c);
+  p.exchange();
+  ASSERT_EQ(p.a().time_wait_count(), 1u);
+  // Same 4-tuple again: b's new ISN (FixedIsn 300) is not above RCV.NXT ... so
+  // use a fresh pair of ISNs through a new stack is not possible here; instead
+  // check the SYN with a higher sequence number via the TIME-WAIT rules.
+  tcp::TimeWaitVars tw{base::SeqNum(1), base::SeqNum(1000), 100};
+  tcp::Segment syn;
+  syn.flags = tcp::flags::kSyn;
+  syn.seq = base::SeqNum(5000);
+  EXPECT_EQ(tcp::time_wait_on_segment(tw, syn, cfg.tcp).action, tcp::TimeWaitAction::Reopen);
+  syn.seq = base::SeqNum(10);
+  EXPECT_EQ(tcp::time_wait_on_segment(tw, syn, cfg.tcp).action, tcp::TimeWaitAction::Ack);
+}
+
+TEST(Stack, CloseListenerResetsPendingChildren) {
+  StackPair p;
+  p.b().listen(80, 8);
+  auto c = *p.a().connect(p.now(), kServer);
+  p.exchange();
+  ASSERT_TRUE(p.b().close_listener(p.now(), 80).has_value());
+  p.exchange();
+  EXPECT_EQ(p.a().connection(c)->state(), State::Closed);
+  EXPECT_EQ(p.a().connection(c)->error(), tcp::Error::ConnectionReset);
+  EXPECT_EQ(p.b().connection_count(), 0u);
+}
+
+TEST(Stack, StaleHandleIsRejected) {
+  StackPair p;
+  auto c = *p.a().connect(p.now(), kServer);
+  p.a().abort(p.now(), c);
+  EXPECT_EQ(p.a().connection(c), nullptr);
+  std::vector<uint8_t> b(4);
+  EXPECT_EQ(p.a().recv(p.now(), c, b).error(), tcp::Error::ConnectionDoesNotExist);
+}
+
+TEST(TimerWheel, FiresInOrderAcrossRevolutions) {
+  stack::TimerWheel w;
+  base::Instant t0 = base::Instant::from_micros(5'000'000);
+  w.schedule(1, t0 + Duration::millis(10));
+  w.schedule(2, t0 + Duration::seconds(100));  // beyond one revolution (65.5 s)
+  w.schedule(3, t0 + Duration::millis(5));
+  EXPECT_EQ(w.next_deadline(), t0 + Duration::millis(5));
+  std::vector<uint32_t> out;
+  w.expire(t0 + Duration::millis(7), out);
+  EXPECT_EQ(out, std::vector<uint32_t>{3});
+  EXPECT_EQ(w.next_deadline(), t0 + Duration::millis(10));
+  out.clear();
+  w.expire(t0 + Duration::seconds(70), out);
+  EXPECT_EQ(out, std::vector<uint32_t>{1});
+  EXPECT_EQ(w.next_deadline(), t0 + Duration::seconds(100));
+  out.clear();
+  w.expire(t0 + Duration::seconds(100), out);
+  EXPECT_EQ(out, std::vector<uint32_t>{2});
+  EXPECT_EQ(w.size(), 0u);
+}
+
+TEST(TimerWheel, RescheduleAndCancel) {
+  stack::TimerWheel w;
+  base::Instant t0 = base::Instant::from_micros(0);
+  w.schedule(7, t0 + Duration::millis(50));
+  w.schedule(7, t0 + Duration::millis(20));
+  w.schedule(8, t0 + Duration::millis(30));
+  w.cancel(8);
+  std::vector<uint32_t> out;
+  w.expire(t0 + Duration::millis(100), out);
+  EXPECT_EQ(out, std::vector<uint32_t>{7});
+}
+
+}  // namespace
+}  // namespace synack::testing
