@@ -35,8 +35,9 @@ uint32_t checksum_partial_at(std::span<const uint8_t> data, uint32_t initial, bo
   if (!odd_offset) return checksum_partial(data, initial);
   uint32_t s = checksum_partial(data, 0);
   s = ((s & 0xff) << 8) | (s >> 8);  // byte swap the 16-bit folded sum
-  uint32_t t = initial + s;
-  return (t & 0xffff) + (t >> 16);
+  uint64_t t = uint64_t{initial} + s;  // a 32-bit sum could drop the carry
+  while (t >> 16) t = (t & 0xffff) + (t >> 16);
+  return static_cast<uint32_t>(t);
 }
 
 uint16_t checksum_finish(uint32_t partial) {

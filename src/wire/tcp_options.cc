@@ -1,5 +1,7 @@
 #include "wire/tcp_options.h"
 
+#include <algorithm>
+
 #include "base/bytes.h"
 
 namespace synack::wire {
@@ -35,6 +37,7 @@ base::Expected<TcpOptions, ParseError> TcpOptions::parse(std::span<const uint8_t
         if (d.size() % 8 != 0 || d.empty()) { bad_size = true; return; }
         size_t n = d.size() / 8;
         o.sack_count = 0;
+        o.sack = {};  // a later SACK option replaces an earlier one entirely
         for (size_t k = 0; k < n && k < kMaxSackBlocks; ++k) {
           o.sack[k] = {load_be32(d.data() + 8 * k), load_be32(d.data() + 8 * k + 4)};
           ++o.sack_count;
@@ -50,45 +53,107 @@ base::Expected<TcpOptions, ParseError> TcpOptions::parse(std::span<const uint8_t
   return o;
 }
 
-size_t TcpOptions::wire_size() const {
-  size_t n = 0;
-  if (mss) n += 4;
-  if (timestamps) {
-    n += sack_permitted ? 12 : 12;  // SACK-permitted rides in the TS padding, or NOP,NOP,TS
-  } else if (sack_permitted) {
-    n += 4;  // NOP,NOP,SACKOK
-  }
-  if (window_scale) n += 4;  // NOP,WS
-  if (sack_count) n += 4 + 8u * sack_count;  // NOP,NOP,SACK
-  return n;
+bool TcpOptions::operator==(const TcpOptions& o) const {
+  return mss == o.mss && window_scale == o.window_scale && sack_permitted == o.sack_permitted &&
+         timestamps == o.timestamps && std::ranges::equal(sack_blocks(), o.sack_blocks());
 }
 
-size_t TcpOptions::serialize(std::span<uint8_t> out) const {
-  uint8_t* p = out.data();
-  if (mss) {
-    p[0] = 2; p[1] = 4; store_be16(p + 2, *mss); p += 4;
+namespace {
+
+// How serialize() lays the options out, and how many SACK blocks it keeps.
+struct Layout {
+  bool packed = false;
+  size_t sack_blocks = 0;
+  size_t size = 0;  // bytes written, padding included
+};
+
+Layout plan_layout(const TcpOptions& o) {
+  size_t blocks = o.sack_blocks().size();
+  size_t aligned = (o.mss ? 4 : 0) + (o.window_scale ? 4 : 0);  // MSS; NOP,WS
+  if (o.timestamps) {
+    aligned += 12;  // SACK-permitted rides in the TS padding, or NOP,NOP,TS
+  } else if (o.sack_permitted) {
+    aligned += 4;  // NOP,NOP,SACKOK
   }
-  if (timestamps) {
-    if (sack_permitted) { p[0] = 4; p[1] = 2; } else { p[0] = 1; p[1] = 1; }
+  if (blocks) aligned += 4 + 8 * blocks;  // NOP,NOP,SACK
+  if (aligned <= kMaxOptionBytes) return {false, blocks, aligned};
+  // Back to back: 4 + 3 + 2 + 10 = 19 bytes at most before SACK, so this fits.
+  size_t fixed = (o.mss ? 4 : 0) + (o.window_scale ? 3 : 0) + (o.sack_permitted ? 2 : 0) +
+                 (o.timestamps ? 10 : 0);
+  while (blocks && fixed + 2 + 8 * blocks > kMaxOptionBytes) --blocks;
+  size_t packed = fixed + (blocks ? 2 + 8 * blocks : 0);
+  return {true, blocks, (packed + 3) & ~size_t{3}};
+}
+
+uint8_t* write_sack(const TcpOptions& o, size_t blocks, uint8_t* p) {
+  p[0] = 5;
+  p[1] = static_cast<uint8_t>(2 + 8 * blocks);
+  p += 2;
+  for (size_t k = 0; k < blocks; ++k) {
+    store_be32(p, o.sack[k].left);
+    store_be32(p + 4, o.sack[k].right);
+    p += 8;
+  }
+  return p;
+}
+
+uint8_t* write_aligned(const TcpOptions& o, size_t blocks, uint8_t* p) {
+  if (o.mss) {
+    p[0] = 2; p[1] = 4; store_be16(p + 2, *o.mss); p += 4;
+  }
+  if (o.timestamps) {
+    if (o.sack_permitted) { p[0] = 4; p[1] = 2; } else { p[0] = 1; p[1] = 1; }
     p[2] = 8; p[3] = 10;
-    store_be32(p + 4, timestamps->val);
-    store_be32(p + 8, timestamps->ecr);
+    store_be32(p + 4, o.timestamps->val);
+    store_be32(p + 8, o.timestamps->ecr);
     p += 12;
-  } else if (sack_permitted) {
+  } else if (o.sack_permitted) {
     p[0] = 1; p[1] = 1; p[2] = 4; p[3] = 2; p += 4;
   }
-  if (window_scale) {
-    p[0] = 1; p[1] = 3; p[2] = 3; p[3] = *window_scale; p += 4;
+  if (o.window_scale) {
+    p[0] = 1; p[1] = 3; p[2] = 3; p[3] = *o.window_scale; p += 4;
   }
-  if (sack_count) {
-    p[0] = 1; p[1] = 1; p[2] = 5; p[3] = static_cast<uint8_t>(2 + 8 * sack_count); p += 4;
-    for (size_t k = 0; k < sack_count; ++k) {
-      store_be32(p, sack[k].left);
-      store_be32(p + 4, sack[k].right);
-      p += 8;
-    }
+  if (blocks) {
+    p[0] = 1; p[1] = 1;
+    p = write_sack(o, blocks, p + 2);
   }
-  return static_cast<size_t>(p - out.data());
+  return p;
+}
+
+uint8_t* write_packed(const TcpOptions& o, size_t blocks, uint8_t* p) {
+  if (o.mss) {
+    p[0] = 2; p[1] = 4; store_be16(p + 2, *o.mss); p += 4;
+  }
+  if (o.window_scale) {
+    p[0] = 3; p[1] = 3; p[2] = *o.window_scale; p += 3;
+  }
+  if (o.sack_permitted) {
+    p[0] = 4; p[1] = 2; p += 2;
+  }
+  if (o.timestamps) {
+    p[0] = 8; p[1] = 10;
+    store_be32(p + 2, o.timestamps->val);
+    store_be32(p + 6, o.timestamps->ecr);
+    p += 10;
+  }
+  if (blocks) p = write_sack(o, blocks, p);
+  return p;
+}
+
+}  // namespace
+
+size_t TcpOptions::wire_size() const { return plan_layout(*this).size; }
+
+size_t TcpOptions::serialize(std::span<uint8_t> out) const {
+  Layout l = plan_layout(*this);
+  if (!l.packed) {
+    write_aligned(*this, l.sack_blocks, out.data());
+    return l.size;
+  }
+  uint8_t* end = write_packed(*this, l.sack_blocks, out.data());
+  // EOL, then zero fill to the word boundary (MUST-69); EOL's kind is 0 too.
+  std::fill(end, out.data() + l.size, uint8_t{0});
+  return l.size;
 }
 
 }  // namespace synack::wire

@@ -46,19 +46,26 @@ struct TcpOptions {
   uint8_t sack_count = 0;
   std::array<SackBlock, kMaxSackBlocks> sack{};
 
-  std::span<const SackBlock> sack_blocks() const { return {sack.data(), sack_count}; }
+  std::span<const SackBlock> sack_blocks() const {
+    return {sack.data(), sack_count < kMaxSackBlocks ? sack_count : kMaxSackBlocks};
+  }
   bool empty() const {
     return !mss && !window_scale && !sack_permitted && !timestamps && sack_count == 0;
   }
-  bool operator==(const TcpOptions&) const = default;
+  // Slots past sack_count are not part of the value.
+  bool operator==(const TcpOptions& o) const;
 
   // Parse the option bytes of a header (everything between byte 20 and the data offset).
   static base::Expected<TcpOptions, ParseError> parse(std::span<const uint8_t> bytes);
 
-  // Bytes `serialize` will write (a multiple of 4).
+  // Bytes `serialize` will write (a multiple of 4, at most kMaxOptionBytes).
   size_t wire_size() const;
-  // Write the options in a fixed, Linux-like layout, padded with NOPs/EOL to a
-  // multiple of 4. Returns bytes written. `out` must hold wire_size() bytes.
+  // Write the options in a fixed, Linux-like layout, each option aligned by NOPs.
+  // If that layout would pass the 40-byte option space, the options are written
+  // back to back instead (receivers parse them unaligned, MUST-64), ended by EOL
+  // and zero fill (MUST-69); only if even that does not fit are trailing SACK
+  // blocks left out (the first block is the most recent, RFC 2018 §4).
+  // Returns bytes written. `out` must hold wire_size() bytes.
   size_t serialize(std::span<uint8_t> out) const;
 };
 
