@@ -173,6 +173,8 @@ void Stack::expire_time_wait(Instant now) {
     if (!r) continue;
     if (r->expiry <= now) {
       tw_.erase(t);  // §3.10.8: time-wait timeout, delete the TCB
+      if (observer_)
+        observer_->on_state_change(now, t, tcp::State::TimeWait, tcp::State::Closed, tcp::Cause::TimeWaitExpired);
     } else if (r->expiry != at) {
       tw_fifo_.push({t, r->expiry});  // restarted by a retransmitted FIN
     }

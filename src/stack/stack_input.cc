@@ -108,6 +108,7 @@ bool Stack::time_wait_input(Instant now, const FourTuple& t, const tcp::Segment&
   if (v.action == tcp::TimeWaitAction::Reopen && listeners_.find(PortKey{t.local.port})) {
     tw_.erase(t);
     ++counters_.time_wait_reused;
+    if (observer_) observer_->on_state_change(now, t, tcp::State::TimeWait, tcp::State::Closed, tcp::Cause::RecvSyn);
     return false;  // the listener takes the SYN
   }
   if (v.reason != tcp::DropReason::None) counters_.count_drop(v.reason);
@@ -130,6 +131,7 @@ bool Stack::time_wait_input(Instant now, const FourTuple& t, const tcp::Segment&
       break;
     case tcp::TimeWaitAction::Close:
       tw_.erase(t);
+      if (observer_) observer_->on_state_change(now, t, tcp::State::TimeWait, tcp::State::Closed, tcp::Cause::RecvRst);
       break;
   }
   return true;

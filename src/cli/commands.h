@@ -1,0 +1,23 @@
+#pragma once
+// The synack command line: one file per subcommand, each registering itself
+// here. A subcommand's callback returns the process exit code:
+//   0 success, 1 the job failed (e.g. data mismatch, connection refused),
+//   2 bad arguments or unusable input (missing file, bad address).
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace synack::cli {
+
+// Set by a subcommand's callback; main() returns it.
+struct ExitCode {
+  int value = 0;
+};
+
+using Register = void (*)(CLI::App& app, ExitCode& exit_code);
+
+// Implemented in the subcommand files. A subcommand that does not exist yet is
+// simply not listed here.
+void register_demo(CLI::App& app, ExitCode& exit_code);
+
+}  // namespace synack::cli
