@@ -8,7 +8,7 @@
 
 namespace synack::tcp {
 
-Connection::Connection(const Env& env, const FourTuple& tuple)
+Connection::Connection(Env& env, const FourTuple& tuple)
     : env_(&env), tuple_(tuple), rtt_(env.config.rto_initial), nagle_(env.config.nagle) {}
 
 // ---------------------------------------------------------------------------
@@ -23,18 +23,19 @@ void Connection::transition_to(State to, Cause cause) {
 }
 
 void Connection::emit(Event e) {
-  // The owner drains events after every call; the queue holds a whole call's worth.
-  events_.push(e);
+  env_->events.push({this, e});
 }
 
 void Connection::enter_closed(Cause cause, std::optional<Error> err) {
   timers_.clear_all();
-  snd_buf_ = {};
-  if (err) {
-    // A reset or abort flushes everything (§3.10.7.4 second check); a normal
-    // close leaves unread data readable.
-    rcv_buf_ = {};
-    ooo_.clear();
+  if (bufs_) {
+    bufs_->snd = {};
+    if (err) {
+      // A reset or abort flushes everything (§3.10.7.4 second check); a normal
+      // close leaves unread data readable.
+      bufs_->rcv = {};
+      bufs_->ooo.clear();
+    }
   }
   syn_pending_ = ack_now_ = probe_now_ = retransmit_head_ = false;
   error_ = err;
@@ -45,8 +46,7 @@ void Connection::enter_closed(Cause cause, std::optional<Error> err) {
 void Connection::return_to_listen(Cause cause) {
   // Forget everything learned from the peer; keep identity, events and counters.
   Connection fresh(*env_, tuple_);
-  fresh.events_ = events_;
-  fresh.counters_ = counters_;
+  if (bufs_) fresh.stats() = bufs_->counters;
   fresh.from_listen_ = true;
   fresh.state_ = state_;
   *this = std::move(fresh);
@@ -55,7 +55,7 @@ void Connection::return_to_listen(Cause cause) {
 
 void Connection::enter_time_wait(Instant now, Cause cause) {
   timers_.clear_all();
-  snd_buf_ = {};
+  if (bufs_) bufs_->snd = {};
   transition_to(State::TimeWait, cause);
   timers_.set(Timer::TimeWait, now + env_->config.msl * 2);  // MUST-13
 }
@@ -109,15 +109,15 @@ Expected<size_t, Error> Connection::send(Instant, base::Bytes data) {
   size_t n = std::min(data.size(), send_space());
   if (n < data.size()) want_writable_ = true;
   if (n == 0) return size_t{0};
-  snd_buf_.reserve(snd_buf_.size() + n);
-  snd_buf_.append(data.first(n));
+  bufs().snd.reserve(snd_size() + n);
+  bufs().snd.append(data.first(n));
   return n;
 }
 
 Expected<size_t, Error> Connection::recv(Instant, base::MutBytes out) {
   // §3.10.3 RECEIVE call.
   if (state_ == State::Closed && error_) return base::Unexpected(*error_);
-  if (state_ == State::Closed && rcv_buf_.empty() && !fin_received_)
+  if (state_ == State::Closed && rcv_size() == 0 && !fin_received_)
     return base::Unexpected(Error::ConnectionDoesNotExist);
   size_t n = std::min(out.size(), recv_available());
   readable_signaled_ = false;
@@ -125,8 +125,8 @@ Expected<size_t, Error> Connection::recv(Instant, base::MutBytes out) {
     if (fin_received_) return base::Unexpected(Error::ConnectionClosing);  // end of stream
     return size_t{0};
   }
-  rcv_buf_.copy_out(0, out.first(n));
-  rcv_buf_.consume(n);
+  bufs().rcv.copy_out(0, out.first(n));
+  bufs().rcv.consume(n);
   maybe_window_update();
   return n;
 }
@@ -204,27 +204,33 @@ void Connection::abort(Instant) {
 }
 
 void Connection::release_idle_buffers() {
-  if (snd_buf_.empty()) snd_buf_.release_if_empty();
-  if (rcv_buf_.empty() && ooo_.empty()) rcv_buf_.release_if_empty();
+  if (!bufs_) return;
+  bufs_->snd.release_if_empty();
+  if (bufs_->ooo.empty()) bufs_->rcv.release_if_empty();
+}
+
+const ConnCounters& Connection::counters() const {
+  static const ConnCounters kNone{};
+  return bufs_ ? bufs_->counters : kNone;
 }
 
 // ---------------------------------------------------------------------------
 // Inspection.
 
 uint32_t Connection::rcv_wnd() const {
-  size_t used = rcv_buf_.size();
+  size_t used = rcv_size();
   uint32_t cap = env_->config.recv_buffer;
   return used >= cap ? 0 : cap - static_cast<uint32_t>(used);
 }
 
-size_t Connection::recv_available() const { return rcv_buf_.size(); }
+size_t Connection::recv_available() const { return rcv_size(); }
 
 size_t Connection::send_space() const {
   size_t cap = env_->config.send_buffer;
-  return snd_buf_.size() >= cap ? 0 : cap - snd_buf_.size();
+  return snd_size() >= cap ? 0 : cap - snd_size();
 }
 
-SeqNum Connection::data_end() const { return snd_buf_seq_ + static_cast<uint32_t>(snd_buf_.size()); }
+SeqNum Connection::data_end() const { return snd_buf_seq_ + static_cast<uint32_t>(snd_size()); }
 
 void Connection::queue_rst(SeqNum seq, std::optional<SeqNum> ack) {
   pending_rst_ = PendingRst{seq, ack.value_or(SeqNum(0)), ack.has_value()};

@@ -18,11 +18,13 @@
 // through transition_to(), which emits Event::StateChanged.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 
 #include "base/expected.h"
 #include "base/interval_set.h"
 #include "base/ring_buffer.h"
+#include "base/ring_queue.h"
 #include "base/seq_num.h"
 #include "base/time.h"
 #include "tcp/config.h"
@@ -45,16 +47,23 @@ using base::Instant;
 using base::SeqNum;
 using wire::FourTuple;
 
-// What a connection shares with its siblings: configuration and the ISN source.
+class Connection;
+
+// What a connection shares with its siblings: configuration, the ISN source and
+// the queue its events wait in until the owner drains them (one queue per
+// stack keeps every control block small).
 struct Env {
   Config config;
   IsnGenerator* isn = nullptr;
+  struct TaggedEvent {
+    const Connection* conn = nullptr;
+    Event event;
+  };
+  base::RingQueue<TaggedEvent> events;
 };
 
 // Per-connection counters (stack-wide ones live in the stack).
 struct ConnCounters {
-  uint32_t segs_in = 0;
-  uint32_t segs_out = 0;
   uint32_t drops = 0;
   uint32_t retransmits = 0;       // segments sent again (RTO, fast retransmit)
   uint32_t timeouts = 0;          // retransmission timer expirations
@@ -89,7 +98,7 @@ struct RecvVars {
 
 class Connection {
  public:
-  Connection(const Env& env, const FourTuple& tuple);
+  Connection(Env& env, const FourTuple& tuple);
 
   // ---- User calls (RFC 9293 §3.10.1-3.10.6) ----
   // Active OPEN: CLOSED -> SYN-SENT, SYN queued.
@@ -133,7 +142,12 @@ class Connection {
   // `payload_buf` (which must hold at least send_mss() bytes) and the returned
   // segment's payload points there.
   std::optional<Segment> poll_transmit(Instant now, base::MutBytes payload_buf);
-  std::optional<Event> poll_event() { return events_.pop(); }
+  // Events are queued in the shared Env; drain them after every call (before
+  // the connection is moved or destroyed).
+  std::optional<Event> poll_event() {
+    if (env_->events.empty() || env_->events.front().conn != this) return std::nullopt;
+    return env_->events.pop()->event;
+  }
   // The earliest deadline at which on_timeout must be called (Instant::never()).
   Instant next_deadline() const { return timers_.next(); }
 
@@ -143,12 +157,12 @@ class Connection {
   const SendVars& snd() const { return snd_; }
   const RecvVars& rcv() const { return rcv_; }
   uint32_t rcv_wnd() const;  // RCV.WND: free receive buffer space
-  const ConnCounters& counters() const { return counters_; }
+  const ConnCounters& counters() const;
   const RttEstimator& rtt() const { return rtt_; }
   const CongestionControl& congestion() const { return cc_; }
   size_t recv_available() const;  // bytes readable now
   size_t send_space() const;       // bytes send() would accept now
-  size_t send_queued() const { return snd_buf_.size(); }  // unacked + unsent
+  size_t send_queued() const { return bufs_ ? bufs_->snd.size() : 0; }  // unacked + unsent
   bool peer_fin_received() const { return fin_received_; }
   bool from_listen() const { return from_listen_; }  // SYN-RECEIVED came from LISTEN (MUST-11)
   std::optional<Error> error() const { return error_; }
@@ -200,7 +214,26 @@ class Connection {
   void maybe_window_update();
   Duration r2() const;
 
-  const Env* env_;
+  // Buffers and rarely-needed state, allocated when the first byte is queued
+  // or received: an idle connection that never carried data costs only its
+  // control block.
+  struct Buffers {
+    base::ByteRing snd;          // [snd_buf_seq_, data_end): unacked and unsent data
+    base::ByteRing rcv;          // unread in-order data, then out-of-order data ahead
+    base::SeqRangeSet<8> ooo;    // out-of-order ranges held above RCV.NXT
+    std::optional<SeqNum> ooo_fin;  // a FIN seen ahead of RCV.NXT
+    ConnCounters counters;
+  };
+  Buffers& bufs() {
+    if (!bufs_) bufs_ = std::make_unique<Buffers>();
+    return *bufs_;
+  }
+  ConnCounters& stats() { return bufs().counters; }
+  size_t snd_size() const { return bufs_ ? bufs_->snd.size() : 0; }
+  size_t rcv_size() const { return bufs_ ? bufs_->rcv.size() : 0; }
+  bool ooo_empty() const { return !bufs_ || bufs_->ooo.empty(); }
+
+  Env* env_;
   FourTuple tuple_;
   State state_ = State::Closed;
   SendVars snd_;
@@ -208,14 +241,8 @@ class Connection {
   RttEstimator rtt_;
   CongestionControl cc_;
   TimerTable timers_;
-  EventQueue events_;
-  ConnCounters counters_;
-
-  base::ByteRing snd_buf_;  // [snd_.una-side first unacked data byte, data_end)
-  SeqNum snd_buf_seq_;      // sequence number of snd_buf_'s first byte
-  base::ByteRing rcv_buf_;  // unread in-order data, then out-of-order data ahead
-  base::SeqRangeSet<8> ooo_;  // out-of-order ranges held above RCV.NXT
-  std::optional<SeqNum> ooo_fin_;  // a FIN seen ahead of RCV.NXT
+  std::unique_ptr<Buffers> bufs_;
+  SeqNum snd_buf_seq_;  // sequence number of the first byte in the send buffer
 
   // RTT timing of one segment at a time (Karn: never a retransmitted one).
   SeqNum rtt_seq_;

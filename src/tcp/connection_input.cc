@@ -19,8 +19,7 @@ uint8_t window_shift_for(uint32_t buffer) {
 }  // namespace
 
 DropReason Connection::on_segment(Instant now, const Segment& seg) {
-  ++counters_.segs_in;
-  DropReason r = DropReason::None;
+    DropReason r = DropReason::None;
   switch (state_) {
     case State::Closed: r = on_segment_closed(seg); break;
     case State::Listen: r = on_segment_listen(now, seg); break;
@@ -35,8 +34,8 @@ DropReason Connection::on_segment(Instant now, const Segment& seg) {
     case State::LastAck: r = on_segment_synchronized(now, seg); break;
   }
   if (r != DropReason::None) {
-    ++counters_.drops;
-    counters_.last_drop = r;
+    ++stats().drops;
+    stats().last_drop = r;
   }
   return r;
 }
@@ -268,7 +267,7 @@ DropReason Connection::on_segment_synchronized(Instant now, const Segment& arriv
       if (!fin_received_) process_fin(now);
       else ack_now_ = true;  // a retransmitted FIN: ACK it again
     } else if (fin_at.after(rcv_.nxt)) {
-      ooo_fin_ = fin_at;  // remember it; processed when the hole is filled
+      bufs().ooo_fin = fin_at;  // remember it; processed when the hole is filled
       ack_now_ = true;
     }
   }
@@ -380,8 +379,8 @@ void Connection::process_new_ack(Instant now, const Segment& seg) {
   uint32_t data_acked = 0;
   if (seg.ack.after(snd_buf_seq_)) {
     data_acked = std::min<uint32_t>(static_cast<uint32_t>(seg.ack - snd_buf_seq_),
-                                    static_cast<uint32_t>(snd_buf_.size()));
-    snd_buf_.consume(data_acked);
+                                    static_cast<uint32_t>(snd_size()));
+    if (data_acked > 0) bufs().snd.consume(data_acked);
     snd_buf_seq_ += data_acked;
   }
   // RTT sample (Karn: rtt_start_ is cleared whenever we retransmit).
@@ -427,7 +426,7 @@ void Connection::process_duplicate_ack(Instant, const Segment& seg) {
   bool dup = snd_.una != snd_.max && seg.len() == 0 && !seg.syn() && !seg.fin() &&
              seg.ack == snd_.una && (static_cast<uint32_t>(seg.wnd) << snd_.wscale) == snd_.wnd;
   if (!dup) return;
-  ++counters_.dup_acks_in;
+  ++stats().dup_acks_in;
   if (dup_acks_ < 255) ++dup_acks_;
   if (in_recovery_) {
     cc_.on_recovery_dupack(snd_.mss);  // inflate (RFC 5681 §3.2 step 4)
@@ -441,7 +440,7 @@ void Connection::process_duplicate_ack(Instant, const Segment& seg) {
     cc_.on_enter_recovery(static_cast<uint32_t>(snd_.max - snd_.una), snd_.mss);
     retransmit_head_ = true;
     rtt_start_ = Instant::never();
-    ++counters_.fast_retransmits;
+    ++stats().fast_retransmits;
   }
 }
 
@@ -462,31 +461,31 @@ void Connection::update_send_window(const Segment& seg) {
 void Connection::process_text(Instant now, Segment& seg) {
   uint32_t len = seg.len();
   if (len == 0) return;
-  size_t unread = rcv_buf_.size();
+  size_t unread = rcv_size();
   if (seg.seq == rcv_.nxt) {
-    rcv_buf_.reserve(unread + (ooo_.empty() ? len : env_->config.recv_buffer));
-    rcv_buf_.append(seg.payload);
+    bufs().rcv.reserve(unread + (ooo_empty() ? len : env_->config.recv_buffer));
+    bufs().rcv.append(seg.payload);
     rcv_.nxt += len;
     bool filled_hole = false;
-    while (uint32_t n = ooo_.pop_front_at(rcv_.nxt)) {
-      rcv_buf_.commit(n);
+    while (uint32_t n = bufs().ooo.pop_front_at(rcv_.nxt)) {
+      bufs().rcv.commit(n);
       rcv_.nxt += n;
       filled_hole = true;
     }
-    ooo_.remove_before(rcv_.nxt);
+    bufs().ooo.remove_before(rcv_.nxt);
     if (!readable_signaled_) {
       readable_signaled_ = true;
       emit(Event::simple(EventKind::Readable));
     }
     // ACK at least every second segment (SHLD-19) and at once when a hole
     // closes (RFC 5681 §4.2); otherwise delay (§3.8.6.3).
-    if (++unacked_segs_ >= 2 || filled_hole || !ooo_.empty()) {
+    if (++unacked_segs_ >= 2 || filled_hole || !ooo_empty()) {
       schedule_ack(now, true);
     } else {
       schedule_ack(now, false);
     }
-    if (ooo_fin_ && *ooo_fin_ == rcv_.nxt && !fin_received_) {
-      ooo_fin_.reset();
+    if (bufs_->ooo_fin && *bufs_->ooo_fin == rcv_.nxt && !fin_received_) {
+      bufs_->ooo_fin.reset();
       process_fin(now);
     }
     return;
@@ -494,12 +493,12 @@ void Connection::process_text(Instant now, Segment& seg) {
   // Out of order (SHLD-31): keep it in place ahead of RCV.NXT and ACK at once so
   // the sender sees a duplicate ACK (RFC 5681 §4.2).
   uint32_t ahead = static_cast<uint32_t>(seg.seq - rcv_.nxt);
-  if (ooo_.insert(seg.seq, seg.seq + len)) {
-    rcv_buf_.reserve(std::max<size_t>(unread + ahead + len, env_->config.recv_buffer));
-    rcv_buf_.write_at(unread + ahead, seg.payload);
+  if (bufs().ooo.insert(seg.seq, seg.seq + len)) {
+    bufs().rcv.reserve(std::max<size_t>(unread + ahead + len, env_->config.recv_buffer));
+    bufs().rcv.write_at(unread + ahead, seg.payload);
   } else {
-    ++counters_.drops;
-    counters_.last_drop = DropReason::ReassemblyFull;
+    ++stats().drops;
+    stats().last_drop = DropReason::ReassemblyFull;
   }
   schedule_ack(now, true);
 }
@@ -557,7 +556,7 @@ void Connection::negotiate_options(const Segment& syn) {
 
 void Connection::send_challenge_ack() {
   ack_now_ = true;
-  ++counters_.challenge_acks;
+  ++stats().challenge_acks;
 }
 
 }  // namespace synack::tcp

@@ -59,7 +59,6 @@ std::optional<Segment> Connection::poll_transmit(Instant now, base::MutBytes pay
       r.ack = pending_rst_->ack;
     }
     pending_rst_.reset();
-    ++counters_.segs_out;
     return r;
   }
   switch (state_) {
@@ -92,7 +91,7 @@ std::optional<Segment> Connection::poll_transmit(Instant now, base::MutBytes pay
     probe_now_ = false;
     Segment s = make_segment(snd_.una - 1, flags::kAck);
     s.wnd = window_field();
-    ++counters_.probes;
+    ++stats().probes;
     on_segment_sent(now, s);
     return s;
   }
@@ -179,7 +178,7 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
   Segment s = make_segment(from, flags::kAck);
   if (len > 0) {
     auto out = buf.first(len);
-    snd_buf_.copy_out(static_cast<size_t>(from - snd_buf_seq_), out);
+    bufs().snd.copy_out(static_cast<size_t>(from - snd_buf_seq_), out);
     s.payload = out;
   }
   SeqNum after = from + len;
@@ -193,12 +192,11 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
   if (len > 0 && len < mss) snd_sml_ = after;  // remember the last short segment (Nagle)
   if (forced_head) {
     // A single retransmission at SND.UNA does not move SND.NXT.
-    ++counters_.retransmits;
+    ++stats().retransmits;
     rtt_start_ = Instant::never();
     ack_now_ = false;
     unacked_segs_ = 0;
     timers_.clear(Timer::DelayedAck);
-    ++counters_.segs_out;
     last_send_ = now;
     return s;
   }
@@ -207,13 +205,12 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
 }
 
 void Connection::on_segment_sent(Instant now, const Segment& s) {
-  ++counters_.segs_out;
   last_send_ = now;
   uint32_t sl = s.seq_len();
   bool probe = s.seq.before(snd_.una);  // zero-window probe with an old sequence number
   if (sl > 0 && !probe) {
     if (s.retransmission) {
-      ++counters_.retransmits;
+      ++stats().retransmits;
       rtt_start_ = Instant::never();  // Karn's algorithm
     } else if (rtt_start_.is_never()) {
       rtt_seq_ = s.seq;

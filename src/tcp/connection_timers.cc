@@ -41,7 +41,7 @@ void Connection::on_retransmit_timeout(Instant now) {
     return;
   }
   if (rexmit_count_ < 255) ++rexmit_count_;
-  ++counters_.timeouts;
+  ++stats().timeouts;
   if (rexmit_count_ == env_->config.r1_retransmissions) emit(Event::simple(EventKind::DeliveryTrouble));
   rtt_.back_off(env_->config.rto_max);  // RFC 6298 §5.5
   rtt_start_ = Instant::never();        // Karn

@@ -1,7 +1,10 @@
 #pragma once
-// The few deadlines a connection keeps. The stack's timer wheel only needs the
-// earliest of them (next()); the connection checks which expired on_timeout().
-#include <array>
+// The deadlines a connection keeps, in two slots. The retransmission, persist,
+// TIME-WAIT and FIN-WAIT-2 timers never run at the same time (persist runs only
+// with nothing in flight; TIME-WAIT and FIN-WAIT-2 only once everything sent is
+// acknowledged), so they share one slot tagged with its kind; the delayed ACK
+// has its own. The stack's timer wheel only needs the earliest (next()).
+#include <cassert>
 #include <cstdint>
 
 #include "base/time.h"
@@ -17,26 +20,35 @@ enum class Timer : uint8_t {
   TimeWait,    // 2*MSL (§3.6.1 MUST-13)
   FinWait2,    // orphaned FIN-WAIT-2 (application closed, peer silent)
 };
-constexpr int kNumTimers = 5;
 
 class TimerTable {
  public:
-  TimerTable() { at_.fill(Instant::never()); }
-  void set(Timer t, Instant at) { at_[idx(t)] = at; }
-  void clear(Timer t) { at_[idx(t)] = Instant::never(); }
-  bool armed(Timer t) const { return !at_[idx(t)].is_never(); }
-  Instant at(Timer t) const { return at_[idx(t)]; }
-  bool expired(Timer t, Instant now) const { return armed(t) && at_[idx(t)] <= now; }
-  void clear_all() { at_.fill(Instant::never()); }
-  Instant next() const {
-    Instant n = Instant::never();
-    for (auto a : at_) n = base::earliest(n, a);
-    return n;
+  void set(Timer t, Instant at) {
+    if (t == Timer::DelayedAck) {
+      delack_ = at;
+      return;
+    }
+    assert(main_kind_ == t || main_.is_never() || t == Timer::TimeWait);
+    main_ = at;
+    main_kind_ = t;
   }
+  void clear(Timer t) {
+    if (t == Timer::DelayedAck) delack_ = Instant::never();
+    else if (main_kind_ == t) main_ = Instant::never();
+  }
+  bool armed(Timer t) const {
+    if (t == Timer::DelayedAck) return !delack_.is_never();
+    return main_kind_ == t && !main_.is_never();
+  }
+  Instant at(Timer t) const { return armed(t) ? (t == Timer::DelayedAck ? delack_ : main_) : Instant::never(); }
+  bool expired(Timer t, Instant now) const { return armed(t) && at(t) <= now; }
+  void clear_all() { main_ = delack_ = Instant::never(); }
+  Instant next() const { return base::earliest(main_, delack_); }
 
  private:
-  static constexpr size_t idx(Timer t) { return static_cast<size_t>(t); }
-  std::array<Instant, kNumTimers> at_;
+  Instant main_ = Instant::never();
+  Instant delack_ = Instant::never();
+  Timer main_kind_ = Timer::Retransmit;
 };
 
 }  // namespace synack::tcp
