@@ -15,7 +15,11 @@
 # discarded warm-up round, and the table shows medians (min-max). Single-
 # threaded programs are pinned with `taskset -c 0`; the kernel bulk anchor has
 # a sender and a receiver thread and runs unpinned (an extra row shows it
-# pinned to one CPU as well).
+# pinned to one CPU as well). Rates are per wall second and suffer when other
+# work shares the CPUs; the CPU-per-unit rows are the robust ones.
+# Each kernel lifecycle run leaves N client sockets in TIME_WAIT for 60 s; the
+# script waits (up to 75 s) until the next run's N fit under
+# net.ipv4.tcp_max_tw_buckets, so a default run takes about 7-8 minutes.
 #
 # Usage: bench/compare.sh [--rounds R] [--conns N] [--bytes N] [--purge-every M]
 #                         [--no-warmup] [--no-build] [--callgrind] [--quick]
@@ -36,7 +40,7 @@ CG_CONNS=5000             # smaller N under callgrind
 CG_BYTES=67108864         # 64 MiB under callgrind
 PORT_BASE=23400           # linux_anchor server ports (127.0.0.1 only), moved each run
 
-usage() { sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 2; }
 while [[ $# -gt 0 ]]; do
   case $1 in
     --rounds) ROUNDS=$2; shift 2 ;;
@@ -169,10 +173,10 @@ run_round() {
   local b i
   for b in lifecycle bulk; do
     for i in "${IMPLS[@]}"; do
-      [[ $i == lwip && ! -x $LWIP ]] && continue
+      if [[ $i == lwip && ! -x $LWIP ]]; then continue; fi
       run_case "$i" "$b"
     done
-    [[ $b == bulk ]] && run_case linux1 bulk
+    if [[ $b == bulk ]]; then run_case linux1 bulk; fi
   done
 }
 
@@ -229,26 +233,36 @@ print_table() {
 
 # ---- callgrind -------------------------------------------------------------------
 
-# cg_totals OUTFILE: the instruction count from a callgrind output file.
-cg_totals() { awk '/^(summary|totals):/ { n = $2 } END { print n + 0 }' "$1"; }
+# cg_totals PREFIX: the instruction count summed over the callgrind output
+# files PREFIX.<pid>.out (one per traced process, so wrapper scripts work).
+cg_totals() {
+  local f total=0 n
+  for f in "$1".*.out; do
+    [[ -f $f ]] || continue
+    n=$(awk '/^(summary|totals):/ { n = $2 } END { print n + 0 }' "$f")
+    total=$((total + n))
+  done
+  echo "$total"
+}
 
 # cg_run NAME ARGS...: runs ARGS under callgrind with collection off until the
 # program's timed region turns it on (the anchors toggle it around their
 # timer); prints the instruction count of that region.
 cg_run() {
   local name=$1; shift
-  local f=$OUT/callgrind.$name.out
-  valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$f" "$@" >"$OUT/cg.$name.log" 2>&1 \
-    || { log "callgrind $name failed: see $OUT/cg.$name.log"; echo 0; return; }
-  cg_totals "$f"
+  local prefix=$OUT/callgrind.$name
+  valgrind --tool=callgrind --trace-children=yes --collect-atstart=no --callgrind-out-file="$prefix.%p.out" "$@" \
+    >"$OUT/cg.$name.log" 2>&1 || { log "callgrind $name failed: see $OUT/cg.$name.log"; echo 0; return; }
+  cg_totals "$prefix"
 }
 
 # cg_whole NAME ARGS...: full-program count (for a program without toggles).
 cg_whole() {
   local name=$1; shift
-  local f=$OUT/callgrind.$name.whole.out
-  valgrind --tool=callgrind --callgrind-out-file="$f" "$@" >"$OUT/cg.$name.whole.log" 2>&1 || { echo 0; return; }
-  cg_totals "$f"
+  local prefix=$OUT/callgrind.$name.whole
+  valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$prefix.%p.out" "$@" \
+    >"$OUT/cg.$name.whole.log" 2>&1 || { echo 0; return; }
+  cg_totals "$prefix"
 }
 
 # run_callgrind: per-unit instructions for each case; for synack it falls back
