@@ -233,7 +233,10 @@ size_t Connection::send_space() const {
 SeqNum Connection::data_end() const { return snd_buf_seq_ + static_cast<uint32_t>(snd_size()); }
 
 void Connection::queue_rst(SeqNum seq, std::optional<SeqNum> ack) {
-  pending_rst_ = PendingRst{seq, ack.value_or(SeqNum(0)), ack.has_value()};
+  rst_seq_ = seq;
+  rst_ack_ = ack.value_or(SeqNum(0));
+  rst_with_ack_ = ack.has_value();
+  rst_pending_ = true;
 }
 
 std::optional<Segment> reset_for(const Segment& seg) {

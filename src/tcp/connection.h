@@ -128,7 +128,7 @@ class Connection {
   // connections that have gone idle.
   void release_idle_buffers();
   // R2 for this connection (MUST-21); zero means the configured default.
-  void set_user_timeout(Duration d) { user_timeout_ = d; }
+  void set_user_timeout(Duration d) { user_timeout_ms_ = static_cast<uint32_t>(d.ms()); }
 
   // ---- Inputs ----
   // A segment addressed to this connection. Returns DropReason::None if it was
@@ -244,43 +244,46 @@ class Connection {
   std::unique_ptr<Buffers> bufs_;
   SeqNum snd_buf_seq_;  // sequence number of the first byte in the send buffer
 
+  // Compact clocks for the control block: microseconds or milliseconds in 32
+  // bits, compared modulo 2^32 (valid for intervals up to 71 minutes / 49 days).
+  static uint32_t us32(Instant t) { return static_cast<uint32_t>(t.us()); }
+  static uint32_t ms32(Instant t) { return static_cast<uint32_t>(t.us() / 1000); }
+
   // RTT timing of one segment at a time (Karn: never a retransmitted one).
   SeqNum rtt_seq_;
-  Instant rtt_start_ = Instant::never();
-  Instant last_send_ = Instant::never();  // for restart after idle (RFC 5681 §4.1)
-  Instant first_rexmit_ = Instant::never();  // when the head segment was first retransmitted
-  Duration user_timeout_ = Duration::zero();
+  uint32_t rtt_start_us_ = 0;     // valid while rtt_timing_
+  uint32_t last_send_ms_ = 0;     // for restart after idle (RFC 5681 §4.1), valid if sent_any_
+  uint32_t first_rexmit_ms_ = 0;  // first retransmission of the head, valid if rexmit_started_
+  uint32_t user_timeout_ms_ = 0;  // R2 override (MUST-21); 0: configured default
 
   SeqNum snd_sml_;  // end of the last short segment sent (Nagle, Minshall's variant)
+  SeqNum recover_;  // NewReno recovery point (RFC 6582)
+  SeqNum rst_seq_;  // a RST waiting to be sent: <SEQ=rst_seq_>[<ACK=rst_ack_>]
+  SeqNum rst_ack_;
 
-  // Fast retransmit / NewReno recovery state (RFC 5681 §3.2, RFC 6582).
-  SeqNum recover_;
   uint8_t dup_acks_ = 0;
-  bool in_recovery_ = false;
-  bool retransmit_head_ = false;  // send one segment at SND.UNA next
-
   uint8_t rexmit_count_ = 0;    // consecutive timeouts of the current head
   uint8_t probe_backoff_ = 0;   // zero-window probe backoff exponent
   uint8_t unacked_segs_ = 0;    // in-order data segments received since our last ACK
 
-  bool from_listen_ = false;    // SYN-RECEIVED entered from LISTEN (MUST-11)
-  bool syn_pending_ = false;    // SYN or SYN,ACK must be (re)sent
-  bool fin_queued_ = false;     // the user has closed the send side
-  bool fin_received_ = false;   // the peer's FIN has been processed
-  bool app_closed_ = false;     // close() called: no more reading (SHLD-3)
-  bool ack_now_ = false;        // send an ACK at the next poll_transmit
-  bool probe_now_ = false;      // send a zero-window probe
-  bool nagle_ = true;
-  bool readable_signaled_ = false;
-  bool want_writable_ = false;
-  bool wscale_ok_ = false;      // both sides sent window scale (RFC 7323 §2.2)
-
-  struct PendingRst {
-    SeqNum seq;
-    SeqNum ack;
-    bool with_ack;
-  };
-  std::optional<PendingRst> pending_rst_;
+  bool from_listen_ : 1 = false;      // SYN-RECEIVED entered from LISTEN (MUST-11)
+  bool syn_pending_ : 1 = false;      // SYN or SYN,ACK must be (re)sent
+  bool fin_queued_ : 1 = false;       // the user has closed the send side
+  bool fin_received_ : 1 = false;     // the peer's FIN has been processed
+  bool app_closed_ : 1 = false;       // close() called: no more reading (SHLD-3)
+  bool ack_now_ : 1 = false;          // send an ACK at the next poll_transmit
+  bool probe_now_ : 1 = false;        // send a zero-window probe (or SWS override)
+  bool nagle_ : 1 = true;
+  bool readable_signaled_ : 1 = false;
+  bool want_writable_ : 1 = false;
+  bool wscale_ok_ : 1 = false;        // both sides sent window scale (RFC 7323 §2.2)
+  bool in_recovery_ : 1 = false;      // NewReno fast recovery
+  bool retransmit_head_ : 1 = false;  // send one segment at SND.UNA next
+  bool rst_pending_ : 1 = false;
+  bool rst_with_ack_ : 1 = false;
+  bool rtt_timing_ : 1 = false;
+  bool rexmit_started_ : 1 = false;
+  bool sent_any_ : 1 = false;
   std::optional<Error> error_;
 };
 

@@ -130,13 +130,13 @@ DropReason Connection::on_segment_syn_sent(Instant now, const Segment& seg) {
   }
   if (snd_.una.after(snd_.iss)) {
     // Our SYN has been ACKed: ESTABLISHED, send <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.
-    if (!rtt_start_.is_never() && rexmit_count_ == 0) {
-      rtt_.sample(now - rtt_start_, env_->config.rto_min, env_->config.rto_max);
+    if (rtt_timing_ && rexmit_count_ == 0) {
+      rtt_.sample(Duration::micros(us32(now) - rtt_start_us_), env_->config.rto_min, env_->config.rto_max);
     }
-    rtt_start_ = Instant::never();
+    rtt_timing_ = false;
     timers_.clear(Timer::Retransmit);
     rexmit_count_ = 0;
-    first_rexmit_ = Instant::never();
+    rexmit_started_ = false;
     transition_to(State::Established, Cause::RecvSynAck);
     ack_now_ = true;
     // Text or a FIN riding on the SYN,ACK: continue at the sixth step.
@@ -383,10 +383,10 @@ void Connection::process_new_ack(Instant now, const Segment& seg) {
     if (data_acked > 0) bufs().snd.consume(data_acked);
     snd_buf_seq_ += data_acked;
   }
-  // RTT sample (Karn: rtt_start_ is cleared whenever we retransmit).
-  if (!rtt_start_.is_never() && seg.ack.after(rtt_seq_)) {
-    rtt_.sample(now - rtt_start_, cfg.rto_min, cfg.rto_max);
-    rtt_start_ = Instant::never();
+  // RTT sample (Karn: timing stops whenever we retransmit).
+  if (rtt_timing_ && seg.ack.after(rtt_seq_)) {
+    rtt_.sample(Duration::micros(us32(now) - rtt_start_us_), cfg.rto_min, cfg.rto_max);
+    rtt_timing_ = false;
   }
   snd_.una = seg.ack;
   if (snd_.nxt.before(snd_.una)) snd_.nxt = snd_.una;
@@ -406,7 +406,7 @@ void Connection::process_new_ack(Instant now, const Segment& seg) {
   }
   dup_acks_ = 0;
   rexmit_count_ = 0;
-  first_rexmit_ = Instant::never();
+  rexmit_started_ = false;
 
   // RFC 6298 §5.2-5.3: stop the timer when all is acknowledged, else restart it.
   if (snd_.una == snd_.max) {
@@ -439,7 +439,7 @@ void Connection::process_duplicate_ack(Instant, const Segment& seg) {
     recover_ = snd_.max;
     cc_.on_enter_recovery(static_cast<uint32_t>(snd_.max - snd_.una), snd_.mss);
     retransmit_head_ = true;
-    rtt_start_ = Instant::never();
+    rtt_timing_ = false;
     ++stats().fast_retransmits;
   }
 }

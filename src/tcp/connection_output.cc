@@ -52,13 +52,13 @@ uint16_t Connection::window_field() {
 }
 
 std::optional<Segment> Connection::poll_transmit(Instant now, base::MutBytes payload_buf) {
-  if (pending_rst_) {
-    Segment r = make_segment(pending_rst_->seq, flags::kRst);
-    if (pending_rst_->with_ack) {
+  if (rst_pending_) {
+    Segment r = make_segment(rst_seq_, flags::kRst);
+    if (rst_with_ack_) {
       r.flags |= flags::kAck;
-      r.ack = pending_rst_->ack;
+      r.ack = rst_ack_;
     }
-    pending_rst_.reset();
+    rst_pending_ = false;
     return r;
   }
   switch (state_) {
@@ -116,9 +116,9 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
   const uint32_t mss = snd_.mss;
   const SeqNum end = data_end();
   // Restart after idle (RFC 5681 §4.1): nothing in flight for more than an RTO.
-  if (snd_.una == snd_.max && !last_send_.is_never() && now - last_send_ > rtt_.rto()) {
+  if (snd_.una == snd_.max && sent_any_ && int64_t{ms32(now) - last_send_ms_} > rtt_.rto().ms()) {
     cc_.on_idle_restart(mss);
-    last_send_ = now;
+    last_send_ms_ = ms32(now);
   }
 
   // Fast retransmit / NewReno partial ACK: one segment at SND.UNA.
@@ -193,11 +193,12 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
   if (forced_head) {
     // A single retransmission at SND.UNA does not move SND.NXT.
     ++stats().retransmits;
-    rtt_start_ = Instant::never();
+    rtt_timing_ = false;
     ack_now_ = false;
     unacked_segs_ = 0;
     timers_.clear(Timer::DelayedAck);
-    last_send_ = now;
+    last_send_ms_ = ms32(now);
+  sent_any_ = true;
     return s;
   }
   on_segment_sent(now, s);
@@ -205,16 +206,18 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
 }
 
 void Connection::on_segment_sent(Instant now, const Segment& s) {
-  last_send_ = now;
+  last_send_ms_ = ms32(now);
+  sent_any_ = true;
   uint32_t sl = s.seq_len();
   bool probe = s.seq.before(snd_.una);  // zero-window probe with an old sequence number
   if (sl > 0 && !probe) {
     if (s.retransmission) {
       ++stats().retransmits;
-      rtt_start_ = Instant::never();  // Karn's algorithm
-    } else if (rtt_start_.is_never()) {
+      rtt_timing_ = false;  // Karn's algorithm
+    } else if (!rtt_timing_) {
       rtt_seq_ = s.seq;
-      rtt_start_ = now;
+      rtt_start_us_ = us32(now);
+      rtt_timing_ = true;
     }
     snd_.nxt = s.seq + sl;
     if (snd_.nxt.after(snd_.max)) snd_.max = snd_.nxt;

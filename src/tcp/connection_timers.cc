@@ -9,7 +9,7 @@ namespace synack::tcp {
 void Connection::arm_retransmit(Instant now) { timers_.set(Timer::Retransmit, now + rtt_.rto()); }
 
 Duration Connection::r2() const {
-  if (user_timeout_ > Duration::zero()) return user_timeout_;  // MUST-21
+  if (user_timeout_ms_ > 0) return Duration::millis(user_timeout_ms_);  // MUST-21
   bool handshake = state_ == State::SynSent || state_ == State::SynReceived;
   return handshake ? env_->config.r2_syn : env_->config.r2;  // MUST-23, SHLD-11
 }
@@ -33,10 +33,13 @@ void Connection::on_timeout(Instant now) {
 
 void Connection::on_retransmit_timeout(Instant now) {
   timers_.clear(Timer::Retransmit);
-  if (first_rexmit_.is_never()) first_rexmit_ = now;
+  if (!rexmit_started_) {
+    first_rexmit_ms_ = ms32(now);
+    rexmit_started_ = true;
+  }
   // R2 (§3.8.3, MUST-20): give up once retransmissions of one segment have gone
   // on for R2, measured from its first retransmission.
-  if (now - first_rexmit_ >= r2()) {
+  if (int64_t{ms32(now) - first_rexmit_ms_} >= r2().ms()) {
     enter_closed(Cause::RetransmitLimit, Error::ConnectionTimedOut);
     return;
   }
@@ -44,7 +47,7 @@ void Connection::on_retransmit_timeout(Instant now) {
   ++stats().timeouts;
   if (rexmit_count_ == env_->config.r1_retransmissions) emit(Event::simple(EventKind::DeliveryTrouble));
   rtt_.back_off(env_->config.rto_max);  // RFC 6298 §5.5
-  rtt_start_ = Instant::never();        // Karn
+  rtt_timing_ = false;        // Karn
   switch (state_) {
     case State::SynSent:
     case State::SynReceived:
