@@ -1,0 +1,65 @@
+// Listener: accepting connections, blocking or by callback.
+#include "api/listener.h"
+
+#include <utility>
+
+namespace synack::api {
+
+Listener::Listener(Listener&& o) noexcept : rt_(std::exchange(o.rt_, nullptr)), port_(o.port_) {}
+
+Listener& Listener::operator=(Listener&& o) noexcept {
+  if (this != &o) {
+    close();
+    rt_ = std::exchange(o.rt_, nullptr);
+    port_ = o.port_;
+  }
+  return *this;
+}
+
+Listener::~Listener() { close(); }
+
+std::optional<Socket> Listener::try_accept() {
+  if (!rt_) return std::nullopt;
+  auto id = rt_->stack().accept(port_);
+  if (!id) {
+    if (Runtime::ListenRecord* r = rt_->listen_record(port_)) r->acceptable = false;
+    return std::nullopt;
+  }
+  rt_->adopt(*id);
+  return Socket(*rt_, *id, rt_->stack().connection(*id)->tuple());
+}
+
+Expected<Socket, Error> Listener::accept(std::optional<Duration> timeout) {
+  if (!rt_) return base::Unexpected(Error::NotConnected);
+  Instant end = timeout ? rt_->now() + *timeout : Instant::never();
+  for (;;) {
+    if (auto s = try_accept()) return std::move(*s);
+    if (rt_->in_callback()) return base::Unexpected(Error::WouldBlock);
+    std::optional<Duration> left;
+    if (!end.is_never()) left = std::max(end - rt_->now(), Duration::zero());
+    Runtime* rt = rt_;
+    uint16_t port = port_;
+    bool ok = rt->run_until([rt, port] {
+      Runtime::ListenRecord* r = rt->listen_record(port);
+      return !r || r->acceptable;
+    }, left);
+    if (!ok) return base::Unexpected(rt->stopped() ? Error::Stopped : Error::Deadline);
+  }
+}
+
+void Listener::on_accept(Callback cb) {
+  Runtime::ListenRecord* r = rt_ ? rt_->listen_record(port_) : nullptr;
+  if (!r) return;
+  r->on_accept = std::move(cb);
+  rt_->notify_later(Runtime::Notify::Accept, {}, port_);
+}
+
+void Listener::close() {
+  if (!rt_) return;
+  Runtime* rt = std::exchange(rt_, nullptr);
+  rt->forget_listener(port_);
+  (void)rt->stack().close_listener(rt->now(), port_);
+  rt->flush();
+}
+
+}  // namespace synack::api

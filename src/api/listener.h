@@ -1,0 +1,39 @@
+#pragma once
+// api::Listener — a listening port of a Runtime. Movable; destroying it stops
+// listening (connections not yet accepted are reset).
+#include <cstdint>
+#include <optional>
+
+#include "api/error.h"
+#include "api/runtime.h"
+#include "api/socket.h"
+
+namespace synack::api {
+
+class Listener {
+ public:
+  Listener() = default;
+  Listener(Listener&& o) noexcept;
+  Listener& operator=(Listener&& o) noexcept;
+  ~Listener();
+
+  uint16_t port() const { return port_; }
+  bool is_open() const { return rt_ != nullptr; }
+
+  // An established connection, if one is waiting.
+  std::optional<Socket> try_accept();
+  // Wait for a connection.
+  Expected<Socket, Error> accept(std::optional<Duration> timeout = std::nullopt);
+  // Called when connections are waiting (also at once if some already are);
+  // call try_accept() until it returns nothing.
+  void on_accept(Callback cb);
+  void close();
+
+ private:
+  friend class Runtime;
+  Listener(Runtime& rt, uint16_t port) : rt_(&rt), port_(port) {}
+  Runtime* rt_ = nullptr;
+  uint16_t port_ = 0;
+};
+
+}  // namespace synack::api

@@ -1,0 +1,213 @@
+// Socket: the user calls on one connection, non-blocking and blocking.
+#include "api/socket.h"
+
+#include <utility>
+
+namespace synack::api {
+
+Socket::Socket(Socket&& o) noexcept
+    : rt_(std::exchange(o.rt_, nullptr)), id_(o.id_), tuple_(o.tuple_) {}
+
+Socket& Socket::operator=(Socket&& o) noexcept {
+  if (this != &o) {
+    close();
+    rt_ = std::exchange(o.rt_, nullptr);
+    id_ = o.id_;
+    tuple_ = o.tuple_;
+  }
+  return *this;
+}
+
+Socket::~Socket() { close(); }
+
+const tcp::Connection* Socket::conn() const { return rt_ ? rt_->stack().connection(id_) : nullptr; }
+
+tcp::State Socket::state() const {
+  const tcp::Connection* c = conn();
+  return c ? c->state() : tcp::State::Closed;
+}
+
+std::optional<Error> Socket::error() const {
+  if (!rt_) return std::nullopt;
+  if (const tcp::Connection* c = conn(); c && c->error()) return from_tcp(*c->error());
+  if (Runtime::ConnRecord* r = rt_->record(id_)) return r->error;
+  return std::nullopt;
+}
+
+bool Socket::readable() const {
+  const tcp::Connection* c = conn();
+  return !c || c->recv_available() > 0 || c->peer_fin_received() || c->state() == tcp::State::Closed;
+}
+
+bool Socket::writable() const {
+  const tcp::Connection* c = conn();
+  return c && c->send_space() > 0;
+}
+
+size_t Socket::unsent() const {
+  const tcp::Connection* c = conn();
+  return c ? c->send_queued() : 0;
+}
+
+// ---------------------------------------------------------------------------
+// Non-blocking.
+
+Expected<size_t, Error> Socket::try_recv(base::MutBytes out) {
+  if (!rt_) return base::Unexpected(Error::NotConnected);
+  auto r = rt_->stack().recv(rt_->now(), id_, out);
+  rt_->flush();  // a window update may be due
+  if (!r) {
+    if (r.error() == tcp::Error::ConnectionClosing) return size_t{0};  // end of stream
+    return base::Unexpected(from_tcp(r.error()));
+  }
+  if (*r == 0 && !out.empty()) return base::Unexpected(Error::WouldBlock);
+  return *r;
+}
+
+Expected<size_t, Error> Socket::try_send(base::Bytes data) {
+  if (!rt_) return base::Unexpected(Error::NotConnected);
+  auto r = rt_->stack().send(rt_->now(), id_, data);
+  rt_->flush();
+  if (!r) return base::Unexpected(from_tcp(r.error()));
+  if (*r == 0 && !data.empty()) return base::Unexpected(Error::WouldBlock);
+  return *r;
+}
+
+// ---------------------------------------------------------------------------
+// Blocking.
+
+bool Socket::wait(const std::function<bool()>& cond, std::optional<Duration> timeout, Error& why) {
+  if (!rt_) {
+    why = Error::NotConnected;
+    return false;
+  }
+  if (cond()) return true;
+  if (rt_->in_callback()) {
+    why = Error::WouldBlock;
+    return false;
+  }
+  if (rt_->run_until(cond, timeout)) return true;
+  why = rt_->stopped() ? Error::Stopped : Error::Deadline;
+  return false;
+}
+
+Expected<size_t, Error> Socket::recv(base::MutBytes out, std::optional<Duration> timeout) {
+  auto r = try_recv(out);
+  if (r || r.error() != Error::WouldBlock) return r;
+  Error why{};
+  if (!wait([this] { return readable(); }, timeout, why)) return base::Unexpected(why);
+  return try_recv(out);
+}
+
+Expected<size_t, Error> Socket::recv_all(base::MutBytes out, std::optional<Duration> timeout) {
+  Instant end = timeout && rt_ ? rt_->now() + *timeout : Instant::never();
+  size_t got = 0;
+  while (got < out.size()) {
+    std::optional<Duration> left;
+    if (!end.is_never()) left = std::max(end - rt_->now(), Duration::zero());
+    auto r = recv(out.subspan(got), left);
+    if (!r) return r;
+    if (*r == 0) break;  // end of stream
+    got += *r;
+  }
+  return got;
+}
+
+Expected<size_t, Error> Socket::send(base::Bytes data, std::optional<Duration> timeout) {
+  Instant end = timeout && rt_ ? rt_->now() + *timeout : Instant::never();
+  size_t sent = 0;
+  while (sent < data.size()) {
+    auto r = try_send(data.subspan(sent));
+    if (r) {
+      sent += *r;
+      continue;
+    }
+    if (r.error() != Error::WouldBlock) return r;
+    std::optional<Duration> left;
+    if (!end.is_never()) left = std::max(end - rt_->now(), Duration::zero());
+    Error why{};
+    if (!wait([this] { return writable() || state() == tcp::State::Closed; }, left, why))
+      return base::Unexpected(why);
+  }
+  return sent;
+}
+
+Expected<void, Error> Socket::wait_connected(std::optional<Duration> timeout) {
+  auto handshaking = [this] {
+    tcp::State s = state();
+    return s == tcp::State::SynSent || s == tcp::State::SynReceived;
+  };
+  Error why{};
+  if (!wait([&] { return !handshaking(); }, timeout, why)) return base::Unexpected(why);
+  if (state() == tcp::State::Closed) return base::Unexpected(error().value_or(Error::NotConnected));
+  return {};
+}
+
+Expected<void, Error> Socket::wait_sent(std::optional<Duration> timeout) {
+  Error why{};
+  if (!wait([this] { return unsent() == 0 || state() == tcp::State::Closed; }, timeout, why))
+    return base::Unexpected(why);
+  if (unsent() > 0) return base::Unexpected(error().value_or(Error::NotConnected));
+  if (auto e = error()) return base::Unexpected(*e);
+  return {};
+}
+
+// ---------------------------------------------------------------------------
+// Closing.
+
+Expected<void, Error> Socket::shutdown() {
+  if (!rt_) return base::Unexpected(Error::NotConnected);
+  auto r = rt_->stack().shutdown(rt_->now(), id_);
+  rt_->flush();
+  if (!r) return base::Unexpected(from_tcp(r.error()));
+  return {};
+}
+
+void Socket::close() {
+  if (!rt_) return;
+  Runtime* rt = std::exchange(rt_, nullptr);
+  rt->forget(id_);
+  rt->stack().close(rt->now(), id_);
+  rt->flush();
+}
+
+void Socket::abort() {
+  if (!rt_) return;
+  Runtime* rt = std::exchange(rt_, nullptr);
+  rt->forget(id_);
+  rt->stack().abort(rt->now(), id_);
+  rt->flush();
+}
+
+// ---------------------------------------------------------------------------
+// Callbacks.
+
+void Socket::on_connected(Callback cb) {
+  Runtime::ConnRecord* r = rt_ ? rt_->record(id_) : nullptr;
+  if (!r) return;
+  r->on_connected = std::move(cb);
+  if (tcp::is_synchronized(state())) rt_->notify_later(Runtime::Notify::Connected, id_);
+}
+
+void Socket::on_readable(Callback cb) {
+  Runtime::ConnRecord* r = rt_ ? rt_->record(id_) : nullptr;
+  if (!r) return;
+  r->on_readable = std::move(cb);
+  if (readable()) rt_->notify_later(Runtime::Notify::Readable, id_);
+}
+
+void Socket::on_writable(Callback cb) {
+  if (Runtime::ConnRecord* r = rt_ ? rt_->record(id_) : nullptr) r->on_writable = std::move(cb);
+}
+
+void Socket::on_closed(ClosedCallback cb) {
+  Runtime::ConnRecord* r = rt_ ? rt_->record(id_) : nullptr;
+  if (!r) return;
+  r->on_closed = std::move(cb);
+  if (r->closed || state() == tcp::State::Closed) {
+    if (const tcp::Connection* c = conn(); c && c->error()) r->error = from_tcp(*c->error());
+    rt_->notify_later(Runtime::Notify::Closed, id_);
+  }
+}
+
+}  // namespace synack::api

@@ -1,0 +1,76 @@
+#pragma once
+// api::Socket — one TCP connection of a Runtime, owned like a file descriptor:
+// movable, not copyable; destroying it closes the connection gracefully.
+//
+// Reads follow POSIX: recv returns the bytes read, 0 at end of stream (the
+// peer's FIN), or an Error. try_* calls never block: with nothing to do they
+// return Error::WouldBlock. Blocking calls take an optional timeout and then
+// fail with Error::Deadline.
+#include <cstdint>
+#include <optional>
+
+#include "api/error.h"
+#include "api/runtime.h"
+#include "base/bytes.h"
+#include "tcp/state.h"
+#include "wire/ipv4_addr.h"
+
+namespace synack::api {
+
+class Socket {
+ public:
+  Socket() = default;
+  Socket(Socket&& o) noexcept;
+  Socket& operator=(Socket&& o) noexcept;
+  ~Socket();
+
+  bool is_open() const { return rt_ != nullptr; }
+  const wire::Endpoint& local() const { return tuple_.local; }
+  const wire::Endpoint& remote() const { return tuple_.remote; }
+  tcp::State state() const;  // CLOSED once the handle is closed
+  stack::ConnId id() const { return id_; }
+  // The error that ended the connection (reset, refused, timed out), if any.
+  std::optional<Error> error() const;
+
+  // ---- Non-blocking ----
+  Expected<size_t, Error> try_recv(base::MutBytes out);
+  Expected<size_t, Error> try_send(base::Bytes data);
+  bool readable() const;  // data or end of stream waiting (or the connection ended)
+  bool writable() const;  // send buffer space
+  size_t unsent() const;  // bytes queued and not yet acknowledged
+
+  // ---- Blocking ----
+  Expected<size_t, Error> recv(base::MutBytes out, std::optional<Duration> timeout = std::nullopt);
+  // Read until `out` is full or end of stream; returns the bytes read.
+  Expected<size_t, Error> recv_all(base::MutBytes out, std::optional<Duration> timeout = std::nullopt);
+  // Queue all of `data`, waiting for buffer space as needed.
+  Expected<size_t, Error> send(base::Bytes data, std::optional<Duration> timeout = std::nullopt);
+  // Wait until the handshake completed (for open()).
+  Expected<void, Error> wait_connected(std::optional<Duration> timeout = std::nullopt);
+  // Wait until every byte sent has been acknowledged.
+  Expected<void, Error> wait_sent(std::optional<Duration> timeout = std::nullopt);
+
+  // ---- Closing ----
+  Expected<void, Error> shutdown();  // half-close: FIN after queued data, keep reading
+  void close();                      // done with it; the stack finishes the close
+  void abort();                      // RST now
+
+  // ---- Callbacks (run inside the runtime's loop) ----
+  void on_connected(Callback cb);
+  void on_readable(Callback cb);  // also fires at once if already readable
+  void on_writable(Callback cb);  // after a send that came up short
+  void on_closed(ClosedCallback cb);
+
+ private:
+  friend class Runtime;
+  friend class Listener;
+  Socket(Runtime& rt, stack::ConnId id, const wire::FourTuple& t) : rt_(&rt), id_(id), tuple_(t) {}
+  const tcp::Connection* conn() const;
+  bool wait(const std::function<bool()>& cond, std::optional<Duration> timeout, Error& why);
+
+  Runtime* rt_ = nullptr;
+  stack::ConnId id_;
+  wire::FourTuple tuple_;
+};
+
+}  // namespace synack::api
