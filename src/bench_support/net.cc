@@ -1,0 +1,163 @@
+#include "bench_support/net.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace synack::bench {
+
+namespace {
+constexpr uint32_t kServerAddr = (10u << 24) | 1u;        // 10.0.0.1
+constexpr uint32_t kClientBase = (10u << 24) | (1u << 16);  // 10.1.0.0
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// PacketFifo
+
+PacketFifo::PacketFifo(size_t slot_bytes, size_t initial_slots) : slot_bytes_(slot_bytes) {
+  size_t n = 1;
+  while (n < initial_slots) n *= 2;
+  grow(n);
+}
+
+void PacketFifo::reserve(size_t slots) {
+  size_t n = dst_.size();
+  while (n < slots) n *= 2;
+  if (n > dst_.size()) grow(n);
+}
+
+void PacketFifo::grow(size_t slots) {
+  std::vector<uint8_t> arena(slots * slot_bytes_);
+  std::vector<uint32_t> dst(slots), len(slots);
+  size_t old = dst_.size();
+  for (size_t k = 0; k < count_; ++k) {
+    size_t from = (head_ + k) & (old - 1);
+    std::memcpy(arena.data() + k * slot_bytes_, arena_.data() + from * slot_bytes_, len_[from]);
+    dst[k] = dst_[from];
+    len[k] = len_[from];
+  }
+  arena_ = std::move(arena);
+  dst_ = std::move(dst);
+  len_ = std::move(len);
+  head_ = 0;
+}
+
+void PacketFifo::push(uint32_t dst, base::Bytes packet) {
+  if (packet.size() > slot_bytes_) throw BenchError("packet larger than the link MTU");
+  if (count_ == dst_.size()) grow(dst_.size() * 2);
+  size_t s = (head_ + count_) & (dst_.size() - 1);
+  std::memcpy(arena_.data() + s * slot_bytes_, packet.data(), packet.size());
+  dst_[s] = dst;
+  len_[s] = static_cast<uint32_t>(packet.size());
+  ++count_;
+}
+
+PacketFifo::Packet PacketFifo::pop() {
+  size_t s = head_;
+  head_ = (head_ + 1) & (dst_.size() - 1);
+  --count_;
+  return {dst_[s], base::Bytes(arena_.data() + s * slot_bytes_, len_[s])};
+}
+
+// ---------------------------------------------------------------------------
+// BenchNet
+
+BenchNet::BenchNet(const NetConfig& cfg) : cfg_(cfg), wire_(cfg.stack.mtu) {
+  if (cfg.clients == 0 || cfg.clients > 60000) throw BenchError("BenchNet: 1..60000 client stacks");
+  size_t n = cfg.clients + 1;
+  for (size_t i = 0; i < n; ++i) {
+    stack::StackConfig sc = cfg.stack;
+    sc.addr = addr_of(i);
+    sc.port_secret = cfg.seed * 1000003u + i;
+    isns_.push_back(std::make_unique<tcp::Rfc6528Isn>(tcp::Rfc6528Isn::key_from_seed(cfg.seed + i)));
+    stacks_.push_back(std::make_unique<stack::Stack>(sc, *isns_.back()));
+  }
+  metered_.assign(n, 0);
+}
+
+BenchNet::~BenchNet() = default;
+
+wire::Ipv4Addr BenchNet::addr_of(size_t i) {
+  return wire::Ipv4Addr(i == kServer ? kServerAddr : kClientBase + static_cast<uint32_t>(i));
+}
+
+size_t BenchNet::index_of(wire::Ipv4Addr a) const {
+  uint32_t v = a.value();
+  if (v == kServerAddr) return kServer;
+  if (v > kClientBase && v - kClientBase < stacks_.size()) return v - kClientBase;
+  throw BenchError("packet to an address no stack owns: " + a.to_string());
+}
+
+void BenchNet::collect(size_t i) {
+  stack::Stack& s = *stacks_[i];
+  while (auto p = s.poll_transmit()) {
+    if (p->size() < 20) throw BenchError("runt packet from a stack");
+    wire_.push(static_cast<uint32_t>(index_of(wire::Ipv4Addr(base::load_be32(p->data() + 16)))), *p);
+  }
+}
+
+void BenchNet::note_deadline(size_t i) { next_timer_ = std::min(next_timer_, stacks_[i]->next_deadline()); }
+
+void BenchNet::touched(size_t i) {
+  collect(i);
+  note_deadline(i);
+}
+
+void BenchNet::fire_due() {
+  if (now_ < next_timer_) return;
+  base::Instant next = base::Instant::never();
+  for (size_t i = 0; i < stacks_.size(); ++i) {
+    stack::Stack& s = *stacks_[i];
+    if (s.next_deadline() <= now_) {
+      meter(i, [&] {
+        s.on_timeout(now_);
+        if (app_) app_->on_activity(i);
+      });
+      collect(i);
+    }
+    next = std::min(next, s.next_deadline());
+  }
+  next_timer_ = next;
+}
+
+bool BenchNet::deliver_one() {
+  if (wire_.empty()) return false;
+  PacketFifo::Packet p = wire_.pop();
+  now_ += cfg_.tick;
+  ++packets_;
+  meter(p.dst, [&] {
+    stacks_[p.dst]->on_packet(now_, p.bytes);
+    if (app_) app_->on_activity(p.dst);
+  });
+  collect(p.dst);
+  note_deadline(p.dst);
+  fire_due();
+  return true;
+}
+
+bool BenchNet::stall() {
+  base::Instant next = base::Instant::never();
+  for (auto& s : stacks_) next = std::min(next, s->next_deadline());
+  if (next.is_never()) return false;
+  now_ = std::max(now_, next);
+  next_timer_ = std::min(next_timer_, next);
+  ++stalls_;
+  fire_due();
+  return true;
+}
+
+void BenchNet::advance(base::Duration d, LoopGuard& guard) {
+  base::Instant end = now_ + d;
+  for (;;) {
+    guard.tick();
+    if (deliver_one()) continue;
+    base::Instant next = base::Instant::never();
+    for (auto& s : stacks_) next = std::min(next, s->next_deadline());
+    if (next > end) break;
+    now_ = std::max(now_, next);
+    next_timer_ = std::min(next_timer_, next);
+    fire_due();
+  }
+  now_ = std::max(now_, end);
+}
+
+}  // namespace synack::bench

@@ -1,0 +1,46 @@
+#pragma once
+// The scale benchmark: does a lifecycle operation cost the same with 1k and
+// with 1M connections alive? One server stack (10.0.0.1, port 5001) and C
+// client stacks with distinct addresses (so ephemeral ports suffice: at most
+// 12000 connections per client stack) in one process on a BenchNet.
+//
+// For each point L (small, then conns): grow the population of idle
+// ESTABLISHED connection pairs to L, then run `reps` batches of `batch` new
+// connections through three timed phases: connect + handshake, request +
+// response (request_bytes each way), close (client first, until the final
+// ACK; the clients' TIME-WAIT records accumulate). Reported: CPU time per
+// operation (median over the batches) and the ratio large / small.
+#include <cstdint>
+
+#include "bench_support/report.h"
+
+namespace synack::bench {
+
+struct ScaleParams {
+  uint64_t conns = 1'000'000;  // the large population
+  uint64_t small = 1000;       // the small population
+  uint64_t batch = 1000;
+  uint32_t reps = 5;
+  uint32_t request_bytes = 1;
+  double timeout_s = 1800;
+};
+
+inline constexpr uint64_t kConnsPerClientStack = 12'000;
+
+struct ScalePoint {
+  uint64_t live = 0;
+  // Per operation, median over the batches: CPU and wall microseconds.
+  double connect_us = 0, reqresp_us = 0, close_us = 0;
+  double connect_wall_us = 0, reqresp_wall_us = 0, close_wall_us = 0;
+};
+
+struct ScaleResult {
+  ScalePoint small, large;
+  size_t client_stacks = 0;
+  double build_cpu_s = 0;  // growing the population from small to large
+  Report report{"scale"};
+};
+
+ScaleResult run_scale(const ScaleParams& p);
+
+}  // namespace synack::bench
