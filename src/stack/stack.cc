@@ -153,11 +153,8 @@ void Stack::compact_time_wait(uint32_t idx, Instant) {
   Slot& s = slot(idx);
   const tcp::Connection& c = *s.conn;
   TimeWaitRecord r;
-  r.vars.snd_nxt = c.snd().max;
-  r.vars.rcv_nxt = c.rcv().nxt;
-  uint32_t wnd = static_cast<uint32_t>(std::max(0, c.rcv().adv - c.rcv().nxt));
-  r.vars.rcv_wnd = wnd;
-  r.wnd_field = static_cast<uint16_t>(std::min<uint32_t>(wnd >> c.rcv().wscale, 0xffff));
+  r.vars = c.time_wait_vars();
+  r.wnd_field = static_cast<uint16_t>(std::min<uint32_t>(r.vars.rcv_wnd >> c.rcv().wscale, 0xffff));
   r.expiry = c.next_deadline();  // only the 2*MSL timer runs in TIME-WAIT
   FourTuple t = c.tuple();
   free_slot(idx);

@@ -113,11 +113,7 @@ bool Stack::time_wait_input(Instant now, const FourTuple& t, const tcp::Segment&
   }
   if (v.reason != tcp::DropReason::None) counters_.count_drop(v.reason);
   if (observer_) observer_->on_receive(now, t, seg, v.reason);
-  tcp::Segment ack;
-  ack.seq = r->vars.snd_nxt;
-  ack.ack = r->vars.rcv_nxt;
-  ack.flags = tcp::flags::kAck;
-  ack.wnd = r->wnd_field;
+  tcp::Segment ack = tcp::time_wait_ack(r->vars, now, r->wnd_field);
   switch (v.action) {
     case tcp::TimeWaitAction::Ignore:
       break;

@@ -51,8 +51,8 @@ struct Config {
   bool rfc1337 = true;            // ignore RST in TIME-WAIT (RFC 1337 "TIME-WAIT assassination")
   bool drop_synfin = false;       // silently drop SYN+FIN (FreeBSD's net.inet.tcp.drop_synfin)
   bool window_scaling = true;     // RFC 7323 §2
-  bool timestamps = false;        // RFC 7323 §3-5 (negotiated only if enabled)
-  bool sack = false;              // RFC 2018 (negotiated only if enabled)
+  bool timestamps = true;         // RFC 7323 §3-5 (negotiated only if both sides offer)
+  bool sack = true;               // RFC 2018 (negotiated only if both sides offer)
   CcAlgorithm congestion_control = CcAlgorithm::NewReno;
   uint8_t ttl = 64;               // MUST-49: configurable
 };

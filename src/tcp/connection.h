@@ -17,6 +17,7 @@
 // poll_event, and re-arm the timer for next_deadline(). Every state change goes
 // through transition_to(), which emits Event::StateChanged.
 #include <cstddef>
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -36,6 +37,7 @@
 #include "tcp/rtt.h"
 #include "tcp/segment.h"
 #include "tcp/state.h"
+#include "tcp/time_wait.h"
 #include "tcp/timer_table.h"
 #include "wire/ipv4_addr.h"
 
@@ -164,6 +166,11 @@ class Connection {
   size_t send_space() const;       // bytes send() would accept now
   size_t send_queued() const { return bufs_ ? bufs_->snd.size() : 0; }  // unacked + unsent
   bool peer_fin_received() const { return fin_received_; }
+  bool timestamps_enabled() const { return ts_ok_; }
+  bool sack_enabled() const { return sack_ok_; }
+  bool window_scaling_enabled() const { return wscale_ok_; }
+  // What a compact TIME-WAIT record must keep to answer as this connection would.
+  TimeWaitVars time_wait_vars() const;
   bool from_listen() const { return from_listen_; }  // SYN-RECEIVED came from LISTEN (MUST-11)
   std::optional<Error> error() const { return error_; }
 
@@ -190,7 +197,20 @@ class Connection {
   void update_send_window(const Segment& seg);
   void process_text(Instant now, Segment& seg);
   void process_fin(Instant now);
-  void negotiate_options(const Segment& syn);
+  // options (connection_options.cc)
+  void negotiate_options(Instant now, const Segment& syn);
+  static uint8_t window_shift_for(uint32_t buffer);
+  uint16_t send_mss() const;
+  uint32_t ts_now(Instant now) const;
+  uint32_t ts_offset() const { return snd_.iss.value() * 0x9E3779B1u; }
+  wire::TcpOptions syn_options(Instant now) const;
+  wire::TcpOptions segment_options(Instant now, bool with_sack);
+  void fill_sack_blocks(wire::TcpOptions& o);
+  void note_out_of_order(SeqNum seq);
+  void note_duplicate(SeqNum begin, SeqNum end);
+  bool paws_reject(Instant now, const Segment& seg) const;
+  void update_ts_recent(Instant now, const Segment& seg);
+  void rtt_from_timestamp(Instant now, const Segment& seg);
   void queue_rst(SeqNum seq, std::optional<SeqNum> ack);
   void send_challenge_ack();
 
@@ -204,7 +224,6 @@ class Connection {
   // The largest window the 16-bit field can carry with our scale (RFC 7323 §2.2).
   uint32_t max_advertisable() const { return uint32_t{0xffff} << rcv_.wscale; }
   void on_segment_sent(Instant now, const Segment& seg);
-  wire::TcpOptions syn_options() const;
 
   // -- timers --
   void arm_retransmit(Instant now);
@@ -222,6 +241,11 @@ class Connection {
     base::ByteRing rcv;          // unread in-order data, then out-of-order data ahead
     base::SeqRangeSet<8> ooo;    // out-of-order ranges held above RCV.NXT
     std::optional<SeqNum> ooo_fin;  // a FIN seen ahead of RCV.NXT
+    // SACK, receiver side (RFC 2018 §4, RFC 2883): arrival order of
+    // out-of-order segments, and a duplicate to report once.
+    std::array<SeqNum, 4> sack_recent{};
+    uint8_t sack_recent_n = 0;
+    std::optional<base::SeqRange> dsack;
     ConnCounters counters;
   };
   Buffers& bufs() {
@@ -258,6 +282,10 @@ class Connection {
 
   SeqNum snd_sml_;  // end of the last short segment sent (Nagle, Minshall's variant)
   SeqNum recover_;  // NewReno recovery point (RFC 6582)
+  // Timestamps (RFC 7323): TS.Recent, when it was set, and Last.ACK.sent.
+  uint32_t ts_recent_ = 0;
+  uint32_t ts_recent_ms_ = 0;
+  SeqNum last_ack_sent_;
   SeqNum rst_seq_;  // a RST waiting to be sent: <SEQ=rst_seq_>[<ACK=rst_ack_>]
   SeqNum rst_ack_;
 
@@ -284,6 +312,8 @@ class Connection {
   bool rtt_timing_ : 1 = false;
   bool rexmit_started_ : 1 = false;
   bool sent_any_ : 1 = false;
+  bool ts_ok_ : 1 = false;            // timestamps negotiated (RFC 7323 §3.2)
+  bool sack_ok_ : 1 = false;          // SACK negotiated (RFC 2018 §2)
   std::optional<Error> error_;
 };
 

@@ -7,16 +7,6 @@
 
 namespace synack::tcp {
 
-namespace {
-constexpr uint8_t kMaxWindowShift = 14;  // RFC 7323 §2.3
-
-// The smallest shift that lets `buffer` be advertised in 16 bits.
-uint8_t window_shift_for(uint32_t buffer) {
-  uint8_t s = 0;
-  while (s < kMaxWindowShift && (buffer >> s) > 0xffff) ++s;
-  return s;
-}
-}  // namespace
 
 DropReason Connection::on_segment(Instant now, const Segment& seg) {
     DropReason r = DropReason::None;
@@ -80,7 +70,7 @@ DropReason Connection::on_segment_listen(Instant now, const Segment& seg) {
   rcv_.irs = seg.seq;
   rcv_.nxt = seg.seq + 1;
   rcv_.adv = rcv_.nxt;
-  negotiate_options(seg);
+  negotiate_options(now, seg);
   snd_.iss = env_->isn->generate(now, tuple_);
   snd_.una = snd_.nxt = snd_.max = snd_.iss;
   snd_buf_seq_ = snd_.iss + 1;
@@ -120,7 +110,7 @@ DropReason Connection::on_segment_syn_sent(Instant now, const Segment& seg) {
   rcv_.irs = seg.seq;
   rcv_.nxt = seg.seq + 1;
   rcv_.adv = rcv_.nxt;
-  negotiate_options(seg);
+  negotiate_options(now, seg);
   snd_.wnd = seg.wnd;
   snd_.max_wnd = snd_.wnd;
   snd_.wl1 = seg.seq;
@@ -210,10 +200,21 @@ DropReason Connection::on_segment_synchronized(Instant now, const Segment& arriv
     in.seq = in.seq + 1;
     ack_now_ = true;
   }
+  if (ts_ok_ && !in.rst()) {
+    // RFC 7323 §3.2: once timestamps are in use, a non-RST segment without one
+    // is dropped. §5.3 R1 (PAWS): an old timestamp marks an old duplicate; it
+    // is acknowledged and dropped. (A RST is judged by its sequence number.)
+    if (!in.options.timestamps) return DropReason::MissingTimestamp;
+    if (paws_reject(now, in)) {
+      ack_now_ = true;
+      return DropReason::PawsRejected;
+    }
+  }
   // first: check the sequence number.
   if (!acceptable(in)) {
     if (in.rst()) return DropReason::RstOutOfWindow;
     ack_now_ = true;  // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
+    if (in.len() > 0 && (in.seq + in.len()).before_eq(rcv_.nxt)) note_duplicate(in.seq, in.seq + in.len());
     return DropReason::Unacceptable;
   }
   // Trim to the window: keep only new data, starting at RCV.NXT (EP-SEQ-3).
@@ -225,6 +226,10 @@ DropReason Connection::on_segment_synchronized(Instant now, const Segment& arriv
       --excess;
     }
     uint32_t cut = std::min<uint32_t>(excess, seg.len());
+    if (cut > 0) {
+      SeqNum data_start = rcv_.nxt - excess;
+      note_duplicate(data_start, data_start + cut);  // the old part (RFC 2883)
+    }
     seg.payload = seg.payload.subspan(cut);
     seg.seq = rcv_.nxt - (excess - cut);
     if (excess > cut) seg.flags = static_cast<uint8_t>(seg.flags & ~flags::kFin);  // old FIN
@@ -246,6 +251,7 @@ DropReason Connection::on_segment_synchronized(Instant now, const Segment& arriv
   if (!seg.has_ack()) return DropReason::NoAck;
   if (DropReason r = check_ack(now, seg); r != DropReason::None) return r;
   if (state_ == State::Closed || state_ == State::TimeWait) return DropReason::None;
+  update_ts_recent(now, seg);
 
   // seventh: the segment text (sixth, URG, is not supported: see README).
   if (seg.len() > 0) {
@@ -387,6 +393,9 @@ void Connection::process_new_ack(Instant now, const Segment& seg) {
   if (rtt_timing_ && seg.ack.after(rtt_seq_)) {
     rtt_.sample(Duration::micros(us32(now) - rtt_start_us_), cfg.rto_min, cfg.rto_max);
     rtt_timing_ = false;
+  } else if (!rtt_timing_ && (rexmit_count_ > 0 || in_recovery_)) {
+    // Karn's rule stopped the timer; timestamps still measure (RFC 7323 §4).
+    rtt_from_timestamp(now, seg);
   }
   snd_.una = seg.ack;
   if (snd_.nxt.before(snd_.una)) snd_.nxt = snd_.una;
@@ -493,7 +502,10 @@ void Connection::process_text(Instant now, Segment& seg) {
   // Out of order (SHLD-31): keep it in place ahead of RCV.NXT and ACK at once so
   // the sender sees a duplicate ACK (RFC 5681 §4.2).
   uint32_t ahead = static_cast<uint32_t>(seg.seq - rcv_.nxt);
-  if (bufs().ooo.insert(seg.seq, seg.seq + len)) {
+  if (bufs().ooo.contains(seg.seq, seg.seq + len)) {
+    note_duplicate(seg.seq, seg.seq + len);
+  } else if (bufs().ooo.insert(seg.seq, seg.seq + len)) {
+    note_out_of_order(seg.seq);
     bufs().rcv.reserve(std::max<size_t>(unread + ahead + len, env_->config.recv_buffer));
     bufs().rcv.write_at(unread + ahead, seg.payload);
   } else {
@@ -533,25 +545,6 @@ void Connection::process_fin(Instant now) {
     default:
       break;  // CLOSE-WAIT, CLOSING, LAST-ACK: remain
   }
-}
-
-void Connection::negotiate_options(const Segment& syn) {
-  const Config& cfg = env_->config;
-  // MSS (§3.7.1): the peer's option, or 536 without one (MUST-15); a zero MSS is
-  // treated as absent. Never more than our own interface allows.
-  uint16_t peer = syn.options.mss.value_or(536);
-  if (peer == 0) peer = 536;
-  snd_.mss = std::max<uint16_t>(std::min(peer, cfg.mss), 64);
-  // Window scaling only if both sides offer it (RFC 7323 §2.2). On a passive
-  // open we answer in kind; on an active open we offered already.
-  wscale_ok_ = cfg.window_scaling && syn.options.window_scale.has_value();
-  if (wscale_ok_) {
-    snd_.wscale = std::min(*syn.options.window_scale, kMaxWindowShift);
-    rcv_.wscale = window_shift_for(cfg.recv_buffer);
-  } else {
-    snd_.wscale = rcv_.wscale = 0;
-  }
-  cc_.init(cfg.congestion_control, snd_.mss);
 }
 
 void Connection::send_challenge_ack() {

@@ -14,20 +14,6 @@ Segment Connection::make_segment(SeqNum seq, uint8_t f) const {
   return s;
 }
 
-wire::TcpOptions Connection::syn_options() const {
-  const Config& cfg = env_->config;
-  wire::TcpOptions o;
-  o.mss = cfg.mss;  // MUST-14; never in a non-SYN segment (MUST-65)
-  bool active = state_ == State::SynSent || !from_listen_;
-  // Offer window scaling on an active open; answer it on a passive one.
-  if (cfg.window_scaling && (active || wscale_ok_)) {
-    uint8_t s = 0;
-    while (s < 14 && (cfg.recv_buffer >> s) > 0xffff) ++s;
-    o.window_scale = s;
-  }
-  return o;
-}
-
 uint16_t Connection::window_field() {
   uint32_t free = rcv_wnd();
   if (state_ == State::SynSent || state_ == State::SynReceived || state_ == State::Listen) {
@@ -54,6 +40,7 @@ uint16_t Connection::window_field() {
 std::optional<Segment> Connection::poll_transmit(Instant now, base::MutBytes payload_buf) {
   if (rst_pending_) {
     Segment r = make_segment(rst_seq_, flags::kRst);
+    r.options = segment_options(now, false);  // the RST carries a fresh TSval
     if (rst_with_ack_) {
       r.flags |= flags::kAck;
       r.ack = rst_ack_;
@@ -71,7 +58,7 @@ std::optional<Segment> Connection::poll_transmit(Instant now, base::MutBytes pay
       // <SEQ=ISS><CTL=SYN> or <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
       bool synack = state_ == State::SynReceived;
       Segment s = make_segment(snd_.iss, synack ? (flags::kSyn | flags::kAck) : flags::kSyn);
-      s.options = syn_options();
+      s.options = syn_options(now);
       s.wnd = window_field();
       s.retransmission = snd_.max.after(snd_.iss);
       syn_pending_ = false;
@@ -90,6 +77,7 @@ std::optional<Segment> Connection::poll_transmit(Instant now, base::MutBytes pay
     // must answer with its current window (§3.8.6.1; the form Linux uses).
     probe_now_ = false;
     Segment s = make_segment(snd_.una - 1, flags::kAck);
+    s.options = segment_options(now, false);
     s.wnd = window_field();
     ++stats().probes;
     on_segment_sent(now, s);
@@ -101,6 +89,7 @@ std::optional<Segment> Connection::poll_transmit(Instant now, base::MutBytes pay
     // its RCV.NXT would be unacceptable to it (§3.10.7.4 first check) — both
     // ends could then ignore each other's ACKs for ever. (BSD does the same.)
     Segment s = make_segment(snd_.max, flags::kAck);
+    s.options = segment_options(now, true);
     s.wnd = window_field();
     on_segment_sent(now, s);
     return s;
@@ -113,7 +102,9 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
            .has(state_)) {
     return std::nullopt;
   }
-  const uint32_t mss = snd_.mss;
+  // Options first: the payload must leave room for them (MUST-16).
+  wire::TcpOptions opts = segment_options(now, true);
+  const uint32_t mss = snd_.mss - static_cast<uint32_t>(opts.wire_size());
   const SeqNum end = data_end();
   // Restart after idle (RFC 5681 §4.1): nothing in flight for more than an RTO.
   if (snd_.una == snd_.max && sent_any_ && int64_t{ms32(now) - last_send_ms_} > rtt_.rto().ms()) {
@@ -145,6 +136,9 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
   bool sws_override = probe_now_ && snd_.wnd > 0;
   uint32_t len = static_cast<uint32_t>(std::clamp<int64_t>(std::min<int64_t>(unsent, mss), 0,
                                                            std::max<int64_t>(usable, 0)));
+  // A single retransmission at SND.UNA repeats only what was sent before: it
+  // does not move SND.NXT/SND.MAX, so it must not carry new data.
+  if (forced_head) len = std::min<uint32_t>(len, static_cast<uint32_t>(snd_.max - from));
   const bool retransmission = from.before(snd_.max);
   const bool nothing_in_flight = snd_.una == snd_.max;
 
@@ -176,6 +170,7 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
   if (sws_override) probe_now_ = false;
 
   Segment s = make_segment(from, flags::kAck);
+  s.options = opts;
   if (len > 0) {
     auto out = buf.first(len);
     bufs().snd.copy_out(static_cast<size_t>(from - snd_buf_seq_), out);
@@ -184,7 +179,10 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
   SeqNum after = from + len;
   if (after == end) {
     if (len > 0) s.flags |= flags::kPsh;  // MUST-61: PSH when the queue drains
-    if (fin_queued_ && usable > static_cast<int64_t>(len)) s.flags |= flags::kFin;
+    // The FIN goes with the last byte; a forced retransmission repeats it only
+    // if it had been sent before.
+    bool fin_ok = !forced_head || snd_.max.after(end);
+    if (fin_queued_ && fin_ok && usable > static_cast<int64_t>(len)) s.flags |= flags::kFin;
   }
   if (s.seq_len() == 0) return std::nullopt;
   s.wnd = window_field();
@@ -225,6 +223,8 @@ void Connection::on_segment_sent(Instant now, const Segment& s) {
     timers_.clear(Timer::Persist);
   }
   if (s.has_ack()) {
+    last_ack_sent_ = s.ack;  // Last.ACK.sent (RFC 7323 §4.3)
+    if (bufs_ && s.options.sack_count > 0) bufs_->dsack.reset();  // a D-SACK is reported once
     // Every ACK-bearing segment acknowledges RCV.NXT: nothing more is owed.
     ack_now_ = false;
     unacked_segs_ = 0;

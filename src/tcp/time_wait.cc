@@ -14,9 +14,12 @@ TimeWaitVerdict time_wait_on_segment(const TimeWaitVars& tw, const Segment& seg,
     return {A::Ignore, DropReason::RstOutOfWindow};
   }
   if (seg.syn() && !seg.has_ack()) {
-    // A new SYN with a higher sequence number may start a new incarnation of the
-    // connection (RFC 9293 MAY-2, RFC 1122 §4.2.2.13, RFC 6191).
-    if (seg.seq.after(tw.rcv_nxt)) return {A::Reopen, DropReason::None};
+    // A new SYN with a higher sequence number (RFC 9293 MAY-2, RFC 1122
+    // §4.2.2.13), or with timestamps a newer TSval (RFC 6191 §2), may start a
+    // new incarnation of the connection.
+    bool newer_ts = tw.ts_ok && seg.options.timestamps &&
+                    static_cast<int32_t>(seg.options.timestamps->val - tw.ts_recent) > 0;
+    if (seg.seq.after(tw.rcv_nxt) || newer_ts) return {A::Reopen, DropReason::None};
     return {A::Ack, DropReason::SynChallenged};  // RFC 5961 §4
   }
   // The peer's FIN again (our ACK of it was lost): ACK and restart 2*MSL (§3.10.7.4).
@@ -27,6 +30,19 @@ TimeWaitVerdict time_wait_on_segment(const TimeWaitVars& tw, const Segment& seg,
   // ACK needs no answer.
   if (seg.seq_len() > 0) return {A::Ack, DropReason::Unacceptable};
   return {A::Ignore, DropReason::None};
+}
+
+Segment time_wait_ack(const TimeWaitVars& tw, base::Instant now, uint16_t wnd_field) {
+  Segment a;
+  a.seq = tw.snd_nxt;
+  a.ack = tw.rcv_nxt;
+  a.flags = flags::kAck;
+  a.wnd = wnd_field;
+  if (tw.ts_ok) {
+    uint32_t ms = static_cast<uint32_t>(now.us() / 1000);
+    a.options.timestamps = wire::Timestamps{ms + tw.ts_offset, tw.ts_recent};
+  }
+  return a;
 }
 
 }  // namespace synack::tcp

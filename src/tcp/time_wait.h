@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "base/seq_num.h"
+#include "base/time.h"
 #include "tcp/config.h"
 #include "tcp/drop_reason.h"
 #include "tcp/segment.h"
@@ -15,8 +16,15 @@ namespace synack::tcp {
 struct TimeWaitVars {
   SeqNum snd_nxt;
   SeqNum rcv_nxt;
-  uint32_t rcv_wnd = 0;  // the window we last advertised
+  uint32_t rcv_wnd = 0;     // the window we last advertised
+  uint32_t ts_recent = 0;   // TS.Recent, if timestamps are in use (RFC 7323)
+  uint32_t ts_offset = 0;   // our TSval = milliseconds + ts_offset
+  bool ts_ok = false;
 };
+
+// The ACK TIME-WAIT sends: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, with
+// timestamps if they are in use (RFC 7323 §3.2: every non-RST segment).
+Segment time_wait_ack(const TimeWaitVars& tw, base::Instant now, uint16_t wnd_field);
 
 enum class TimeWaitAction : uint8_t {
   Ignore,         // drop silently

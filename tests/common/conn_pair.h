@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <vector>
 
 #include "base/rng.h"
@@ -53,6 +54,8 @@ class ConnPair {
   Instant now() const { return now_; }
   uint64_t delivered() const { return delivered_; }
   uint64_t dropped_by_path() const { return lost_; }
+  // Observes every delivered segment (to: 0 = a, 1 = b).
+  std::function<void(int to, const Segment&)> on_deliver;
   // Exceeded the in-flight pool: the test's path model overflowed.
   bool overflowed() const { return overflow_; }
 
@@ -82,6 +85,7 @@ class ConnPair {
       Packet& p = pool_[idx];
       Segment s = p.seg;
       s.payload = base::Bytes(p.data.data(), p.len);
+      if (on_deliver) on_deliver(p.to, s);
       (p.to == 0 ? a() : b()).on_segment(now_, s);
       ++delivered_;
       free_.push_back(idx);

@@ -28,6 +28,15 @@ class SegSpec {
   SegSpec& mss(uint16_t m) { s_.options.mss = m; opts_set_ = true; return *this; }
   SegSpec& wscale(uint8_t w) { s_.options.window_scale = w; opts_set_ = true; return *this; }
   SegSpec& no_options() { opts_set_ = true; return *this; }
+  SegSpec& ts(uint32_t val, uint32_t ecr) {
+    s_.options.timestamps = wire::Timestamps{val, ecr};
+    return *this;
+  }
+  SegSpec& sack_ok() { s_.options.sack_permitted = true; return *this; }
+  SegSpec& sack(uint32_t left, uint32_t right) {
+    s_.options.sack[s_.options.sack_count++] = {left, right};
+    return *this;
+  }
   SegSpec& psh() { s_.flags |= flags::kPsh; return *this; }
   SegSpec& fin() { s_.flags |= flags::kFin; return *this; }
   SegSpec& len(size_t n, uint8_t fill = 'x') { data_.assign(n, fill); len_set_ = true; return *this; }
