@@ -4,7 +4,9 @@
 #   lwip   Debian's packaged lwIP 2.1.3, raw API, one thread, in-memory link
 #          (bench/anchors/lwip_anchor.c; method in shared/docs/lwip-notes.md)
 #   linux  the kernel's TCP over 127.0.0.1 (bench/anchors/linux_anchor.c)
-#   synack `synack bench lifecycle|bulk` once it exists (see run_synack below)
+#   synack `synack bench lifecycle|bulk|memory` (src/cli/bench.cc): two synack
+#          stacks, one thread, in-memory link (see "synack" below); also a
+#          64 KiB-packet bulk row (--mss 65495) next to the kernel's loopback
 #
 # Workloads (the same for every implementation; all count both endpoints):
 #   lifecycle  handshake, 1-byte request, 1-byte response, client closes
@@ -15,7 +17,8 @@
 # discarded warm-up round, and the table shows medians (min-max). Single-
 # threaded programs are pinned with `taskset -c 0`; the kernel bulk anchor has
 # a sender and a receiver thread and runs unpinned (an extra row shows it
-# pinned to one CPU as well). Rates are per wall second and suffer when other
+# pinned to one CPU as well). After the table, one memory run each (heap per
+# connection, lwIP --mem vs synack bench memory). Rates are per wall second and suffer when other
 # work shares the CPUs; the CPU-per-unit rows are the robust ones.
 # Each kernel lifecycle run leaves N client sockets in TIME_WAIT for 60 s; the
 # script waits (up to 75 s) until the next run's N fit under
@@ -86,38 +89,50 @@ build() {
   build_synack || true
 }
 
-# ---- synack hook points ------------------------------------------------------
-# HOOK(synack): when `synack bench lifecycle|bulk` exists, make build_synack
-# build it (e.g. `cmake --build "$BUILD_DIR" -j2 --target synack`) and
-# synack_bin print its path. run_synack then runs it like the anchors:
-#   synack bench lifecycle --conns N --request-bytes 1
-#   synack bench bulk --bytes N
-# and its LAST output line must be the same RESULT format with impl=synack:
-#   RESULT impl=synack bench=lifecycle conns=N conns_per_s=... cpu_us_per_conn=... wall_s=... errors=0
-#   RESULT impl=synack bench=bulk bytes=N gbit_per_s=... cpu_s_per_gib=... wall_s=...
-# Everything else (medians, the synack/lwip and synack/linux ratio columns,
-# --callgrind) picks it up automatically.
+# ---- synack ------------------------------------------------------------------
+# `synack bench lifecycle|bulk|memory` (src/cli/bench.cc) runs the same
+# workloads on two synack stacks in one process (in-memory wire with a copy of
+# every packet, virtual clock; TIME-WAIT records accumulate, nothing is
+# purged), and prints the same RESULT line with impl=synack. Its timed region
+# toggles callgrind collection like the anchors. The binary is the `synack`
+# executable, or, while that target does not exist, the stand-in driver
+# bench/micro/synack_bench_cli (the same code). SYNACK_BIN overrides both.
 
 build_synack() {
-  return 1 # HOOK(synack): build the synack binary here
+  if cmake --build "$BUILD_DIR" -j2 --target synack >>"$OUT/build.log" 2>&1; then return 0; fi
+  cmake --build "$BUILD_DIR" -j2 --target synack_bench_cli >>"$OUT/build.log" 2>&1 \
+    || { log "synack not built: see $OUT/build.log"; return 1; }
 }
 
 synack_bin() {
   local c
-  for c in "${SYNACK_BIN:-}" "$BUILD_DIR/synack" "$BUILD_DIR/src/synack" "$BUILD_DIR/examples/synack"; do
+  for c in "${SYNACK_BIN:-}" "$BUILD_DIR/synack" "$BUILD_DIR/src/synack" "$BUILD_DIR/src/cli/synack" \
+      "$BUILD_DIR/bench/micro/synack_bench_cli"; do
     [[ -n $c && -x $c ]] && "$c" bench --help >/dev/null 2>&1 && { echo "$c"; return 0; }
   done
   return 1
 }
 
 SYNACK_NOTED=0
-run_synack() { # run_synack lifecycle|bulk ARGS...: prints synack's output, or fails when absent
+# run_synack lifecycle|bulk|memory ARGS...: prints synack's output; returns 3
+# when there is no synack binary, and synack's own status when it fails.
+run_synack() {
   local bin
   if ! bin=$(synack_bin); then
-    if [[ $SYNACK_NOTED == 0 ]]; then log "synack bench not built yet: skipping synack"; SYNACK_NOTED=1; fi
-    return 1
+    if [[ $SYNACK_NOTED == 0 ]]; then log "synack bench not built: skipping synack"; SYNACK_NOTED=1; fi
+    return 3
   fi
   taskset -c 0 "$bin" bench "$@"
+}
+
+# synack_case OUTFILE ARGS...: a synack run for run_case; absent binary: no
+# record (returns 1); a failing run stops the script like a failing anchor.
+synack_case() {
+  local f=$1 rc=0; shift
+  run_synack "$@" >"$f" || rc=$?
+  [[ $rc == 0 ]] && return 0
+  [[ $rc == 3 ]] && return 1
+  log "synack bench $* failed (exit $rc):"; cat "$f" >&2; exit 1
 }
 
 # ---- running one case ----------------------------------------------------------
@@ -146,8 +161,9 @@ run_case() {
       taskset -c 0 "$LINUX" --mode lifecycle --conns "$CONNS" --request-bytes 1 --port $((PORT_BASE + (RUN % 32) * 16)) >"$f" ;;
     linux/bulk) "$LINUX" --mode bulk --bytes "$BYTES" --port $((PORT_BASE + 600)) >"$f" ;;
     linux1/bulk) taskset -c 0 "$LINUX" --mode bulk --bytes "$BYTES" --port $((PORT_BASE + 601)) >"$f" ;;
-    synack/lifecycle) run_synack lifecycle --conns "$CONNS" --request-bytes 1 >"$f" || return 0 ;;
-    synack/bulk) run_synack bulk --bytes "$BYTES" >"$f" || return 0 ;;
+    synack/lifecycle) synack_case "$f" lifecycle --conns "$CONNS" --request-bytes 1 || return 0 ;;
+    synack/bulk) synack_case "$f" bulk --bytes "$BYTES" || return 0 ;;
+    synack64/bulk) synack_case "$f" bulk --bytes "$BYTES" --mss 65495 || return 0 ;;
   esac
   record "$impl" "$bench" "$f"
   log "  $impl $bench: $(tail -n 1 "$f" | cut -c 8-130)"
@@ -176,7 +192,7 @@ run_round() {
       if [[ $i == lwip && ! -x $LWIP ]]; then continue; fi
       run_case "$i" "$b"
     done
-    if [[ $b == bulk ]]; then run_case linux1 bulk; fi
+    if [[ $b == bulk ]]; then run_case linux1 bulk; run_case synack64 bulk; fi
   done
 }
 
@@ -224,11 +240,21 @@ print_table() {
     printf '%-10s %-12s %-28s %-28s %-28s %-12s %-12s\n' "$bench" "$label" "$(fmt_cell "$lw")" "$(fmt_cell "$lx")" \
       "$(fmt_cell "$sy")" "$(ratio "$sy" "$lw")" "$(ratio "$sy" "$lx")"
   done
+  local label
   for key in gbit_per_s cpu_s_per_gib; do
-    printf '%-10s %-12s %-28s %-28s\n' "bulk*" "$([[ $key == gbit_per_s ]] && echo Gbit/s || echo CPU_s/GiB)" "-" \
-      "$(fmt_cell "$(stats linux1 bulk "$key")")"
+    label=$([[ $key == gbit_per_s ]] && echo Gbit/s || echo CPU_s/GiB)
+    lx=$(stats linux1 bulk "$key")
+    printf '%-10s %-12s %-28s %-28s\n' "bulk*" "$label" "-" "$(fmt_cell "$lx")"
+  done
+  for key in gbit_per_s cpu_s_per_gib; do
+    label=$([[ $key == gbit_per_s ]] && echo Gbit/s || echo CPU_s/GiB)
+    lx=$(stats linux bulk "$key")
+    sy=$(stats synack64 bulk "$key")
+    printf '%-10s %-12s %-28s %-28s %-28s %-12s %-12s\n' "bulk64K" "$label" "-" "$(fmt_cell "$lx")" \
+      "$(fmt_cell "$sy")" "-" "$(ratio "$sy" "$lx")"
   done
   echo "bulk*: the kernel's two-thread bulk pinned to one CPU (taskset -c 0), like the single-threaded stacks."
+  echo "bulk64K: synack with 64 KiB packets (--mss 65495, MTU 65535) next to the kernel's loopback (MTU 65536)."
 }
 
 # ---- callgrind -------------------------------------------------------------------
@@ -283,23 +309,40 @@ run_callgrind() {
   local bin
   if bin=$(synack_bin); then
     local kind args units
-    for kind in lifecycle bulk; do
-      if [[ $kind == lifecycle ]]; then args=(--conns "$CG_CONNS" --request-bytes 1); units=$CG_CONNS
-      else args=(--bytes "$CG_BYTES"); units=$mib; fi
-      n=$(cg_run "synack.$kind" "$bin" bench "$kind" "${args[@]}")
-      if [[ $n == 0 ]]; then # no toggles: difference of N and 2N whole-program runs
-        local a b
-        a=$(cg_whole "synack.$kind.1" "$bin" bench "$kind" "${args[@]}")
-        args[1]=$((args[1] * 2))
-        b=$(cg_whole "synack.$kind.2" "$bin" bench "$kind" "${args[@]}")
-        n=$((b - a))
-      fi
+    for kind in lifecycle bulk bulk64; do
+      case $kind in
+        lifecycle) args=(lifecycle --conns "$CG_CONNS" --request-bytes 1); units=$CG_CONNS ;;
+        bulk) args=(bulk --bytes "$CG_BYTES"); units=$mib ;;
+        bulk64) args=(bulk --bytes "$CG_BYTES" --mss 65495); units=$mib ;;
+      esac
+      n=$(cg_run "synack.$kind" "$bin" bench "${args[@]}")
       awk -v n="$n" -v u="$units" -v k="$kind" 'BEGIN {
         if (k == "lifecycle") printf "  synack lifecycle: %.1f k instr/conn\n", n / u / 1000
-        else printf "  synack bulk:      %.2f M instr/MiB\n", n / u / 1e6 }'
+        else if (k == "bulk") printf "  synack bulk:      %.2f M instr/MiB\n", n / u / 1e6
+        else printf "  synack bulk 64K:  %.2f M instr/MiB (--mss 65495)\n", n / u / 1e6 }'
     done
   else
-    echo "  synack bench not built yet: skipped"
+    echo "  synack bench not built: skipped"
+  fi
+}
+
+# run_memory: heap per connection, one run each (mallinfo2; not a timing).
+MEM_CONNS=10000
+run_memory() {
+  echo
+  echo "memory (heap per connection, $MEM_CONNS idle ESTABLISHED pairs, then closed by the client):"
+  local f=$OUT/mem.lwip.txt
+  if [[ -x $LWIP ]] && "$LWIP" --mem --conns "$MEM_CONNS" >"$f" 2>&1; then
+    awk '/^RESULT/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+      printf "  lwip   established %s B/conn, TIME-WAIT %s B/conn\n", v["bytes_per_conn_established"],
+        v["bytes_per_conn_time_wait"] }' "$f"
+  fi
+  f=$OUT/mem.synack.txt
+  if run_synack memory --conns "$MEM_CONNS" >"$f" 2>&1; then
+    awk '/^RESULT/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+      printf "  synack established %s B/conn (client %s, server %s), TIME-WAIT entry %s B, client held after close %s B/conn; sizeof(tcp::Connection) %s B\n",
+        v["bytes_per_conn_established"], v["client_bytes_established"], v["server_bytes_established"],
+        v["bytes_per_conn_time_wait"], v["client_bytes_time_wait_held"], v["sizeof_connection"] }' "$f"
   fi
 }
 
@@ -322,5 +365,7 @@ done
 print_table
 echo "lifecycle: 1-byte request/response, concurrency 1, $CONNS conns; lwIP TIME_WAIT purged every $PURGE_EVERY conns"
 echo "bulk: $BYTES bytes, receiver copies into 32 KiB and verifies; raw RESULT lines: $OUT/raw.txt"
+echo "synack: TIME-WAIT records accumulate over the lifecycle run (60 s on a virtual clock; nothing purged)"
+run_memory
 [[ $CALLGRIND == 1 ]] && run_callgrind
 exit 0
