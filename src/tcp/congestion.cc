@@ -24,9 +24,9 @@ void CongestionControl::on_ack(base::Instant, uint32_t acked, uint32_t smss, bas
   }
 }
 
-void CongestionControl::on_enter_recovery(uint32_t flight_size, uint32_t smss) {
+void CongestionControl::on_enter_recovery(uint32_t flight_size, uint32_t smss, bool sack) {
   ssthresh_ = std::max(flight_size / 2, 2 * smss);  // RFC 5681 eq. 4
-  cwnd_ = ssthresh_ + 3 * smss;
+  cwnd_ = sack ? ssthresh_ : ssthresh_ + 3 * smss;
   bytes_acked_ = 0;
 }
 

@@ -30,8 +30,10 @@ class CongestionControl {
 
   // New data was cumulatively acknowledged while not in fast recovery.
   void on_ack(base::Instant now, uint32_t acked, uint32_t smss, base::Duration srtt);
-  // Entering fast recovery after the third duplicate ACK (RFC 5681 §3.2 steps 2-3).
-  void on_enter_recovery(uint32_t flight_size, uint32_t smss);
+  // Entering fast recovery after the third duplicate ACK (RFC 5681 §3.2 steps
+  // 2-3: cwnd = ssthresh + 3*SMSS), or SACK-based recovery (RFC 6675 §5 step
+  // 4.2: cwnd = ssthresh, the pipe estimate does the rest).
+  void on_enter_recovery(uint32_t flight_size, uint32_t smss, bool sack = false);
   // Another duplicate ACK in fast recovery: inflate (RFC 5681 §3.2 step 4).
   void on_recovery_dupack(uint32_t smss) { cwnd_ += smss; }
   // A partial ACK in fast recovery (RFC 6582 §3.2 step 5): deflate by the amount

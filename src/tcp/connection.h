@@ -193,7 +193,7 @@ class Connection {
   DropReason check_syn(Instant now, const Segment& seg);
   DropReason check_ack(Instant now, const Segment& seg);
   void process_new_ack(Instant now, const Segment& seg);
-  void process_duplicate_ack(Instant now, const Segment& seg);
+  void process_duplicate_ack(Instant now, const Segment& seg, bool new_sack);
   void update_send_window(const Segment& seg);
   void process_text(Instant now, Segment& seg);
   void process_fin(Instant now);
@@ -211,6 +211,14 @@ class Connection {
   bool paws_reject(Instant now, const Segment& seg) const;
   void update_ts_recent(Instant now, const Segment& seg);
   void rtt_from_timestamp(Instant now, const Segment& seg);
+
+  // SACK sender side (connection_sack.cc)
+  bool update_scoreboard(const Segment& seg);
+  uint32_t sacked_bytes() const;
+  SeqNum lost_boundary() const;
+  uint32_t pipe() const;
+  std::optional<base::SeqRange> next_lost_hole(uint32_t max_len) const;
+  void enter_sack_recovery();
   void queue_rst(SeqNum seq, std::optional<SeqNum> ack);
   void send_challenge_ack();
 
@@ -223,7 +231,9 @@ class Connection {
   uint16_t window_field();
   // The largest window the 16-bit field can carry with our scale (RFC 7323 §2.2).
   uint32_t max_advertisable() const { return uint32_t{0xffff} << rcv_.wscale; }
-  void on_segment_sent(Instant now, const Segment& seg);
+  // Bookkeeping for a segment handed out; `advance` moves SND.NXT/SND.MAX (not
+  // for a single retransmission).
+  void on_segment_sent(Instant now, const Segment& seg, bool advance = true);
 
   // -- timers --
   void arm_retransmit(Instant now);
@@ -246,6 +256,9 @@ class Connection {
     std::array<SeqNum, 4> sack_recent{};
     uint8_t sack_recent_n = 0;
     std::optional<base::SeqRange> dsack;
+    // SACK, sender side (RFC 6675): SACKed ranges above SND.UNA, and HighRxt.
+    base::SeqRangeSet<16> sacked;
+    SeqNum high_rxt;
     ConnCounters counters;
   };
   Buffers& bufs() {

@@ -350,10 +350,11 @@ DropReason Connection::check_ack(Instant now, const Segment& seg) {
     send_challenge_ack();
     return DropReason::AckTooOld;
   }
+  bool new_sack = update_scoreboard(seg);
   if (snd_.una.before(seg.ack)) {
     process_new_ack(now, seg);
   } else {
-    process_duplicate_ack(now, seg);
+    process_duplicate_ack(now, seg, new_sack);
   }
   update_send_window(seg);
 
@@ -399,17 +400,18 @@ void Connection::process_new_ack(Instant now, const Segment& seg) {
   }
   snd_.una = seg.ack;
   if (snd_.nxt.before(snd_.una)) snd_.nxt = snd_.una;
+  if (bufs_) bufs_->sacked.remove_before(snd_.una);
 
-  // Congestion control (RFC 5681, RFC 6582).
+  // Congestion control (RFC 5681, RFC 6582, RFC 6675).
   uint32_t flight = static_cast<uint32_t>(snd_.max - snd_.una);
   if (in_recovery_) {
     if (seg.ack.after_eq(recover_)) {
-      in_recovery_ = false;  // full acknowledgment
-      cc_.on_exit_recovery(flight, snd_.mss);
-    } else {
-      cc_.on_partial_ack(acked, snd_.mss);  // partial: retransmit the next hole
+      in_recovery_ = false;  // full acknowledgment: recovery ends
+      cc_.on_exit_recovery(flight, send_mss());
+    } else if (!sack_ok_) {
+      cc_.on_partial_ack(acked, send_mss());  // NewReno partial ACK: retransmit the next hole
       retransmit_head_ = true;
-    }
+    }  // with SACK, the scoreboard and pipe choose what goes next
   } else if (data_acked > 0) {
     cc_.on_ack(now, data_acked, snd_.mss, rtt_.srtt());
   }
@@ -429,24 +431,32 @@ void Connection::process_new_ack(Instant now, const Segment& seg) {
   }
 }
 
-void Connection::process_duplicate_ack(Instant, const Segment& seg) {
+void Connection::process_duplicate_ack(Instant, const Segment& seg, bool new_sack) {
   // RFC 5681 §2 "DUPLICATE ACKNOWLEDGMENT": outstanding data, no data and no
-  // SYN/FIN in the segment, SEG.ACK == SND.UNA, and the window unchanged.
-  bool dup = snd_.una != snd_.max && seg.len() == 0 && !seg.syn() && !seg.fin() &&
-             seg.ack == snd_.una && (static_cast<uint32_t>(seg.wnd) << snd_.wscale) == snd_.wnd;
-  if (!dup) return;
+  // SYN/FIN in the segment, SEG.ACK == SND.UNA, and the window unchanged. With
+  // SACK, an ACK that SACKs new data counts too (RFC 6675 §2).
+  bool classic = snd_.una != snd_.max && seg.len() == 0 && !seg.syn() && !seg.fin() &&
+                 seg.ack == snd_.una && (static_cast<uint32_t>(seg.wnd) << snd_.wscale) == snd_.wnd;
+  bool sacked_new = new_sack && seg.ack == snd_.una;
+  if (!classic && !sacked_new) return;
   ++stats().dup_acks_in;
   if (dup_acks_ < 255) ++dup_acks_;
   if (in_recovery_) {
-    cc_.on_recovery_dupack(snd_.mss);  // inflate (RFC 5681 §3.2 step 4)
+    if (!sack_ok_) cc_.on_recovery_dupack(send_mss());  // inflate (RFC 5681 §3.2 step 4)
     return;
   }
-  // RFC 6582 §3.2 step 1-2: enter fast recovery on the third duplicate, unless
-  // this loss episode was already handled (the ACK does not cover `recover`).
-  if (dup_acks_ == 3 && seg.ack.after(recover_ - 1)) {
+  // Enter recovery on the third duplicate (RFC 5681 §3.2), or as soon as the
+  // scoreboard says the first segment is lost (RFC 6675 §5 (B)) — unless this
+  // loss episode was already handled (RFC 6582 §3.2: SEG.ACK must pass `recover`).
+  bool lost = sack_ok_ && lost_boundary().after(snd_.una);
+  if ((dup_acks_ >= 3 || lost) && seg.ack.after(recover_ - 1)) {
+    if (sack_ok_) {
+      enter_sack_recovery();
+      return;
+    }
     in_recovery_ = true;
     recover_ = snd_.max;
-    cc_.on_enter_recovery(static_cast<uint32_t>(snd_.max - snd_.una), snd_.mss);
+    cc_.on_enter_recovery(static_cast<uint32_t>(snd_.max - snd_.una), send_mss());
     retransmit_head_ = true;
     rtt_timing_ = false;
     ++stats().fast_retransmits;
@@ -476,12 +486,16 @@ void Connection::process_text(Instant now, Segment& seg) {
     bufs().rcv.append(seg.payload);
     rcv_.nxt += len;
     bool filled_hole = false;
-    while (uint32_t n = bufs().ooo.pop_front_at(rcv_.nxt)) {
+    // Out-of-order data now at RCV.NXT becomes in-order. Trim first: this
+    // segment may have overlapped the start of a held range.
+    for (;;) {
+      bufs().ooo.remove_before(rcv_.nxt);
+      uint32_t n = bufs().ooo.pop_front_at(rcv_.nxt);
+      if (n == 0) break;
       bufs().rcv.commit(n);
       rcv_.nxt += n;
       filled_hole = true;
     }
-    bufs().ooo.remove_before(rcv_.nxt);
     if (!readable_signaled_) {
       readable_signaled_ = true;
       emit(Event::simple(EventKind::Readable));

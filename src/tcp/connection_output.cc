@@ -112,33 +112,63 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
     last_send_ms_ = ms32(now);
   }
 
-  // Fast retransmit / NewReno partial ACK: one segment at SND.UNA.
+  // Choose what to send: a single retransmission that leaves SND.NXT alone
+  // (NewReno's head, or the next lost hole of SACK recovery), or the data at
+  // SND.NXT (new, or again after a timeout rewound SND.NXT).
   SeqNum from = snd_.nxt;
-  bool forced_head = false;
-  if (retransmit_head_) {
-    retransmit_head_ = false;
-    if (snd_.una.before(snd_.max)) {
-      from = snd_.una;
-      forced_head = true;
+  uint32_t limit = mss;  // most this segment may carry
+  bool single = false;
+  const bool sack_recovery = in_recovery_ && sack_ok_;
+  uint32_t in_flight_cap = 0;  // SACK recovery: cwnd - pipe (RFC 6675 §5)
+  if (sack_recovery && retransmit_head_) {
+    // RFC 6675 §5 (4.3): on entering recovery the first segment goes at once,
+    // whatever the pipe says.
+    from = snd_.una;
+    single = true;
+  } else if (sack_recovery) {
+    uint32_t p = pipe();
+    in_flight_cap = cc_.cwnd() > p ? cc_.cwnd() - p : 0;
+    if (in_flight_cap < mss) return std::nullopt;  // the network is full
+    if (auto hole = next_lost_hole(mss)) {
+      from = hole->begin;
+      limit = hole->len();
+      single = true;
     }
+  } else if (retransmit_head_ && snd_.una.before(snd_.max)) {
+    from = snd_.una;  // fast retransmit / NewReno partial ACK
+    single = true;
+  }
+  retransmit_head_ = false;
+  if (!single && from.before(snd_.max) && bufs_ && !bufs_->sacked.empty()) {
+    // Going back after a timeout: skip what the peer has SACKed (never the
+    // segment at SND.UNA itself, which the peer evidently lacks).
+    if (const base::SeqRange* r = bufs_->sacked.find(from); r && from.after(snd_.una)) from = snd_.nxt = r->end;
+    for (const auto& r : bufs_->sacked)
+      if (from.before(r.begin)) {
+        limit = std::min<uint32_t>(limit, static_cast<uint32_t>(r.begin - from));
+        break;
+      }
   }
   uint32_t unsent = from.before(end) ? static_cast<uint32_t>(end - from) : 0;
   bool fin_to_send = fin_queued_ && from.before_eq(end);  // FIN not yet sent (or rewound)
   if (unsent == 0 && !fin_to_send) return std::nullopt;
 
   // The usable window (§3.8.6.2.1, RFC 5681): min(SND.WND, cwnd) past SND.UNA,
-  // plus one segment per duplicate ACK for limited transmit (RFC 3042).
+  // plus one segment per duplicate ACK for limited transmit (RFC 3042). In SACK
+  // recovery the congestion window is measured against the pipe instead.
   uint32_t cwnd = cc_.cwnd();
   if (!in_recovery_ && dup_acks_ > 0 && dup_acks_ < 3) cwnd += dup_acks_ * mss;
-  uint32_t wnd = std::min(snd_.wnd, cwnd);
-  int64_t usable = static_cast<int64_t>(wnd) - (from - snd_.una);
-  if (forced_head) usable = std::max<int64_t>(usable, std::min<int64_t>(snd_.wnd, mss));
+  int64_t past_una = from - snd_.una;
+  int64_t usable = sack_recovery
+                       ? std::min<int64_t>(int64_t{snd_.wnd} - past_una, in_flight_cap)
+                       : int64_t{std::min(snd_.wnd, cwnd)} - past_una;
+  if (single) usable = std::max<int64_t>(usable, std::min<int64_t>(snd_.wnd, limit));
   bool sws_override = probe_now_ && snd_.wnd > 0;
-  uint32_t len = static_cast<uint32_t>(std::clamp<int64_t>(std::min<int64_t>(unsent, mss), 0,
-                                                           std::max<int64_t>(usable, 0)));
-  // A single retransmission at SND.UNA repeats only what was sent before: it
-  // does not move SND.NXT/SND.MAX, so it must not carry new data.
-  if (forced_head) len = std::min<uint32_t>(len, static_cast<uint32_t>(snd_.max - from));
+  uint32_t len = static_cast<uint32_t>(
+      std::clamp<int64_t>(std::min<int64_t>(unsent, limit), 0, std::max<int64_t>(usable, 0)));
+  // A single retransmission repeats only what was sent before: it does not
+  // move SND.NXT/SND.MAX, so it must not carry new data.
+  if (single) len = std::min<uint32_t>(len, static_cast<uint32_t>(snd_.max - from));
   const bool retransmission = from.before(snd_.max);
   const bool nothing_in_flight = snd_.una == snd_.max;
 
@@ -179,31 +209,21 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
   SeqNum after = from + len;
   if (after == end) {
     if (len > 0) s.flags |= flags::kPsh;  // MUST-61: PSH when the queue drains
-    // The FIN goes with the last byte; a forced retransmission repeats it only
+    // The FIN goes with the last byte; a single retransmission repeats it only
     // if it had been sent before.
-    bool fin_ok = !forced_head || snd_.max.after(end);
+    bool fin_ok = !single || snd_.max.after(end);
     if (fin_queued_ && fin_ok && usable > static_cast<int64_t>(len)) s.flags |= flags::kFin;
   }
   if (s.seq_len() == 0) return std::nullopt;
   s.wnd = window_field();
   s.retransmission = retransmission;
   if (len > 0 && len < mss) snd_sml_ = after;  // remember the last short segment (Nagle)
-  if (forced_head) {
-    // A single retransmission at SND.UNA does not move SND.NXT.
-    ++stats().retransmits;
-    rtt_timing_ = false;
-    ack_now_ = false;
-    unacked_segs_ = 0;
-    timers_.clear(Timer::DelayedAck);
-    last_send_ms_ = ms32(now);
-  sent_any_ = true;
-    return s;
-  }
-  on_segment_sent(now, s);
+  if (single && sack_recovery) bufs().high_rxt = seq_max(bufs().high_rxt, after);  // HighRxt
+  on_segment_sent(now, s, /*advance=*/!single);
   return s;
 }
 
-void Connection::on_segment_sent(Instant now, const Segment& s) {
+void Connection::on_segment_sent(Instant now, const Segment& s, bool advance) {
   last_send_ms_ = ms32(now);
   sent_any_ = true;
   uint32_t sl = s.seq_len();
@@ -217,8 +237,10 @@ void Connection::on_segment_sent(Instant now, const Segment& s) {
       rtt_start_us_ = us32(now);
       rtt_timing_ = true;
     }
-    snd_.nxt = s.seq + sl;
-    if (snd_.nxt.after(snd_.max)) snd_.max = snd_.nxt;
+    if (advance) {
+      snd_.nxt = s.seq + sl;
+      if (snd_.nxt.after(snd_.max)) snd_.max = snd_.nxt;
+    }
     if (!timers_.armed(Timer::Retransmit)) arm_retransmit(now);
     timers_.clear(Timer::Persist);
   }

@@ -47,7 +47,8 @@ void Connection::on_retransmit_timeout(Instant now) {
   ++stats().timeouts;
   if (rexmit_count_ == env_->config.r1_retransmissions) emit(Event::simple(EventKind::DeliveryTrouble));
   rtt_.back_off(env_->config.rto_max);  // RFC 6298 §5.5
-  rtt_timing_ = false;        // Karn
+  arm_retransmit(now);                   // RFC 6298 §5.6: restart the timer at once
+  rtt_timing_ = false;                   // Karn
   switch (state_) {
     case State::SynSent:
     case State::SynReceived:

@@ -175,3 +175,48 @@ INSTANTIATE_TEST_SUITE_P(Table, Negotiation,
 
 }  // namespace
 }  // namespace synack::tcp::testing
+
+namespace synack::tcp::testing {
+namespace {
+
+TEST(Options, InOrderSegmentOverlappingHeldDataAdvancesPastIt_Rfc9293_3_10_7_4) {
+  // Out-of-order bytes 10..29 are held; a retransmission with other
+  // segmentation brings bytes 0..19. RCV.NXT must move to 30, and no SACK
+  // block may claim data at or below RCV.NXT.
+  Harness h(Config{}, 100);
+  establish_with_options(h);
+  h.inject(seg::data(311, 101, 20).ts(5001, 1));
+  h.expect(seg::ack(101, 301));
+  h.inject(seg::data(301, 101, 20).ts(5002, 1));
+  Sent a = h.expect(seg::ack(101, 331));
+  EXPECT_EQ(a.seg.options.sack_count, 0);
+  EXPECT_EQ(h.read_all().size(), 30u);
+}
+
+TEST(Options, SackRecoveryRetransmitsEachHoleWithoutTimeout_Rfc6675_5) {
+  Harness h(Config{}, 100);
+  establish_with_options(h);
+  std::string d(1448 * 8, 'a');
+  h.conn().send(h.now(), base::as_bytes(d.data(), d.size()));
+  auto sent = h.drain();
+  ASSERT_EQ(sent.size(), 8u);
+  auto seq = [](int i) { return 101u + 1448u * static_cast<uint32_t>(i); };
+  // Segments 0 and 3 are lost; the receiver SACKs what arrived.
+  h.inject(seg::ack(301, seq(0)).ts(5001, 1).sack(seq(1), seq(2)));
+  h.inject(seg::ack(301, seq(0)).ts(5002, 1).sack(seq(1), seq(3)));
+  h.expect_nothing();
+  h.inject(seg::ack(301, seq(0)).ts(5003, 1).sack(seq(4), seq(5)).sack(seq(1), seq(3)));
+  // Three SACKed segments above the first hole: it is lost (RFC 6675 IsLost).
+  h.expect(seg::data(seq(0), 301, 1448).rexmit());
+  h.inject(seg::ack(301, seq(0)).ts(5004, 1).sack(seq(4), seq(6)).sack(seq(1), seq(3)));
+  h.inject(seg::ack(301, seq(0)).ts(5005, 1).sack(seq(4), seq(7)).sack(seq(1), seq(3)));
+  h.expect(seg::data(seq(3), 301, 1448).rexmit());  // the second hole, from the scoreboard
+  h.inject(seg::ack(301, seq(3)).ts(5006, 1).sack(seq(4), seq(8)));
+  h.inject(seg::ack(301, seq(8)).ts(5007, 1));
+  EXPECT_EQ(h.conn().snd().una, SeqNum(seq(8)));
+  EXPECT_EQ(h.conn().counters().timeouts, 0u);
+  EXPECT_EQ(h.conn().counters().fast_retransmits, 1u);  // one recovery episode
+}
+
+}  // namespace
+}  // namespace synack::tcp::testing
