@@ -1,18 +1,46 @@
 #include "tcp/congestion.h"
 
+#include <cmath>
+
 namespace synack::tcp {
+
+namespace {
+constexpr double kCubicC = 0.4;     // RFC 9438 §5.1
+constexpr double kCubicBeta = 0.7;  // RFC 9438 §4.6 β_cubic
+// α_cubic = 3 (1 - β) / (1 + β): Reno-friendly growth (RFC 9438 §4.3).
+constexpr double kCubicAlpha = 3.0 * (1.0 - kCubicBeta) / (1.0 + kCubicBeta);
+}  // namespace
+
+struct CongestionControl::Cubic {
+  double w_max = 0;          // segments: the window before the last reduction
+  double k = 0;              // seconds: time to grow back to w_max (eq. 2)
+  double w_est = 0;          // segments: the Reno-friendly estimate (eq. 4)
+  double cwnd_epoch = 0;     // segments: cwnd when the epoch began
+  int64_t epoch_start_us = -1;  // start of the current congestion-avoidance epoch
+};
+
+CongestionControl::CongestionControl() = default;
+CongestionControl::~CongestionControl() = default;
+CongestionControl::CongestionControl(CongestionControl&&) noexcept = default;
+CongestionControl& CongestionControl::operator=(CongestionControl&&) noexcept = default;
 
 void CongestionControl::init(CcAlgorithm alg, uint32_t smss) {
   alg_ = alg;
   cwnd_ = initial_window(smss);
   ssthresh_ = 0xffffffffu;
   bytes_acked_ = 0;
+  if (alg_ == CcAlgorithm::Cubic) cubic_ = std::make_unique<Cubic>();
+  else cubic_.reset();
 }
 
-void CongestionControl::on_ack(base::Instant, uint32_t acked, uint32_t smss, base::Duration) {
+void CongestionControl::on_ack(base::Instant now, uint32_t acked, uint32_t smss, base::Duration srtt) {
   if (cwnd_ < ssthresh_) {
     // Slow start: cwnd += min(N, SMSS) per ACK (RFC 5681 eq. 2, L = 1 SMSS).
     cwnd_ += std::min(acked, smss);
+    return;
+  }
+  if (cubic_) {
+    cubic_ack(now, acked, smss, srtt);
     return;
   }
   // Congestion avoidance with appropriate byte counting: one SMSS per cwnd of
@@ -24,10 +52,55 @@ void CongestionControl::on_ack(base::Instant, uint32_t acked, uint32_t smss, bas
   }
 }
 
-void CongestionControl::on_enter_recovery(uint32_t flight_size, uint32_t smss, bool sack) {
-  ssthresh_ = std::max(flight_size / 2, 2 * smss);  // RFC 5681 eq. 4
-  cwnd_ = sack ? ssthresh_ : ssthresh_ + 3 * smss;
+void CongestionControl::cubic_ack(base::Instant now, uint32_t acked, uint32_t smss, base::Duration srtt) {
+  Cubic& c = *cubic_;
+  double seg = smss;
+  double cwnd = cwnd_ / seg;
+  if (c.epoch_start_us < 0) {
+    // A new epoch: the first ACK in congestion avoidance (RFC 9438 §4.2).
+    c.epoch_start_us = now.us();
+    c.cwnd_epoch = cwnd;
+    c.w_est = cwnd;
+    if (c.w_max < cwnd) c.w_max = cwnd;
+    c.k = std::cbrt((c.w_max - c.cwnd_epoch) / kCubicC);  // eq. 2
+  }
+  double t = static_cast<double>(now.us() - c.epoch_start_us) / 1e6;
+  double rtt = std::max(srtt.secs(), 0.001);
+  auto w_cubic = [&](double at) { return kCubicC * std::pow(at - c.k, 3) + c.w_max; };  // eq. 1
+  // Reno-friendly estimate (eq. 4): α_cubic segments per window of ACKed data.
+  c.w_est += kCubicAlpha * (acked / seg) / cwnd;
+  double target;
+  if (w_cubic(t) < c.w_est) {
+    target = c.w_est;  // the Reno-friendly region (§4.3)
+    cwnd_ = static_cast<uint32_t>(std::max(target, cwnd) * seg);
+    return;
+  }
+  // Concave or convex region (§4.4, §4.5): aim for W_cubic(t + RTT), growing
+  // at most 1.5x per RTT.
+  target = std::clamp(w_cubic(t + rtt), cwnd, 1.5 * cwnd);
+  double grow = (target - cwnd) / cwnd * (acked / seg);
+  bytes_acked_ += static_cast<uint32_t>(grow * seg);
+  if (bytes_acked_ >= 1) {
+    cwnd_ += bytes_acked_;
+    bytes_acked_ = 0;
+  }
+}
+
+uint32_t CongestionControl::reduce(uint32_t flight_size, uint32_t smss) {
   bytes_acked_ = 0;
+  if (!cubic_) return std::max(flight_size / 2, 2 * smss);  // RFC 5681 eq. 4
+  // RFC 9438 §4.6-4.7: multiplicative decrease by β_cubic, and fast
+  // convergence: if the window shrank since the last loss, release bandwidth.
+  Cubic& c = *cubic_;
+  double cwnd = static_cast<double>(cwnd_) / smss;
+  c.w_max = cwnd < c.w_max ? cwnd * (1.0 + kCubicBeta) / 2.0 : cwnd;
+  c.epoch_start_us = -1;
+  return std::max(static_cast<uint32_t>(cwnd_ * kCubicBeta), 2 * smss);
+}
+
+void CongestionControl::on_enter_recovery(uint32_t flight_size, uint32_t smss, bool sack) {
+  ssthresh_ = reduce(flight_size, smss);
+  cwnd_ = sack ? ssthresh_ : ssthresh_ + 3 * smss;
 }
 
 void CongestionControl::on_partial_ack(uint32_t acked, uint32_t smss) {
@@ -41,14 +114,18 @@ void CongestionControl::on_exit_recovery(uint32_t flight_size, uint32_t smss) {
   cwnd_ = std::min(ssthresh_, std::max(flight_size, smss) + smss);
 }
 
-void CongestionControl::on_rto(uint32_t flight_size, uint32_t smss) {
-  ssthresh_ = std::max(flight_size / 2, 2 * smss);
-  cwnd_ = smss;  // loss window LW = 1 SMSS
+void CongestionControl::on_rto(uint32_t flight_size, uint32_t smss, bool first_timeout) {
+  // ssthresh is reduced only for the first timeout of a segment (RFC 5681
+  // §3.1); the loss window is one segment.
+  if (first_timeout) ssthresh_ = reduce(flight_size, smss);
+  if (cubic_) cubic_->epoch_start_us = -1;
+  cwnd_ = smss;
   bytes_acked_ = 0;
 }
 
 void CongestionControl::on_idle_restart(uint32_t smss) {
   cwnd_ = std::min(cwnd_, initial_window(smss));  // RW = min(IW, cwnd)
+  if (cubic_) cubic_->epoch_start_us = -1;
 }
 
 }  // namespace synack::tcp

@@ -1,13 +1,17 @@
 #pragma once
 // Congestion control behind one small interface: the sender reports what
-// happened (new data ACKed, loss detected by duplicate ACKs, a timeout, an idle
-// period) and reads cwnd. Loss *detection* (duplicate ACK counting, the recovery
-// point) stays in the sender; the algorithms only decide window sizes.
+// happened (new data ACKed, loss detected by duplicate ACKs or SACK, a timeout,
+// an idle period) and reads cwnd. Loss *detection* (duplicate ACK counting, the
+// recovery point, the SACK scoreboard) stays in the sender; the algorithms only
+// decide window sizes.
 //
 //  - NewReno: RFC 5681 slow start / congestion avoidance, fast recovery with the
 //    RFC 6582 partial-ACK rules.
+//  - CUBIC (RFC 9438): the cubic window growth with the Reno-friendly region
+//    and fast convergence; slow start and recovery mechanics as NewReno.
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 
 #include "base/time.h"
 #include "tcp/config.h"
@@ -21,6 +25,11 @@ constexpr uint32_t initial_window(uint32_t smss) {
 
 class CongestionControl {
  public:
+  CongestionControl();
+  ~CongestionControl();
+  CongestionControl(CongestionControl&&) noexcept;
+  CongestionControl& operator=(CongestionControl&&) noexcept;
+
   void init(CcAlgorithm alg, uint32_t smss);
 
   uint32_t cwnd() const { return cwnd_; }
@@ -34,23 +43,29 @@ class CongestionControl {
   // 2-3: cwnd = ssthresh + 3*SMSS), or SACK-based recovery (RFC 6675 §5 step
   // 4.2: cwnd = ssthresh, the pipe estimate does the rest).
   void on_enter_recovery(uint32_t flight_size, uint32_t smss, bool sack = false);
-  // Another duplicate ACK in fast recovery: inflate (RFC 5681 §3.2 step 4).
+  // Another duplicate ACK in NewReno fast recovery: inflate (RFC 5681 §3.2 step 4).
   void on_recovery_dupack(uint32_t smss) { cwnd_ += smss; }
-  // A partial ACK in fast recovery (RFC 6582 §3.2 step 5): deflate by the amount
-  // acknowledged, then add back one SMSS if at least one SMSS was acknowledged.
+  // A partial ACK in NewReno fast recovery (RFC 6582 §3.2 step 5): deflate by
+  // the amount acknowledged, then add back one SMSS if at least one SMSS was
+  // acknowledged.
   void on_partial_ack(uint32_t acked, uint32_t smss);
   // A full ACK ends fast recovery (RFC 6582 §3.2 step 6, option 1).
   void on_exit_recovery(uint32_t flight_size, uint32_t smss);
-  // Retransmission timeout (RFC 5681 §3.1 eq. 4 and the loss window).
-  void on_rto(uint32_t flight_size, uint32_t smss);
+  // Retransmission timeout (RFC 5681 §3.1 eq. 4 and the loss window; RFC 9438 §4.8).
+  void on_rto(uint32_t flight_size, uint32_t smss, bool first_timeout);
   // Restart after an idle period longer than one RTO (RFC 5681 §4.1).
   void on_idle_restart(uint32_t smss);
 
  private:
+  struct Cubic;  // RFC 9438 state, allocated when CUBIC is chosen
+  void cubic_ack(base::Instant now, uint32_t acked, uint32_t smss, base::Duration srtt);
+  uint32_t reduce(uint32_t flight_size, uint32_t smss);  // new ssthresh; CUBIC bookkeeping
+
   CcAlgorithm alg_ = CcAlgorithm::NewReno;
   uint32_t cwnd_ = 0;
   uint32_t ssthresh_ = 0xffffffffu;  // "arbitrarily high" initially (RFC 5681 §3.1)
   uint32_t bytes_acked_ = 0;         // congestion-avoidance byte counter (RFC 5681 §3.1, ABC)
+  std::unique_ptr<Cubic> cubic_;
 };
 
 }  // namespace synack::tcp

@@ -9,7 +9,9 @@
 namespace synack::tcp {
 
 Connection::Connection(Env& env, const FourTuple& tuple)
-    : env_(&env), tuple_(tuple), rtt_(env.config.rto_initial), nagle_(env.config.nagle) {}
+    : env_(&env), tuple_(tuple), rtt_(env.config.rto_initial), nagle_(env.config.nagle) {
+  cc_.init(env.config.congestion_control, snd_.mss);
+}
 
 // ---------------------------------------------------------------------------
 // State changes: the one place the state variable is written.

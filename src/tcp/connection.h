@@ -125,6 +125,8 @@ class Connection {
   // ABORT (§3.10.5): RST if synchronized, then CLOSED.
   void abort(Instant now);
   void set_nagle(bool on) { nagle_ = on; }
+  // Choose the congestion control algorithm for this connection (before data flows).
+  void set_congestion_control(CcAlgorithm alg) { cc_.init(alg, send_mss()); }
   // Give buffer memory back while nothing is buffered. Buffers are kept across
   // bursts so steady traffic allocates nothing; the owner calls this for
   // connections that have gone idle.

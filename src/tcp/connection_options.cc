@@ -60,7 +60,7 @@ void Connection::negotiate_options(Instant now, const Segment& syn) {
     ts_recent_ms_ = ms32(now);
   }
   sack_ok_ = cfg.sack && syn.options.sack_permitted;
-  cc_.init(cfg.congestion_control, send_mss());
+  cc_.init(cc_.algorithm(), send_mss());  // the IW depends on the MSS (RFC 6928)
 }
 
 uint16_t Connection::send_mss() const {

@@ -1,0 +1,94 @@
+// Congestion control algorithms on their own: RFC 5681 (NewReno) and RFC 9438 (CUBIC).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "tcp/congestion.h"
+
+namespace synack::tcp {
+namespace {
+
+using base::Duration;
+using base::Instant;
+constexpr uint32_t kMss = 1000;
+
+// Grow cwnd in slow start to about `segments` segments, then cut it once.
+void slow_start_to(CongestionControl& cc, uint32_t segments) {
+  Instant t = Instant::from_micros(0);
+  while (cc.cwnd() < segments * kMss) cc.on_ack(t, kMss, kMss, Duration::millis(100));
+}
+
+TEST(Congestion, InitialWindow_Rfc6928) {
+  EXPECT_EQ(initial_window(1460), 14600u);
+  EXPECT_EQ(initial_window(536), 5360u);
+  EXPECT_EQ(initial_window(9000), 18000u);
+}
+
+TEST(Congestion, NewRenoHalvesOnLossAndGrowsOneSegmentPerWindow_Rfc5681_3) {
+  CongestionControl cc;
+  cc.init(CcAlgorithm::NewReno, kMss);
+  slow_start_to(cc, 40);
+  cc.on_enter_recovery(40 * kMss, kMss, /*sack=*/true);
+  EXPECT_EQ(cc.ssthresh(), 20 * kMss);  // FlightSize / 2
+  EXPECT_EQ(cc.cwnd(), 20 * kMss);
+  Instant t = Instant::from_micros(0);
+  for (int i = 0; i < 20; ++i) cc.on_ack(t, kMss, kMss, Duration::millis(100));  // one window
+  EXPECT_EQ(cc.cwnd(), 21 * kMss);
+  cc.on_rto(21 * kMss, kMss, true);
+  EXPECT_EQ(cc.cwnd(), kMss);  // the loss window
+  EXPECT_EQ(cc.ssthresh(), 10500u);
+}
+
+TEST(Congestion, CubicReducesByBetaAndReturnsToWmaxAfterK_Rfc9438_4) {
+  CongestionControl cc;
+  cc.init(CcAlgorithm::Cubic, kMss);
+  slow_start_to(cc, 100);
+  cc.on_enter_recovery(100 * kMss, kMss, /*sack=*/true);
+  EXPECT_EQ(cc.cwnd(), 70 * kMss);  // β_cubic = 0.7 (§4.6)
+  cc.on_exit_recovery(70 * kMss, kMss);
+  // K = cbrt((W_max - cwnd_epoch) / C) = cbrt(30 / 0.4) ≈ 4.22 s (eq. 2).
+  const double k = std::cbrt(30.0 / 0.4);
+  Duration rtt = Duration::millis(100);
+  Instant t = Instant::from_micros(1'000'000);
+  auto run_until = [&](double secs) {
+    // One window of ACKs per RTT.
+    while (t < Instant::from_micros(1'000'000 + static_cast<int64_t>(secs * 1e6))) {
+      uint32_t per_rtt = cc.cwnd() / kMss;
+      for (uint32_t i = 0; i < per_rtt; ++i) cc.on_ack(t, kMss, kMss, rtt);
+      t += rtt;
+    }
+  };
+  run_until(k / 2);
+  double mid = cc.cwnd() / double(kMss);
+  EXPECT_GT(mid, 85.0);   // concave: most of the way back quickly...
+  EXPECT_LT(mid, 100.0);  // ...but not past W_max yet
+  run_until(k);
+  EXPECT_NEAR(cc.cwnd() / double(kMss), 100.0, 4.0);  // plateau around W_max at t = K
+  run_until(2 * k);
+  EXPECT_GT(cc.cwnd() / double(kMss), 110.0);  // convex: probing beyond W_max
+}
+
+TEST(Congestion, CubicFastConvergence_Rfc9438_4_7) {
+  CongestionControl cc;
+  cc.init(CcAlgorithm::Cubic, kMss);
+  slow_start_to(cc, 100);
+  cc.on_enter_recovery(100 * kMss, kMss, true);  // W_max = 100
+  cc.on_exit_recovery(70 * kMss, kMss);
+  // A second loss before regaining W_max: W_max shrinks to cwnd (1 + β) / 2.
+  Instant t = Instant::from_micros(0);
+  for (int i = 0; i < 10; ++i) cc.on_ack(t, kMss, kMss, Duration::millis(100));
+  uint32_t before = cc.cwnd();
+  cc.on_enter_recovery(before, kMss, true);
+  EXPECT_EQ(cc.cwnd(), static_cast<uint32_t>(before * 0.7));
+}
+
+TEST(Congestion, RestartAfterIdleClampsToInitialWindow_Rfc5681_4_1) {
+  CongestionControl cc;
+  cc.init(CcAlgorithm::NewReno, kMss);
+  slow_start_to(cc, 50);
+  cc.on_idle_restart(kMss);
+  EXPECT_EQ(cc.cwnd(), initial_window(kMss));
+}
+
+}  // namespace
+}  // namespace synack::tcp
