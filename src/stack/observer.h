@@ -20,7 +20,8 @@ class Observer {
   virtual void on_send(base::Instant, const wire::FourTuple&, const tcp::Segment&) {}
   // A TCP segment that reached TCP input; reason None if accepted.
   virtual void on_receive(base::Instant, const wire::FourTuple&, const tcp::Segment&, tcp::DropReason) {}
-  // A packet dropped before TCP could look at it (IP errors, checksums...).
+  // A packet dropped before TCP could look at it (IP errors, checksums...):
+  // always the whole IPv4 packet as it arrived.
   virtual void on_packet_drop(base::Instant, base::Bytes, tcp::DropReason) {}
   virtual void on_state_change(base::Instant, const wire::FourTuple&, tcp::State, tcp::State, tcp::Cause) {}
 };

@@ -152,39 +152,29 @@ void Stack::maybe_reap(uint32_t idx, Instant now) {
 void Stack::compact_time_wait(uint32_t idx, Instant) {
   Slot& s = slot(idx);
   const tcp::Connection& c = *s.conn;
-  TimeWaitRecord r;
-  r.vars = c.time_wait_vars();
-  r.wnd_field = static_cast<uint16_t>(std::min<uint32_t>(r.vars.rcv_wnd >> c.rcv().wscale, 0xffff));
-  r.expiry = c.next_deadline();  // only the 2*MSL timer runs in TIME-WAIT
+  tcp::TimeWaitVars v = c.time_wait_vars();
+  uint16_t wnd_field = static_cast<uint16_t>(std::min<uint32_t>(v.rcv_wnd >> c.rcv().wscale, 0xffff));
+  uint8_t wscale = c.rcv().wscale;
+  Instant expiry = c.next_deadline();  // only the 2*MSL timer runs in TIME-WAIT
   FourTuple t = c.tuple();
   free_slot(idx);
-  tw_.insert(t, r);
-  tw_fifo_.push({t, r.expiry});
+  tw_.insert(t, v, wnd_field, wscale, expiry);
   ++counters_.time_wait_compacted;
 }
 
 void Stack::expire_time_wait(Instant now) {
-  while (!tw_fifo_.empty() && tw_fifo_.front().second <= now) {
-    auto [t, at] = *tw_fifo_.pop();
-    TimeWaitRecord* r = tw_.find(t);
-    if (!r) continue;
-    if (r->expiry <= now) {
-      tw_.erase(t);  // §3.10.8: time-wait timeout, delete the TCB
-      if (observer_)
-        observer_->on_state_change(now, t, tcp::State::TimeWait, tcp::State::Closed, tcp::Cause::TimeWaitExpired);
-    } else if (r->expiry != at) {
-      tw_fifo_.push({t, r->expiry});  // restarted by a retransmitted FIN
-    }
-  }
+  // §3.10.8: time-wait timeout, delete the TCB.
+  tw_.expire(now, [&](const FourTuple& t) {
+    if (observer_)
+      observer_->on_state_change(now, t, tcp::State::TimeWait, tcp::State::Closed, tcp::Cause::TimeWaitExpired);
+  });
 }
 
 // ---------------------------------------------------------------------------
 // Timers.
 
 Instant Stack::next_deadline() const {
-  Instant n = wheel_.next_deadline();
-  if (!tw_fifo_.empty()) n = std::min(n, tw_fifo_[0].second);
-  return n;
+  return std::min(wheel_.next_deadline(), tw_.next_expiry());
 }
 
 void Stack::on_timeout(Instant now) {

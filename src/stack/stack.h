@@ -25,6 +25,7 @@
 #include "stack/flat_map.h"
 #include "stack/observer.h"
 #include "stack/ports.h"
+#include "stack/time_wait_table.h"
 #include "stack/timer_wheel.h"
 #include "tcp/connection.h"
 #include "tcp/time_wait.h"
@@ -127,6 +128,7 @@ class Stack {
   const StackCounters& counters() const { return counters_; }
   size_t connection_count() const { return conns_.size(); }
   size_t time_wait_count() const { return tw_.size(); }
+  size_t time_wait_memory() const { return tw_.memory_bytes(); }
   void set_observer(Observer* o) { observer_ = o; }
   // The state of a 4-tuple as the stack knows it (for conformance runners):
   // a full connection, a compact TIME-WAIT record, or nothing (CLOSED).
@@ -153,11 +155,6 @@ class Stack {
     base::RingQueue<ConnId> accept_queue;
     uint32_t children = 0xffffffffu;
   };
-  struct TimeWaitRecord {
-    tcp::TimeWaitVars vars;
-    uint16_t wnd_field = 0;
-    Instant expiry;
-  };
   struct PacketBuf {
     std::vector<uint8_t> data;
     size_t off = 0;
@@ -165,8 +162,9 @@ class Stack {
   };
 
   // input (stack_input.cc)
-  void tcp_input(Instant now, Ipv4Addr src, Ipv4Addr dst, base::Bytes segment);
-  void icmp_input(Instant now, Ipv4Addr src, base::Bytes message);
+  // `packet` is the whole IPv4 packet, for the observer.
+  void tcp_input(Instant now, Ipv4Addr src, Ipv4Addr dst, base::Bytes segment, base::Bytes packet);
+  void icmp_input(Instant now, Ipv4Addr src, base::Bytes message, base::Bytes packet);
   bool time_wait_input(Instant now, const FourTuple& t, const tcp::Segment& seg);
   void listener_input(Instant now, Listener& l, const FourTuple& t, const tcp::Segment& seg);
   void no_connection(Instant now, const FourTuple& t, const tcp::Segment& seg);
@@ -196,8 +194,7 @@ class Stack {
   tcp::Env env_;
   EphemeralPorts ports_;
   FlatMap<FourTuple, uint32_t> conns_;
-  FlatMap<FourTuple, TimeWaitRecord> tw_;
-  base::RingQueue<std::pair<FourTuple, Instant>> tw_fifo_;
+  TimeWaitTable tw_;
   FlatMap<PortKey, Listener*> listeners_;
   std::vector<std::unique_ptr<Listener>> listener_store_;
   std::vector<std::unique_ptr<Slot[]>> chunks_;

@@ -42,10 +42,10 @@ void Stack::on_packet(Instant now, base::Bytes packet) {
     return drop(tcp::DropReason::BadAddress);
   switch (ip->protocol()) {
     case wire::kProtoTcp:
-      tcp_input(now, src, ip->dst(), ip->payload());
+      tcp_input(now, src, ip->dst(), ip->payload(), packet);
       return;
     case wire::kProtoIcmp:
-      icmp_input(now, src, ip->payload());
+      icmp_input(now, src, ip->payload(), packet);
       return;
     default:
       drop(tcp::DropReason::UnsupportedProtocol);
@@ -53,19 +53,19 @@ void Stack::on_packet(Instant now, base::Bytes packet) {
   }
 }
 
-void Stack::tcp_input(Instant now, Ipv4Addr src, Ipv4Addr dst, base::Bytes bytes) {
+void Stack::tcp_input(Instant now, Ipv4Addr src, Ipv4Addr dst, base::Bytes bytes, base::Bytes packet) {
   auto v = wire::TcpView::parse(bytes);
   if (!v) {
     ++counters_.parse_errors[static_cast<size_t>(v.error())];
     counters_.count_drop(tcp::DropReason::Malformed);
-    if (observer_) observer_->on_packet_drop(now, bytes, tcp::DropReason::Malformed);
+    if (observer_) observer_->on_packet_drop(now, packet, tcp::DropReason::Malformed);
     return;
   }
   // MUST-3: verify the checksum; a bad segment is dropped and counted, never delivered.
   if (!wire::verify_tcp_checksum(src.value(), dst.value(), bytes)) {
     ++counters_.parse_errors[static_cast<size_t>(wire::ParseError::TcpBadChecksum)];
     counters_.count_drop(tcp::DropReason::BadChecksum);
-    if (observer_) observer_->on_packet_drop(now, bytes, tcp::DropReason::BadChecksum);
+    if (observer_) observer_->on_packet_drop(now, packet, tcp::DropReason::BadChecksum);
     return;
   }
   ++counters_.tcp_in;
@@ -102,9 +102,10 @@ void Stack::tcp_input(Instant now, Ipv4Addr src, Ipv4Addr dst, base::Bytes bytes
 }
 
 bool Stack::time_wait_input(Instant now, const FourTuple& t, const tcp::Segment& seg) {
-  TimeWaitRecord* r = tw_.find(t);
+  TimeWaitTable::Record* r = tw_.find(t);
   if (!r) return false;
-  tcp::TimeWaitVerdict v = tcp::time_wait_on_segment(r->vars, seg, cfg_.tcp);
+  tcp::TimeWaitVars vars = r->vars();
+  tcp::TimeWaitVerdict v = tcp::time_wait_on_segment(vars, seg, cfg_.tcp);
   if (v.action == tcp::TimeWaitAction::Reopen && listeners_.find(PortKey{t.local.port})) {
     tw_.erase(t);
     ++counters_.time_wait_reused;
@@ -113,7 +114,7 @@ bool Stack::time_wait_input(Instant now, const FourTuple& t, const tcp::Segment&
   }
   if (v.reason != tcp::DropReason::None) counters_.count_drop(v.reason);
   if (observer_) observer_->on_receive(now, t, seg, v.reason);
-  tcp::Segment ack = tcp::time_wait_ack(r->vars, now, r->wnd_field);
+  tcp::Segment ack = tcp::time_wait_ack(vars, now, r->wnd_field);
   switch (v.action) {
     case tcp::TimeWaitAction::Ignore:
       break;
@@ -122,8 +123,8 @@ bool Stack::time_wait_input(Instant now, const FourTuple& t, const tcp::Segment&
       send_control(now, t, ack);
       break;
     case tcp::TimeWaitAction::AckAndRestart:
-      r->expiry = now + cfg_.tcp.msl * 2;
       send_control(now, t, ack);
+      tw_.restart(t, now + cfg_.tcp.msl * 2);
       break;
     case tcp::TimeWaitAction::Close:
       tw_.erase(t);
@@ -174,13 +175,13 @@ void Stack::no_connection(Instant now, const FourTuple& t, const tcp::Segment& s
   if (auto r = tcp::reset_for(seg)) send_control(now, t, *r);
 }
 
-void Stack::icmp_input(Instant now, Ipv4Addr src, base::Bytes msg) {
+void Stack::icmp_input(Instant now, Ipv4Addr src, base::Bytes msg, base::Bytes packet) {
   // Echo request (type 8) -> echo reply (type 0), RFC 792. Everything else is
   // counted and dropped (ICMP errors to TCP are not acted on yet).
   if (msg.size() < 8 || wire::checksum_finish(wire::checksum_partial(msg)) != 0 || msg[0] != 8 ||
       msg[1] != 0) {
     counters_.count_drop(tcp::DropReason::UnsupportedProtocol);
-    if (observer_) observer_->on_packet_drop(now, msg, tcp::DropReason::UnsupportedProtocol);
+    if (observer_) observer_->on_packet_drop(now, packet, tcp::DropReason::UnsupportedProtocol);
     return;
   }
   if (msg.size() + wire::kIpv4MinHeader > cfg_.mtu) return;
