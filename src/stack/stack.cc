@@ -56,7 +56,7 @@ void Stack::free_slot(uint32_t idx) {
   if (s.conn) conns_.erase(s.conn->tuple());
   wheel_.cancel(idx);
   unlink_child(idx);
-  s.conn.reset();
+  s.conn.reset();  // a stale entry in dirty_ is skipped, or flushes the slot's next tenant
   ++s.gen;
   s.app_owned = s.in_syn_queue = s.in_accept_queue = false;
   s.listener_port = 0;
@@ -94,11 +94,27 @@ void Stack::unlink_child(uint32_t idx) {
 void Stack::after_conn(uint32_t idx, Instant now) {
   Slot& s = slot(idx);
   if (!s.conn) return;
+  last_now_ = now;
   while (auto e = s.conn->poll_event()) handle_event(idx, now, *e);
-  flush_conn(idx, now);
-  if (!s.conn) return;
   wheel_.schedule(idx, s.conn->next_deadline());
-  maybe_reap(idx, now);
+  if (!s.dirty) {
+    s.dirty = true;
+    dirty_.push(idx);
+  }
+}
+
+void Stack::flush_dirty() {
+  // Output of one connection, then whatever its state says (reap, compact).
+  while (out_.empty()) {
+    auto idx = dirty_.pop();
+    if (!idx) return;
+    Slot& s = slot(*idx);
+    s.dirty = false;
+    if (!s.conn) continue;
+    flush_conn(*idx, last_now_);
+    wheel_.schedule(*idx, s.conn->next_deadline());  // sending arms timers
+    maybe_reap(*idx, last_now_);
+  }
 }
 
 void Stack::handle_event(uint32_t idx, Instant now, const tcp::Event& e) {
@@ -178,6 +194,7 @@ Instant Stack::next_deadline() const {
 }
 
 void Stack::on_timeout(Instant now) {
+  last_now_ = now;
   fired_.clear();
   wheel_.expire(now, fired_);
   for (uint32_t idx : fired_) {
@@ -266,18 +283,23 @@ Expected<ConnId, StackError> Stack::connect(Instant now, const Endpoint& remote,
   return id;
 }
 
+Stack::Slot* Stack::owned(ConnId id) {
+  Slot* s = live(id);
+  return s && s->app_owned ? s : nullptr;
+}
+
 const tcp::Connection* Stack::connection(ConnId id) const {
-  const Slot* s = live(id);
+  const Slot* s = const_cast<Stack*>(this)->owned(id);
   return s ? &*s->conn : nullptr;
 }
 
 tcp::Connection* Stack::connection(ConnId id) {
-  Slot* s = live(id);
+  Slot* s = owned(id);
   return s ? &*s->conn : nullptr;
 }
 
 Expected<size_t, tcp::Error> Stack::send(Instant now, ConnId id, base::Bytes data) {
-  Slot* s = live(id);
+  Slot* s = owned(id);
   if (!s) return base::Unexpected(tcp::Error::ConnectionDoesNotExist);
   auto r = s->conn->send(now, data);
   after_conn(id.index, now);
@@ -285,7 +307,7 @@ Expected<size_t, tcp::Error> Stack::send(Instant now, ConnId id, base::Bytes dat
 }
 
 Expected<size_t, tcp::Error> Stack::recv(Instant now, ConnId id, base::MutBytes out) {
-  Slot* s = live(id);
+  Slot* s = owned(id);
   if (!s) return base::Unexpected(tcp::Error::ConnectionDoesNotExist);
   auto r = s->conn->recv(now, out);
   after_conn(id.index, now);
@@ -293,7 +315,7 @@ Expected<size_t, tcp::Error> Stack::recv(Instant now, ConnId id, base::MutBytes 
 }
 
 Expected<void, tcp::Error> Stack::shutdown(Instant now, ConnId id) {
-  Slot* s = live(id);
+  Slot* s = owned(id);
   if (!s) return base::Unexpected(tcp::Error::ConnectionDoesNotExist);
   auto r = s->conn->shutdown_send(now);
   after_conn(id.index, now);
@@ -301,7 +323,7 @@ Expected<void, tcp::Error> Stack::shutdown(Instant now, ConnId id) {
 }
 
 void Stack::close(Instant now, ConnId id) {
-  Slot* s = live(id);
+  Slot* s = owned(id);
   if (!s) return;
   s->app_owned = false;
   (void)s->conn->close(now);
@@ -309,7 +331,7 @@ void Stack::close(Instant now, ConnId id) {
 }
 
 void Stack::abort(Instant now, ConnId id) {
-  Slot* s = live(id);
+  Slot* s = owned(id);
   if (!s) return;
   s->app_owned = false;
   s->conn->abort(now);

@@ -94,6 +94,10 @@ class Stack {
   // ---- Link side ----
   void on_packet(Instant now, base::Bytes ip_packet);
   // The next packet to send; the bytes stay valid until the next call.
+  // Connections produce their segments here, lazily: whatever the application
+  // does between an input and this call (answer a request, close) can ride on
+  // the same segment as the ACK. Drain it after every input, timeout or
+  // application call, before asking next_deadline().
   std::optional<base::Bytes> poll_transmit();
   Instant next_deadline() const;
   void on_timeout(Instant now);
@@ -143,6 +147,7 @@ class Stack {
     bool app_owned = false;      // the application holds a ConnId for it
     bool in_syn_queue = false;
     bool in_accept_queue = false;
+    bool dirty = false;           // has output or reaping pending (in dirty_)
     uint32_t child_prev = 0xffffffffu;  // the listener's list of children
     uint32_t child_next = 0xffffffffu;
   };
@@ -176,6 +181,8 @@ class Stack {
   const Slot& slot(uint32_t idx) const;
   Slot* live(ConnId id);
   const Slot* live(ConnId id) const;
+  Slot* owned(ConnId id);  // live and held by the application
+  void flush_dirty();
   void after_conn(uint32_t idx, Instant now);
   void handle_event(uint32_t idx, Instant now, const tcp::Event& e);
   void maybe_reap(uint32_t idx, Instant now);
@@ -202,6 +209,8 @@ class Stack {
   uint32_t slot_count_ = 0;
   TimerWheel wheel_;
   std::vector<uint32_t> fired_;
+  base::RingQueue<uint32_t> dirty_;  // connections to flush in poll_transmit
+  Instant last_now_;                 // the time of the latest call, for lazy output
   base::RingQueue<StackEvent> events_;
   base::RingQueue<PacketBuf*> out_;
   std::vector<std::unique_ptr<PacketBuf>> packet_store_;

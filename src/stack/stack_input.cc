@@ -22,6 +22,7 @@ tcp::DropReason reason_for(wire::ParseError e) {
 }  // namespace
 
 void Stack::on_packet(Instant now, base::Bytes packet) {
+  last_now_ = now;
   ++counters_.ip_in;
   auto drop = [&](tcp::DropReason r) {
     counters_.count_drop(r);

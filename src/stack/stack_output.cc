@@ -32,6 +32,7 @@ std::optional<base::Bytes> Stack::poll_transmit() {
     packet_free_.push_back(last_out_);
     last_out_ = nullptr;
   }
+  flush_dirty();
   auto p = out_.pop();
   if (!p) return std::nullopt;
   last_out_ = *p;
