@@ -20,9 +20,9 @@
  *    without a tcpip thread. tcp_bind_netif() pins the client to la and the
  *    listener (and so its accepted pcbs) to lb, so packets leave through
  *    netif->output.
- *  - The clock: we export our own sys_now() (linked with
- *    -Wl,--export-dynamic-symbol=sys_now) and check at startup that the
- *    library calls it. The "hybrid" clock is real time plus skipped time:
+ *  - The clock: peers/lwip (lwip_host) exports our own sys_now() and checks
+ *    at startup that the library calls it; it returns hybrid_clock_ms() here.
+ *    The "hybrid" clock is real time plus skipped time:
  *    when the link is idle and only a timer is pending, the clock jumps to it
  *    (counted as a stall).
  *  - TIME_WAIT: the client keeps a full pcb for 2*TCP_MSL = 120 s, and every
@@ -48,6 +48,7 @@
 #include "lwip/timeouts.h"
 
 #include "anchor_common.h"
+#include "lwip_host.h"
 
 /* The Hurd's posix/inet.h redefines TCP_MSS to 512 via <netinet/tcp.h>; we
  * must see the value the TCP core was compiled with. */
@@ -55,17 +56,15 @@
 #error "TCP_MSS is not 1460: a header pulled in <netinet/tcp.h>"
 #endif
 
-/* ---- clock: our sys_now(), used by the library through its PLT ------------- */
+/* ---- clock: behind lwip_host's sys_now() ------------------------------------ */
 
 static uint64_t g_clock_base_ns;
 static uint64_t g_clock_skip_ms;
-static uint64_t g_sys_now_calls;
 
-u32_t sys_now(void);
-u32_t sys_now(void) {
-  ++g_sys_now_calls;
+static uint32_t hybrid_clock_ms(void *ctx) {
+  (void)ctx;
   uint64_t real_ms = (anchor_mono_ns() - g_clock_base_ns) / 1000000u;
-  return (u32_t)(real_ms + g_clock_skip_ms + 1000u);
+  return (uint32_t)(real_ms + g_clock_skip_ms + 1000u);
 }
 
 /* ---- options ------------------------------------------------------------------ */
@@ -180,19 +179,6 @@ static err_t link_output(struct netif *nif, struct pbuf *p, const ip4_addr_t *ds
   return ERR_OK;
 }
 
-static err_t link_output_ip6(struct netif *nif, struct pbuf *p, const ip6_addr_t *dst) {
-  (void)nif, (void)p, (void)dst;
-  anchor_die("unexpected IPv6 packet");
-}
-
-static err_t netif_setup(struct netif *nif) {
-  nif->mtu = 1500;
-  nif->output = link_output;
-  nif->output_ip6 = link_output_ip6;
-  nif->flags = 0; /* no ARP, no broadcast, no IGMP/MLD */
-  return ERR_OK;
-}
-
 /* ---- timers and loop guards ---------------------------------------------------- */
 
 /* Called when the link is empty and the workload waits on an lwIP timer. */
@@ -224,42 +210,17 @@ static size_t list_length(const struct tcp_pcb *pcb) {
   return n;
 }
 
-static void add_netif(Harness *h, struct netif *nif, int last_octet) {
-  ip4_addr_t addr, mask, gw;
-  IP4_ADDR(&addr, 10, 0, 0, last_octet);
-  IP4_ADDR(&mask, 255, 255, 255, 0);
-  IP4_ADDR(&gw, 0, 0, 0, 0);
-  if (netif_add(nif, &addr, &mask, &gw, h, netif_setup, ip4_input) == NULL) anchor_die("netif_add failed");
-  netif_set_up(nif);
-  netif_set_link_up(nif);
-}
-
+/* lwip_init with lwip_host's checks (our sys_now is used, one thread, headers
+ * match the binary), then the two netifs. */
 static void stack_init(Harness *h) {
   g_clock_base_ns = anchor_mono_ns();
-  lwip_init();
-  add_netif(h, &h->la, 1);
-  add_netif(h, &h->lb, 2);
-  memcpy(h->la.name, "la", 2);
-  memcpy(h->lb.name, "lb", 2);
+  const char *err = lwip_host_init(hybrid_clock_ms, NULL);
+  if (err == NULL) err = lwip_host_add_netif(&h->la, "la", 10, 0, 0, 1, 24, link_output, h);
+  if (err == NULL) err = lwip_host_add_netif(&h->lb, "lb", 10, 0, 0, 2, 24, link_output, h);
+  if (err != NULL) anchor_die("lwIP setup: %s", err);
+  if (anchor_thread_count() != 1) anchor_die("expected 1 thread after lwip_init, found %d", anchor_thread_count());
   IP_ADDR4(&h->lb_addr, 10, 0, 0, 2);
   h->port = 5001;
-
-  /* The library must call our sys_now (exported from the executable). */
-  uint64_t before = g_sys_now_calls;
-  (void)sys_timeouts_sleeptime();
-  if (g_sys_now_calls == before) anchor_die("liblwip does not call our sys_now(); link with --export-dynamic-symbol=sys_now");
-  /* lwip_init() must not have started a thread (we never call tcpip_init). */
-  if (anchor_thread_count() != 1) anchor_die("expected 1 thread after lwip_init, found %d", anchor_thread_count());
-  /* Our headers must describe the binary. */
-  if (memp_pools[MEMP_TCP_PCB]->size != LWIP_MEM_ALIGN_SIZE(sizeof(struct tcp_pcb)))
-    anchor_die("memp TCP_PCB size %u != sizeof(struct tcp_pcb) %zu: headers do not match liblwip",
-               (unsigned)memp_pools[MEMP_TCP_PCB]->size, sizeof(struct tcp_pcb));
-  struct tcp_pcb *probe = tcp_new();
-  if (probe == NULL) anchor_die("tcp_new failed");
-  if (probe->snd_buf != TCP_SND_BUF || probe->rcv_wnd != TCP_WND)
-    anchor_die("fresh pcb has snd_buf %u rcv_wnd %u, expected %u/%u", (unsigned)probe->snd_buf,
-               (unsigned)probe->rcv_wnd, (unsigned)TCP_SND_BUF, (unsigned)TCP_WND);
-  tcp_close(probe);
 }
 
 static void detach(struct tcp_pcb *pcb) {
@@ -719,7 +680,7 @@ static void run_info(void) {
          sizeof(struct tcp_pcb_listen), sizeof(struct tcp_seg), sizeof(struct pbuf), sizeof(struct netif));
   printf("# memp TCP_PCB element %u B, PBUF_POOL element %u B (see lwip-notes: packaging TCP_MSS bug)\n",
          (unsigned)memp_pools[MEMP_TCP_PCB]->size, (unsigned)memp_pools[MEMP_PBUF_POOL]->size);
-  printf("# checks passed: our sys_now() is used, 1 thread, memp TCP_PCB size matches, fresh pcb snd_buf=rcv_wnd=%u\n",
+  printf("# checks passed (lwip_host): our sys_now() is used, 1 thread, memp TCP_PCB size matches, fresh pcb snd_buf=rcv_wnd=%u\n",
          (unsigned)TCP_WND);
   printf("RESULT impl=lwip bench=info version=%s sizeof_tcp_pcb=%zu tcp_mss=%d tcp_wnd=%d tcp_snd_buf=%d tcp_msl_ms=%ld\n",
          LWIP_VERSION_STRING, sizeof(struct tcp_pcb), TCP_MSS, TCP_WND, TCP_SND_BUF, (long)TCP_MSL);
