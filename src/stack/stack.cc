@@ -96,7 +96,7 @@ void Stack::after_conn(uint32_t idx, Instant now) {
   if (!s.conn) return;
   last_now_ = now;
   while (auto e = s.conn->poll_event()) handle_event(idx, now, *e);
-  wheel_.schedule(idx, s.conn->next_deadline());
+  wheel_.schedule_no_later(idx, s.conn->next_deadline());
   if (!s.dirty) {
     s.dirty = true;
     dirty_.push(idx);
@@ -112,7 +112,7 @@ void Stack::flush_dirty() {
     s.dirty = false;
     if (!s.conn) continue;
     flush_conn(*idx, last_now_);
-    wheel_.schedule(*idx, s.conn->next_deadline());  // sending arms timers
+    wheel_.schedule_no_later(*idx, s.conn->next_deadline());  // sending arms timers
     maybe_reap(*idx, last_now_);
   }
 }

@@ -21,6 +21,15 @@ class TimerWheel {
   // Set id's deadline (replacing any previous one); Instant::never() cancels.
   void schedule(uint32_t id, Instant at);
   void cancel(uint32_t id);
+  // Make sure id fires no later than `at`: reschedule only if that is earlier
+  // than its current deadline. A deadline that moved later is left to fire
+  // early; the owner then finds nothing due and schedules the real one. This
+  // keeps a retransmission timer that is pushed back on every ACK from
+  // touching the wheel on every ACK.
+  void schedule_no_later(uint32_t id, Instant at) {
+    if (scheduled(id) && nodes_[id].at <= at) return;
+    schedule(id, at);
+  }
   bool scheduled(uint32_t id) const { return id < nodes_.size() && nodes_[id].slot != kNone; }
   size_t size() const { return count_; }
 
