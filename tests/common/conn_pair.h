@@ -56,6 +56,8 @@ class ConnPair {
   uint64_t dropped_by_path() const { return lost_; }
   // Observes every delivered segment (to: 0 = a, 1 = b).
   std::function<void(int to, const Segment&)> on_deliver;
+  // Drops chosen segments as they leave (from: 0 = a, 1 = b); true = drop.
+  std::function<bool(int from, const Segment&)> drop_if;
   // Exceeded the in-flight pool: the test's path model overflowed.
   bool overflowed() const { return overflow_; }
 
@@ -120,7 +122,7 @@ class ConnPair {
     for (int i = 0; i < 100000; ++i) {
       auto s = c.poll_transmit(now_, scratch_);
       if (!s) return;
-      if (path_.loss > 0 && rng_.chance(path_.loss)) {
+      if ((drop_if && drop_if(from, *s)) || (path_.loss > 0 && rng_.chance(path_.loss))) {
         ++lost_;
         continue;
       }
