@@ -1,6 +1,7 @@
 #include "bench_support/measure.h"
 
 #include <malloc.h>
+#include <cstdlib>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -51,6 +52,15 @@ uint64_t Stopwatch::cpu_ns() const { return cpu_ + (running_ ? bench::cpu_ns() -
 size_t heap_in_use() {
   struct mallinfo2 mi = mallinfo2();
   return mi.uordblks + mi.hblkhd;
+}
+
+bool heap_measurable() {
+  constexpr size_t kProbe = 1 << 16;
+  size_t before = heap_in_use();
+  void* volatile p = std::malloc(kProbe);
+  size_t after = heap_in_use();
+  std::free(p);
+  return after >= before + kProbe;
 }
 
 size_t peak_rss() {

@@ -39,6 +39,8 @@ class Stopwatch {
 
 // Bytes of heap in use: mallinfo2 uordblks + hblkhd (the anchors' measure).
 size_t heap_in_use();
+// Whether heap_in_use() sees allocations (not under a sanitizer's allocator).
+bool heap_measurable();
 
 // Peak resident set size of the process, in bytes.
 size_t peak_rss();

@@ -103,6 +103,8 @@ void time_wait_accumulation(const MemoryParams& p, MemoryResult& res) {
 
 MemoryResult run_memory(const MemoryParams& p) {
   if (p.conns == 0) throw BenchError("memory: conns must be > 0");
+  if (!heap_measurable())
+    throw BenchError("memory: mallinfo2 does not see this process's allocations (a sanitizer's allocator?)");
   MemoryResult res;
   res.conns = p.conns;
   res.sizeof_connection = sizeof(tcp::Connection);
