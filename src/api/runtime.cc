@@ -173,6 +173,12 @@ bool Runtime::dispatch() {
     deliver(*ev);
     any = true;
   }
+  while (!deferred_.empty()) {
+    std::vector<Callback> batch;
+    batch.swap(deferred_);
+    for (const Callback& cb : batch) invoke(cb);
+    any = true;
+  }
   return any;
 }
 

@@ -81,6 +81,10 @@ class Runtime {
   bool stopped() const { return stopped_; }
   bool in_callback() const { return callback_depth_ > 0; }
 
+  // Run `cb` from the loop soon (after the current callback returns): for work
+  // a callback must not do itself, such as destroying its own socket.
+  void defer(Callback cb) { deferred_.push_back(std::move(cb)); }
+
   // Call `on_readable` whenever `fd` is readable (a signalfd, a pipe...).
   void watch(int fd, Callback on_readable);
   void unwatch(int fd);
@@ -144,6 +148,7 @@ class Runtime {
   std::unordered_map<uint16_t, ListenRecord> listeners_;
   std::unordered_map<int, Callback> watched_;
   std::vector<Pending> pending_;
+  std::vector<Callback> deferred_;
   std::vector<uint8_t> rx_buf_;
   RuntimeCounters counters_;
 };

@@ -33,6 +33,9 @@ std::string join(const std::vector<std::string>& argv) {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  sigset_t none;  // the parent may block signals it reads from a signalfd
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
   dup2(err_fd, STDERR_FILENO);
   int devnull = open("/dev/null", O_RDWR);
   if (devnull >= 0) {
