@@ -19,5 +19,6 @@ using Register = void (*)(CLI::App& app, ExitCode& exit_code);
 // Implemented in the subcommand files. A subcommand that does not exist yet is
 // simply not listed here.
 void register_demo(CLI::App& app, ExitCode& exit_code);
+void register_script(CLI::App& app, ExitCode& exit_code);  // script.cc: packetdrill-dialect scripts
 
 }  // namespace synack::cli

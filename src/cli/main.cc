@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "synack 0.1.0");
   synack::cli::ExitCode exit_code;
   synack::cli::register_demo(app, exit_code);
+  synack::cli::register_script(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

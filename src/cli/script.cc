@@ -1,0 +1,91 @@
+// `synack script FILE.pkt|DIR...`: run packetdrill-dialect scripts against synack on a
+// virtual clock (src/pdrill). One line per script (PASS, FAIL, XFAIL, XPASS,
+// UNSUPPORTED), details and the run's ladder for failures, then a summary. Exit code 1
+// if any script failed (or passed although listed as an expected difference).
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "pdrill/conformance_dir.h"
+#include "pdrill/expectations.h"
+#include "pdrill/junit.h"
+#include "pdrill/suite.h"
+
+namespace synack::cli {
+namespace {
+
+struct ScriptArgs {
+  std::vector<std::string> paths;
+  std::string suite;
+  std::string expected;
+  std::string junit;
+  bool verbose = false;
+  bool fail_unsupported = false;
+  bool relax_options = false;
+  double tolerance_percent = -1;
+  uint64_t seed = 1;
+};
+
+int run(const ScriptArgs& a) {
+  auto files = pdrill::expand_paths(a.paths);
+  if (!files) {
+    std::fprintf(stderr, "synack script: %s\n", files.error().c_str());
+    return 2;
+  }
+  std::unique_ptr<pdrill::Expectations> expected;
+  if (!a.expected.empty()) {
+    auto e = pdrill::Expectations::load(a.expected);
+    if (!e) {
+      std::fprintf(stderr, "synack script: %s\n", e.error().c_str());
+      return 2;
+    }
+    expected = std::make_unique<pdrill::Expectations>(std::move(*e));
+  }
+  pdrill::SuiteOptions o;
+  o.runner.relax_options = a.relax_options;
+  o.runner.seed = a.seed;
+  if (a.tolerance_percent >= 0) o.runner.tolerance_percent = a.tolerance_percent;
+  o.expected = expected.get();
+  o.conformance_root = pdrill::find_conformance_dir().dir;
+  pdrill::SuiteResult s = pdrill::run_suite(a.suite, *files, o);
+  for (const pdrill::ScriptResult& r : s.scripts) {
+    std::printf("%s\n", pdrill::result_line(r).c_str());
+    bool failed = r.status == pdrill::Status::Fail || r.status == pdrill::Status::XPass;
+    if (failed || a.verbose) std::printf("%s", pdrill::result_details(r, true).c_str());
+  }
+  std::printf("%s\n", pdrill::summary_line(s).c_str());
+  if (!a.junit.empty()) {
+    std::ofstream out(a.junit);
+    out << pdrill::junit_xml({s});
+    if (!out) {
+      std::fprintf(stderr, "synack script: cannot write %s\n", a.junit.c_str());
+      return 2;
+    }
+  }
+  return s.ok(a.fail_unsupported) ? 0 : 1;
+}
+
+}  // namespace
+
+void register_script(CLI::App& app, ExitCode& exit_code) {
+  auto args = std::make_shared<ScriptArgs>();
+  CLI::App* cmd = app.add_subcommand("script", "Run packetdrill-dialect scripts against synack (virtual clock)");
+  cmd->add_option("paths", args->paths, "Script files, or directories searched for *.pkt")->required();
+  cmd->add_option("--suite", args->suite, "Suite name for the summary and the JUnit report");
+  cmd->add_option("--expected", args->expected,
+                  "JSON list of scripts that differ on purpose (XFAIL; XPASS fails the run)");
+  cmd->add_option("--junit", args->junit, "Write a JUnit XML report to this file");
+  cmd->add_flag("-v,--verbose", args->verbose, "Show the ladder of every run, not only of failures");
+  cmd->add_flag("--fail-unsupported", args->fail_unsupported, "Count UNSUPPORTED scripts as failures");
+  cmd->add_flag("--relax-options", args->relax_options,
+                "Compare outbound option lists as <...> (for Linux-specific layouts)");
+  cmd->add_option("--tolerance-percent", args->tolerance_percent,
+                  "Default --tolerance_percent (packetdrill 12.5; nplab/FreeBSD 5)");
+  cmd->add_option("--seed", args->seed, "Seed for ISNs and ports");
+  cmd->callback([args, &exit_code] { exit_code.value = run(*args); });
+}
+
+}  // namespace synack::cli

@@ -1,0 +1,60 @@
+#include "pdrill/expectations.h"
+
+#include <fnmatch.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace synack::pdrill {
+
+base::Expected<Expectations, std::string> Expectations::load(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return base::Unexpected("cannot read " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  auto r = parse(ss.str());
+  if (!r) return base::Unexpected(path + ": " + r.error());
+  return r;
+}
+
+base::Expected<Expectations, std::string> Expectations::parse(const std::string& json_text) {
+  nlohmann::json j = nlohmann::json::parse(json_text, nullptr, false, true);
+  if (j.is_discarded()) return base::Unexpected(std::string("not valid JSON"));
+  if (!j.is_object() || !j.contains("expected") || !j["expected"].is_array()) {
+    return base::Unexpected(std::string("expected an object with an \"expected\" array"));
+  }
+  Expectations e;
+  size_t i = 0;
+  for (const auto& item : j["expected"]) {
+    std::string where = "entry " + std::to_string(i++);
+    if (!item.is_object() || !item.contains("scripts") || !item["scripts"].is_array()) {
+      return base::Unexpected(where + ": needs a \"scripts\" array");
+    }
+    Expectation x;
+    for (const auto& s : item["scripts"]) {
+      if (!s.is_string()) return base::Unexpected(where + ": scripts must be strings");
+      x.scripts.push_back(s.get<std::string>());
+    }
+    auto text = [&](const char* k) { return item.contains(k) && item[k].is_string() ? item[k].get<std::string>() : ""; };
+    x.reason = text("reason");
+    x.rfc = text("rfc");
+    x.failure = text("failure");
+    if (x.reason.empty() || x.rfc.empty()) {
+      return base::Unexpected(where + ": every difference needs a \"reason\" and the \"rfc\" text that justifies it");
+    }
+    e.entries_.push_back(std::move(x));
+  }
+  return e;
+}
+
+const Expectation* Expectations::find(const std::string& key) const {
+  for (const Expectation& x : entries_) {
+    for (const std::string& pat : x.scripts) {
+      if (fnmatch(pat.c_str(), key.c_str(), 0) == 0) return &x;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace synack::pdrill

@@ -1,0 +1,107 @@
+#include "pdrill/run_config.h"
+
+#include <charconv>
+
+namespace synack::pdrill {
+namespace {
+
+std::optional<int64_t> to_int(const std::string& v) {
+  int64_t x = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+  if (ec != std::errc() || p != v.data() + v.size()) return std::nullopt;
+  return x;
+}
+
+std::optional<double> to_double(const std::string& v) {
+  try {
+    size_t used = 0;
+    double d = std::stod(v, &used);
+    if (used != v.size()) return std::nullopt;
+    return d;
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+// Applies one option line; returns why it cannot be honoured, or "".
+std::string apply(const script::OptionLine& l, RunConfig& c) {
+  const std::string& v = l.value;
+  auto flag = [&](bool& field) -> std::string {
+    auto x = to_int(v.empty() ? "1" : v);
+    if (!x || (*x != 0 && *x != 1)) return "expected 0 or 1";
+    field = *x == 1;
+    return "";
+  };
+  if (l.name == "define") return "";  // -D: applied by the parser
+  if (l.name == "ip_version") return v == "ipv4" ? "" : "only IPv4 is supported";
+  if (l.name == "tolerance_usecs") {
+    auto x = to_int(v);
+    if (!x || *x < 0) return "expected a number of microseconds";
+    c.tolerance.usecs = *x;
+    return "";
+  }
+  if (l.name == "tolerance_percent") {
+    auto x = to_double(v);
+    if (!x || *x < 0) return "expected a percentage";
+    c.tolerance.percent = *x;
+    return "";
+  }
+  if (l.name == "mtu") {
+    auto x = to_int(v);
+    if (!x || *x < 68 || *x > 65535) return "expected an MTU of 68..65535";
+    c.mtu = static_cast<uint16_t>(*x);
+    return "";
+  }
+  if (l.name == "strict_segments") return flag(c.strict_segments);
+  if (l.name == "insecure_rst") return flag(c.insecure_rst);
+  if (l.name == "insecure_syn") return flag(c.insecure_syn);
+  if (l.name == "drop_synfin") return flag(c.drop_synfin);
+  if (l.name == "bind_port" || l.name == "connect_port") {
+    auto x = to_int(v);
+    if (!x || *x <= 0 || *x > 65535) return "expected a port";
+    (l.name == "bind_port" ? c.env.bind_port : c.env.connect_port) = static_cast<uint16_t>(*x);
+    return "";
+  }
+  if (l.name == "local_ip" || l.name == "remote_ip") {
+    auto a = wire::Ipv4Addr::parse(v);
+    if (!a) return "expected an IPv4 address";
+    (l.name == "local_ip" ? c.env.local_ip : c.env.remote_ip) = *a;
+    return "";
+  }
+  if (l.name == "tcp_ts_tick_usecs" || l.name == "tcp_ts_ecr_scaled") {
+    return "checking outbound TSval against a tick rate is not implemented by the runner";
+  }
+  if (l.name == "tcp_md5_secret") return "TCP-MD5 (RFC 2385) is not implemented by synack";
+  return "option not supported by the runner";
+}
+
+}  // namespace
+
+stack::StackConfig RunConfig::stack_config() const {
+  stack::StackConfig sc;
+  sc.addr = env.local_ip;
+  sc.mtu = mtu;
+  sc.tcp.rfc5961_rst = !insecure_rst;
+  sc.tcp.rfc5961_syn = !insecure_syn;
+  sc.tcp.drop_synfin = drop_synfin;
+  return sc;
+}
+
+base::Expected<RunConfig, std::string> make_config(const script::Script& s, const RunnerOptions& o) {
+  RunConfig c;
+  c.relax_options = o.relax_options;
+  c.seed = o.seed;
+  if (o.tolerance_percent) c.tolerance.percent = *o.tolerance_percent;  // a script's own line wins
+  std::string errors;
+  for (const script::OptionLine& l : s.options) {
+    std::string why = apply(l, c);
+    if (why.empty()) continue;
+    if (!errors.empty()) errors += "; ";
+    errors += "--" + l.name + (l.value.empty() ? "" : "=" + l.value) + " (line " + std::to_string(l.line) +
+              "): " + why;
+  }
+  if (!errors.empty()) return base::Unexpected(errors);
+  return c;
+}
+
+}  // namespace synack::pdrill

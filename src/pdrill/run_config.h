@@ -1,0 +1,44 @@
+#pragma once
+// A run's settings: packetdrill defaults, then the script's `--name=value` option
+// lines, then the command line's overrides. Option lines the runner does not honour
+// make the script UNSUPPORTED (never silently ignored).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/expected.h"
+#include "pdrill/sut.h"
+#include "pdrill/timing.h"
+#include "script/script.h"
+#include "stack/stack.h"
+
+namespace synack::pdrill {
+
+// What the command line may override for every script of a run.
+struct RunnerOptions {
+  // Default --tolerance_percent (a script line still wins): nplab, the FreeBSD suite's tool,
+  // uses 5; packetdrill 12.5.
+  std::optional<double> tolerance_percent;
+  bool relax_options = false;               // outbound option lists compared as `<...>`
+  uint64_t seed = 1;                        // ISN and port hashing
+};
+
+struct RunConfig {
+  Tolerance tolerance;
+  uint16_t mtu = 1500;
+  bool strict_segments = false;
+  bool relax_options = false;
+  SocketEnv env;
+  bool insecure_rst = false;  // RFC 793 RST handling instead of RFC 5961 §3
+  bool insecure_syn = false;  // RFC 793 SYN handling instead of RFC 5961 §4
+  bool drop_synfin = false;
+  uint64_t seed = 1;
+
+  stack::StackConfig stack_config() const;
+};
+
+// Errors list every option line that cannot be honoured ("--tcp_ts_tick_usecs=1000: ...").
+base::Expected<RunConfig, std::string> make_config(const script::Script& s, const RunnerOptions& o);
+
+}  // namespace synack::pdrill

@@ -1,0 +1,138 @@
+// getsockopt / setsockopt: the options synack can honour, and a precise "unsupported"
+// for the rest.
+#include <cerrno>
+
+#include "pdrill/sockets.h"
+#include "pdrill/symbols.h"
+#include "pdrill/syscall_args.h"
+#include "script/printer.h"
+
+namespace synack::pdrill {
+
+namespace {
+
+struct OptName {
+  int64_t level;
+  int64_t name;
+};
+
+bool is(const OptName& o, int64_t level, int64_t name) { return o.level == level && o.name == name; }
+
+std::string opt_text(const script::Syscall& c) {
+  return script::to_string(c.args[1]) + ", " + script::to_string(c.args[2]);
+}
+
+// Why synack cannot honour an option, or "" if it is one we know nothing about.
+std::string why_unsupported(const OptName& o) {
+  if (o.level == sym::kIpprotoTcp) {
+    switch (o.name) {
+      case sym::kTcpKeepidle:
+      case sym::kTcpKeepintvl:
+      case sym::kTcpKeepcnt:
+      case sym::kTcpKeepinit: return "synack has no keep-alive timers";
+      case sym::kTcpInfo: return "TCP_INFO is not available";
+      case sym::kTcpNoopt: return "TCP_NOOPT (FreeBSD-only) is not available";
+      case sym::kTcpMd5sig: return "TCP-MD5 (RFC 2385) is not implemented";
+      case sym::kTcpCork: return "TCP_CORK (Linux-only) is not available";
+      default: break;
+    }
+  }
+  if (o.level == sym::kIpprotoIp && (o.name == sym::kIpTos || o.name == sym::kIpTtl)) {
+    return "the stack API has no per-connection TOS/TTL";
+  }
+  if (o.level == sym::kSolSocket && (o.name == sym::kSoRcvbuf || o.name == sym::kSoSndbuf)) {
+    return "socket buffer sizes are stack-wide in synack";
+  }
+  return "";
+}
+
+}  // namespace
+
+CallOutcome Sockets::sys_getsockopt(const script::Syscall& c) {
+  CallOutcome err;
+  Socket* s = find_fd(c, err);
+  if (!s) return err;
+  if (c.args.size() != 5) return CallOutcome::unsupported("getsockopt(): wrong number of arguments");
+  auto level = eval_int(c.args[1]);
+  auto name = eval_int(c.args[2]);
+  if (!level || !name) return CallOutcome::unsupported("getsockopt(" + opt_text(c) + "): unknown option");
+  OptName o{*level, *name};
+  int64_t value = 0;
+  if (is(o, sym::kSolSocket, sym::kSoError)) {
+    value = take_error(*s);
+  } else if (is(o, sym::kIpprotoTcp, sym::kTcpNodelay)) {
+    value = s->nodelay ? 1 : 0;
+  } else if (is(o, sym::kSolSocket, sym::kSoReuseaddr)) {
+    value = s->reuseaddr ? 1 : 0;
+  } else if (is(o, sym::kIpprotoTcp, sym::kTcpUserTimeout)) {
+    value = s->user_timeout_ms;
+  } else if (is(o, sym::kIpprotoTcp, sym::kTcpMaxseg) && conn_of(*s)) {
+    value = conn_of(*s)->snd().mss;
+  } else {
+    std::string why = why_unsupported(o);
+    return CallOutcome::unsupported("getsockopt(" + opt_text(c) + ")" + (why.empty() ? "" : ": " + why));
+  }
+  CallOutcome out = CallOutcome::done(0);
+  auto want = eval_pointed_int(c.args[3]);
+  if (!want) return CallOutcome::unsupported("getsockopt(" + opt_text(c) + "): " + want.error());
+  if (*want != value) {
+    std::string w = script::to_string(c.args[3]);
+    std::string g = is(o, sym::kSolSocket, sym::kSoError) && value ? errno_name(static_cast<int>(value))
+                                                                  : std::to_string(value);
+    out.result.mismatch = "getsockopt(" + opt_text(c) + ") value: expected " + w + ", got [" + g + "]";
+  }
+  if (!is_ellipsis(c.args[4])) {
+    auto len = eval_pointed_int(c.args[4]);
+    if (len && *len != 4 && out.result.mismatch.empty()) {
+      out.result.mismatch = "getsockopt optlen: expected " + std::to_string(*len) + ", got 4";
+    }
+  }
+  return out;
+}
+
+CallOutcome Sockets::sys_setsockopt(const script::Syscall& c) {
+  CallOutcome err;
+  Socket* s = find_fd(c, err);
+  if (!s) return err;
+  if (c.args.size() != 5) return CallOutcome::unsupported("setsockopt(): wrong number of arguments");
+  auto level = eval_int(c.args[1]);
+  auto name = eval_int(c.args[2]);
+  if (!level || !name) return CallOutcome::unsupported("setsockopt(" + opt_text(c) + "): unknown option");
+  OptName o{*level, *name};
+  const script::Expr& arg = c.args[3];
+  if (is(o, sym::kSolSocket, sym::kSoLinger)) {
+    // {onoff=1, linger=0}: close() sends a RST (abort). Other lingers need a blocking close.
+    if (arg.kind == script::ExprKind::Struct && arg.items.size() == 2) {
+      auto on = eval_int(arg.items[0]);
+      auto secs = eval_int(arg.items[1]);
+      if (on && secs && (*on == 0 || *secs == 0)) {
+        s->linger_zero = *on != 0;
+        return CallOutcome::done(0);
+      }
+    }
+    return CallOutcome::unsupported("setsockopt(SO_LINGER) other than {onoff=0|1, linger=0}");
+  }
+  auto v = eval_pointed_int(arg);
+  if (!v) return CallOutcome::unsupported("setsockopt(" + opt_text(c) + "): " + v.error());
+  if (is(o, sym::kSolSocket, sym::kSoReuseaddr) || is(o, sym::kSolSocket, sym::kSoReuseport)) {
+    s->reuseaddr = *v != 0;
+  } else if (is(o, sym::kIpprotoTcp, sym::kTcpNodelay)) {
+    s->nodelay = *v != 0;
+    if (s->conn) {
+      bool on = s->nodelay;
+      d_.stack().with_connection(d_.now(), *s->conn, [&](tcp::Connection& conn) { conn.set_nagle(!on); });
+      d_.collect();
+    }
+  } else if (is(o, sym::kIpprotoTcp, sym::kTcpUserTimeout)) {
+    s->user_timeout_ms = *v;
+    apply_socket_options(*s);
+  } else if (is(o, sym::kSolSocket, sym::kSoKeepalive) && *v == 0) {
+    // keep-alives are off already (MUST-25)
+  } else {
+    std::string why = why_unsupported(o);
+    return CallOutcome::unsupported("setsockopt(" + opt_text(c) + ")" + (why.empty() ? "" : ": " + why));
+  }
+  return CallOutcome::done(0);
+}
+
+}  // namespace synack::pdrill

@@ -1,0 +1,191 @@
+// End-to-end: small scripts run against a real synack Stack.
+#include "pdrill/runner.h"
+
+#include <gtest/gtest.h>
+
+#include "helpers.h"
+
+namespace synack::pdrill {
+namespace {
+
+Outcome run(std::string_view text, RunnerOptions o = {}) { return run_script(testing::parse(text), o); }
+
+std::string ladder(const Outcome& o) {
+  std::string s = "message: " + o.message + "\nexpected: " + o.expected + "\nactual: " + o.actual + "\n";
+  for (const auto& l : o.ladder) s += l + "\n";
+  return s;
+}
+
+constexpr std::string_view kListen =
+    "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+    "+0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0\n"
+    "+0 bind(3, ..., ...) = 0\n"
+    "+0 listen(3, 1) = 0\n";
+
+constexpr std::string_view kAccepted =
+    "+0 < S 0:0(0) win 32792 <mss 1000>\n"
+    "+0 > S. 0:0(0) ack 1 <...>\n"
+    "+.1 < . 1:1(0) ack 1 win 20000\n"
+    "+0 accept(3, ..., ...) = 4\n";
+
+std::string server(std::string_view rest) { return std::string(kListen) + std::string(kAccepted) + std::string(rest); }
+
+TEST(Runner, PassiveOpenDataAndActiveCloseOnTheVirtualClock) {
+  Outcome o = run(server(
+      "+0 %{ assert tcpi_state == TCP_ESTABLISHED }%\n"
+      "+.1 < P. 1:101(100) ack 1 win 20000\n"
+      "+.04 > . 1:1(0) ack 101\n"
+      "+0 read(4, ..., 100) = 100\n"
+      "+0 close(4) = 0\n"
+      "+0 > F. 1:1(0) ack 101\n"
+      "+.1 < F. 101:101(0) ack 2 win 20000\n"
+      "+0 > . 2:2(0) ack 102\n"
+      "+0 %{ assert tcpi_state == TCP_TIME_WAIT }%\n"
+      "+59.9 %{ assert tcpi_state == TCP_TIME_WAIT }%\n"
+      "+0.1 %{ assert tcpi_state == TCP_CLOSE }%\n"));
+  EXPECT_EQ(o.verdict, Verdict::Pass) << ladder(o);
+  EXPECT_GE(o.virtual_usecs, 60'000'000);
+}
+
+TEST(Runner, WrongAckFailsNamingTheLineAndBothSides) {
+  Outcome o = run(server("+.1 < P. 1:101(100) ack 1 win 20000\n+.04 > . 1:1(0) ack 100\n"));
+  ASSERT_EQ(o.verdict, Verdict::Fail) << ladder(o);
+  EXPECT_EQ(o.line, 10);
+  EXPECT_EQ(o.message, "ack: expected 100, got 101");
+  EXPECT_NE(o.actual.find(". 1:1(0) ack 101"), std::string::npos) << o.actual;
+  EXPECT_NE(o.expected.find("> . 1:1(0) ack 100"), std::string::npos) << o.expected;
+  EXPECT_FALSE(o.ladder.empty());
+}
+
+TEST(Runner, APacketOutsideTheToleranceFails) {
+  // The delayed ACK leaves after 40 ms; 4 ms of tolerance does not cover that.
+  Outcome o = run(server("+.1 < P. 1:101(100) ack 1 win 20000\n+0 > . 1:1(0) ack 101\n"));
+  ASSERT_EQ(o.verdict, Verdict::Fail) << ladder(o);
+  EXPECT_NE(o.message.find("too late"), std::string::npos) << o.message;
+  Outcome ok = run("--tolerance_usecs=50000\n" +
+                   server("+.1 < P. 1:101(100) ack 1 win 20000\n+0 > . 1:1(0) ack 101\n"));
+  EXPECT_EQ(ok.verdict, Verdict::Pass) << ladder(ok);
+}
+
+TEST(Runner, AnEarlyPacketFails) {
+  Outcome o = run(server("+.1 < P. 1:101(100) ack 1 win 20000\n+.2 > . 1:1(0) ack 101\n"));
+  ASSERT_EQ(o.verdict, Verdict::Fail) << ladder(o);
+  EXPECT_NE(o.message.find("expected at"), std::string::npos) << o.message;
+}
+
+TEST(Runner, BackToBackSegmentsAreMergedUnlessStrict) {
+  std::string text = server("+0 write(4, ..., 3000) = 3000\n+0 > P. 1:3001(3000) ack 1\n");
+  Outcome o = run(text);
+  EXPECT_EQ(o.verdict, Verdict::Pass) << ladder(o);
+  Outcome strict = run("--strict_segments\n" + text);
+  ASSERT_EQ(strict.verdict, Verdict::Fail) << ladder(strict);
+  EXPECT_NE(strict.message.find("payload length: expected 3000, got 1000"), std::string::npos) << strict.message;
+}
+
+TEST(Runner, StateOfAConnectionNotYetAccepted) {
+  Outcome o = run(std::string(kListen) +
+                  "+0 < S 0:0(0) win 32792 <mss 1000>\n"
+                  "+0 > S. 0:0(0) ack 1 <...>\n"
+                  "+.1 %{ assert tcpi_state == TCP_SYN_RECV }%\n"
+                  "+0 < R 1:1(0) win 0\n"
+                  "+.1 %{ assert tcpi_state != TCP_SYN_RECV }%\n"
+                  "+0 %{ assert tcpi_state == TCP_CLOSE }%\n");
+  EXPECT_EQ(o.verdict, Verdict::Pass) << ladder(o);
+}
+
+TEST(Runner, BlockingReadReturnsWhenDataArrives) {
+  Outcome o = run(server("+0...0.100 read(4, ..., 100) = 100\n"
+                         "+.1 < P. 1:101(100) ack 1 win 20000\n"
+                         "+.04 > . 1:1(0) ack 101\n"));
+  EXPECT_EQ(o.verdict, Verdict::Pass) << ladder(o);
+  Outcome late = run(server("+0...0.050 read(4, ..., 100) = 100\n"
+                            "+.1 < P. 1:101(100) ack 1 win 20000\n"));
+  ASSERT_EQ(late.verdict, Verdict::Fail) << ladder(late);
+  EXPECT_EQ(late.message, "blocking call did not return");
+}
+
+TEST(Runner, ActiveOpenNonBlocking) {
+  Outcome o = run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+                  "+0 fcntl(3, F_GETFL) = 0x2\n"
+                  "+0 fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0\n"
+                  "+0 connect(3, ..., ...) = -1 EINPROGRESS (Operation now in progress)\n"
+                  "+0 > S 0:0(0) <...>\n"
+                  "+0 %{ assert tcpi_state == TCP_SYN_SENT }%\n"
+                  "+.1 < S. 0:0(0) ack 1 win 5000 <mss 1000>\n"
+                  "+0 > . 1:1(0) ack 1\n"
+                  "+0 getsockopt(3, SOL_SOCKET, SO_ERROR, [0], [4]) = 0\n"
+                  "+0 read(3, ..., 10) = -1 EAGAIN (Resource temporarily unavailable)\n");
+  EXPECT_EQ(o.verdict, Verdict::Pass) << ladder(o);
+}
+
+TEST(Runner, ConnectionRefusedIsReportedThroughSoError) {
+  Outcome o = run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+                  "+0 fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0\n"
+                  "+0 connect(3, ..., ...) = -1 EINPROGRESS\n"
+                  "+0 > S 0:0(0) <...>\n"
+                  "+.1 < R. 0:0(0) ack 1 win 0\n"
+                  "+0 getsockopt(3, SOL_SOCKET, SO_ERROR, [ECONNREFUSED], [4]) = 0\n"
+                  "+0 getsockopt(3, SOL_SOCKET, SO_ERROR, [0], [4]) = 0\n");
+  EXPECT_EQ(o.verdict, Verdict::Pass) << ladder(o);
+}
+
+TEST(Runner, SegmentToAClosedPortGetsARstWrittenWithTheScriptsNumbers) {
+  Outcome o = run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+                  "+0 bind(3, ..., ...) = 0\n"
+                  "+.1 < S 0:3(3) win 32767\n"
+                  "+0 > R. 0:0(0) ack 4\n"
+                  "+.1 < . 17:20(3) ack 34 win 32767\n"
+                  "+0 > R 34:34(0)\n");
+  EXPECT_EQ(o.verdict, Verdict::Pass) << ladder(o);
+}
+
+TEST(Runner, ShellCommandsAreRefusedUnlessKnownNoOps) {
+  Outcome o = run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 `sysctl -w net.inet.tcp.foo=1`\n");
+  ASSERT_EQ(o.verdict, Verdict::Unsupported);
+  EXPECT_EQ(o.line, 2);
+  EXPECT_NE(o.message.find("sysctl -w net.inet.tcp.foo=1"), std::string::npos) << o.message;
+  Outcome ok = run("`../common/defaults.sh`\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n");
+  EXPECT_EQ(ok.verdict, Verdict::Pass) << ok.message;
+  ASSERT_EQ(ok.notes.size(), 1u);
+  EXPECT_NE(ok.notes[0].find("skipped ../common/defaults.sh"), std::string::npos);
+}
+
+TEST(Runner, UnsupportedThingsAreNamedAndNeverPass) {
+  EXPECT_EQ(run("--tcp_md5_secret=x\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n").verdict, Verdict::Unsupported);
+  Outcome poll = run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 poll([{fd=3, events=POLLIN}], 1, 0) = 0\n");
+  ASSERT_EQ(poll.verdict, Verdict::Unsupported);
+  EXPECT_NE(poll.message.find("poll()"), std::string::npos);
+  Outcome opt = run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+                    "+0 setsockopt(3, IPPROTO_TCP, TCP_KEEPIDLE, [5], 4) = 0\n");
+  ASSERT_EQ(opt.verdict, Verdict::Unsupported);
+  EXPECT_NE(opt.message.find("keep-alive"), std::string::npos) << opt.message;
+  Outcome py = run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 %{ print(tcpi_rto) }%\n");
+  EXPECT_EQ(py.verdict, Verdict::Unsupported);
+}
+
+TEST(Runner, WrongStateAssertionFails) {
+  Outcome o = run(server("+0 %{ assert tcpi_state == TCP_CLOSE_WAIT }%\n"));
+  ASSERT_EQ(o.verdict, Verdict::Fail);
+  EXPECT_EQ(o.message, "tcpi_state is TCP_ESTABLISHED");
+}
+
+TEST(Runner, InsecureSynOptionSwitchesRfc5961Off) {
+  // RFC 793: an in-window SYN resets the connection; RFC 5961 §4: a challenge ACK instead.
+  std::string body = server("+.1 < S 1:1(0) win 32767\n+0 %{ assert tcpi_state == TCP_CLOSE }%\n");
+  Outcome secure = run(body);
+  ASSERT_EQ(secure.verdict, Verdict::Fail) << ladder(secure);
+  EXPECT_EQ(secure.message, "tcpi_state is TCP_ESTABLISHED");
+  Outcome insecure = run("--insecure_syn=1\n" + body);
+  EXPECT_EQ(insecure.verdict, Verdict::Pass) << ladder(insecure);
+}
+
+TEST(Runner, EndOfScriptResetsTheConnection) {
+  Outcome o = run(server(""));
+  ASSERT_EQ(o.verdict, Verdict::Pass);
+  bool saw = false;
+  for (const auto& l : o.ladder) saw = saw || l.find("end of script: RST") != std::string::npos;
+  EXPECT_TRUE(saw) << ladder(o);
+}
+
+}  // namespace
+}  // namespace synack::pdrill
