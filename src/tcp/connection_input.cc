@@ -90,11 +90,14 @@ DropReason Connection::on_segment_syn_sent(Instant now, const Segment& seg) {
   bool ack_acceptable = false;
   if (seg.has_ack()) {
     // first: SEG.ACK =< ISS or SEG.ACK > SND.NXT: send a reset (unless RST), drop.
-    if (seg.ack.before_eq(snd_.iss) || seg.ack.after(snd_.nxt)) {
+    // The RFC's SND.NXT is our SND.MAX: a retransmission timeout rewinds
+    // snd_.nxt to ISS until the SYN is sent again, and the SYN,ACK answering
+    // the first SYN may arrive in between.
+    if (seg.ack.before_eq(snd_.iss) || seg.ack.after(snd_.max)) {
       if (!seg.rst()) queue_rst(seg.ack, std::nullopt);
       return DropReason::BadAck;
     }
-    ack_acceptable = snd_.una.before(seg.ack) && seg.ack.before_eq(snd_.nxt);
+    ack_acceptable = snd_.una.before(seg.ack) && seg.ack.before_eq(snd_.max);
   }
   if (seg.rst()) {
     // second: a RST with an acceptable ACK means "connection reset" (refused);
@@ -120,6 +123,9 @@ DropReason Connection::on_segment_syn_sent(Instant now, const Segment& seg) {
   }
   if (snd_.una.after(snd_.iss)) {
     // Our SYN has been ACKed: ESTABLISHED, send <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.
+    // A SYN still due after a timeout is no longer needed.
+    syn_pending_ = false;
+    if (snd_.nxt.before(snd_.una)) snd_.nxt = snd_.una;
     if (rtt_timing_ && rexmit_count_ == 0) {
       rtt_.sample(Duration::micros(us32(now) - rtt_start_us_), env_->config.rto_min, env_->config.rto_max);
     }

@@ -82,6 +82,13 @@ void Harness::advance(Duration d) {
   now_ = end;
 }
 
+void Harness::fire_next_timer_unpolled() {
+  Instant next = conn_.next_deadline();
+  ASSERT_FALSE(next.is_never()) << "no timer armed";
+  now_ = std::max(now_, next);
+  conn_.on_timeout(now_);
+}
+
 std::vector<Event> Harness::events() {
   std::vector<Event> out;
   while (auto e = conn_.poll_event()) out.push_back(*e);

@@ -98,6 +98,9 @@ class Harness {
   void expect_nothing();
   // Move the clock forward in steps, firing timers as they come due.
   void advance(Duration d);
+  // Move the clock to the next deadline and fire it without polling, as a
+  // stack that produces segments lazily may leave it before the next input.
+  void fire_next_timer_unpolled();
   void expect_state(State s) { EXPECT_EQ(conn_.state(), s); }
   std::vector<Event> events();
   // Read everything available into a string.

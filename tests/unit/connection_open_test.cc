@@ -139,6 +139,36 @@ TEST(Open, SynSentRstWithAcceptableAckIsRefused_Rfc9293_3_10_7_3) {
   EXPECT_EQ(h.conn().send(h.now(), base::Bytes()).error(), Error::ConnectionRefused);
 }
 
+// Found by the lwIP interop test (2nd SYN lost, lwIP's SYN,ACK retransmitted
+// just as our SYN timer fired): the retransmission timeout rewinds snd_.nxt to
+// ISS until the SYN goes out again. A SYN,ACK arriving in that gap acknowledges
+// the SYN already sent, so it is acceptable (SEG.ACK =< SND.NXT, where SND.NXT
+// is the highest sequence number sent); it used to draw a RST and a new SYN.
+TEST(Open, SynAckBetweenSynTimeoutAndResendIsAccepted_Rfc9293_3_10_7_3) {
+  Harness h(Config{}, 100);
+  h.connect();
+  h.expect(seg::syn(100));
+  h.fire_next_timer_unpolled();  // the SYN is due again, not yet sent
+  EXPECT_EQ(h.inject(seg::syn_ack(300, 101).mss(1460)), DropReason::None);
+  h.expect_state(State::Established);
+  h.expect(seg::ack(101, 301));  // no RST, no second SYN
+  h.expect_nothing();
+  std::string msg = "hello";
+  ASSERT_EQ(*h.conn().send(h.now(), base::as_bytes(msg.data(), msg.size())), msg.size());
+  h.expect(seg::data(101, 301, msg.size()).psh());  // data after the SYN's sequence number
+}
+
+TEST(Open, SynSentRstAnsweringFirstSynAfterTimeoutIsRefused_Rfc9293_3_10_7_3) {
+  Harness h(Config{}, 100);
+  h.connect();
+  h.expect(seg::syn(100));
+  h.fire_next_timer_unpolled();
+  h.inject(seg::rst_ack(0, 101));  // the ACK covers the SYN already sent
+  h.expect_state(State::Closed);
+  EXPECT_EQ(h.conn().error(), Error::ConnectionRefused);
+  h.expect_nothing();
+}
+
 TEST(Open, SynSentDropsSegmentWithNeitherSynNorRst_Rfc9293_3_10_7_3) {
   Harness h(Config{}, 100);
   h.connect();
