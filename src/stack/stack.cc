@@ -275,7 +275,7 @@ Expected<ConnId, StackError> Stack::connect(Instant now, const Endpoint& remote,
   Slot& s = slot(idx);
   s.conn.emplace(env_, t);
   s.app_owned = true;
-  conns_.insert(t, idx);
+  conns_.put(t, idx);
   ++counters_.active_opens;
   (void)s.conn->connect(now);
   ConnId id{idx, s.gen};

@@ -23,6 +23,7 @@
 #include "base/time.h"
 #include "stack/counters.h"
 #include "stack/flat_map.h"
+#include "stack/index_table.h"
 #include "stack/observer.h"
 #include "stack/ports.h"
 #include "stack/time_wait_table.h"
@@ -200,7 +201,11 @@ class Stack {
   StackConfig cfg_;
   tcp::Env env_;
   EphemeralPorts ports_;
-  FlatMap<FourTuple, uint32_t> conns_;
+  struct SlotTuple {
+    const Stack* stack;
+    const FourTuple& operator()(uint32_t idx) const { return stack->slot(idx).conn->tuple(); }
+  };
+  IndexTable<SlotTuple> conns_{SlotTuple{this}};  // demux: 4-tuple -> slot, 4 bytes per entry
   TimeWaitTable tw_;
   FlatMap<PortKey, Listener*> listeners_;
   std::vector<std::unique_ptr<Listener>> listener_store_;

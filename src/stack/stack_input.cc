@@ -155,7 +155,7 @@ void Stack::listener_input(Instant now, Listener& l, const FourTuple& t, const t
   (void)s.conn->listen();
   while (s.conn->poll_event()) {
   }  // CLOSED -> LISTEN of a child is not news to anybody
-  conns_.insert(t, idx);
+  conns_.put(t, idx);
   s.listener_port = l.port;
   s.in_syn_queue = true;
   ++l.syn_count;

@@ -13,11 +13,11 @@ tcp::TimeWaitVars TimeWaitTable::Record::vars() const {
   return v;
 }
 
-TimeWaitTable::TimeWaitTable() : index_(64, kEmpty) {}
+TimeWaitTable::TimeWaitTable() = default;
 
 size_t TimeWaitTable::memory_bytes() const {
   return chunks_.size() * kChunk * sizeof(Record) + chunks_.capacity() * sizeof(chunks_[0]) +
-         index_.size() * sizeof(uint32_t);
+         index_.memory_bytes();
 }
 
 uint32_t TimeWaitTable::push_tail(const Record& r) {
@@ -40,56 +40,6 @@ void TimeWaitTable::pop_head() {
   }
 }
 
-uint32_t* TimeWaitTable::index_find(const wire::FourTuple& t) {
-  for (size_t i = slot_of(t);; i = (i + 1) & (index_.size() - 1)) {
-    if (index_[i] == kEmpty) return nullptr;
-    if (at(index_[i]).tuple == t) return &index_[i];
-  }
-}
-
-void TimeWaitTable::index_put(const wire::FourTuple& t, uint32_t pos) {
-  if ((live_ + 1) * 2 > index_.size()) index_grow();
-  for (size_t i = slot_of(t);; i = (i + 1) & (index_.size() - 1)) {
-    if (index_[i] == kEmpty || at(index_[i]).tuple == t) {
-      index_[i] = pos;
-      return;
-    }
-  }
-}
-
-void TimeWaitTable::index_erase(const wire::FourTuple& t, uint32_t pos) {
-  size_t i = slot_of(t);
-  for (;; i = (i + 1) & (index_.size() - 1)) {
-    if (index_[i] == kEmpty) return;
-    if (index_[i] == pos) break;
-  }
-  // Backward-shift deletion keeps probe runs unbroken.
-  size_t hole = i;
-  for (size_t j = (i + 1) & (index_.size() - 1); index_[j] != kEmpty; j = (j + 1) & (index_.size() - 1)) {
-    size_t home = slot_of(at(index_[j]).tuple);
-    bool between = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
-    if (!between) {
-      index_[hole] = index_[j];
-      hole = j;
-    }
-  }
-  index_[hole] = kEmpty;
-}
-
-void TimeWaitTable::index_grow() {
-  std::vector<uint32_t> old(index_.size() * 2, kEmpty);
-  old.swap(index_);
-  for (uint32_t pos : old) {
-    if (pos == kEmpty) continue;
-    for (size_t i = slot_of(at(pos).tuple);; i = (i + 1) & (index_.size() - 1)) {
-      if (index_[i] == kEmpty) {
-        index_[i] = pos;
-        break;
-      }
-    }
-  }
-}
-
 void TimeWaitTable::insert(const wire::FourTuple& t, const tcp::TimeWaitVars& v, uint16_t wnd_field,
                            uint8_t rcv_wscale, base::Instant expiry) {
   erase(t);
@@ -105,20 +55,20 @@ void TimeWaitTable::insert(const wire::FourTuple& t, const tcp::TimeWaitVars& v,
   r.rcv_wscale = rcv_wscale;
   r.flags = v.ts_ok ? kTsOk : 0;
   uint32_t pos = push_tail(r);
-  index_put(t, pos);
+  index_.put(t, pos);
   ++live_;
 }
 
 TimeWaitTable::Record* TimeWaitTable::find(const wire::FourTuple& t) {
-  uint32_t* p = index_find(t);
+  uint32_t* p = index_.find(t);
   return p ? &at(*p) : nullptr;
 }
 
 bool TimeWaitTable::erase(const wire::FourTuple& t) {
-  uint32_t* p = index_find(t);
+  uint32_t* p = index_.find(t);
   if (!p) return false;
   uint32_t pos = *p;
-  index_erase(t, pos);
+  index_.erase(t);
   at(pos).flags |= kDead;
   --live_;
   while (head_ != tail_ && (at(head_).flags & kDead)) pop_head();
@@ -126,13 +76,13 @@ bool TimeWaitTable::erase(const wire::FourTuple& t) {
 }
 
 void TimeWaitTable::restart(const wire::FourTuple& t, base::Instant expiry) {
-  uint32_t* p = index_find(t);
+  uint32_t* p = index_.find(t);
   if (!p) return;
   Record r = at(*p);
   at(*p).flags |= kDead;
   r.expiry_ms = ms(expiry);
   uint32_t pos = push_tail(r);
-  *index_find(t) = pos;
+  *index_.find(t) = pos;
   while (head_ != tail_ && (at(head_).flags & kDead)) pop_head();
 }
 

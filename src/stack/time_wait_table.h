@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/time.h"
+#include "stack/index_table.h"
 #include "tcp/time_wait.h"
 #include "wire/ipv4_addr.h"
 
@@ -35,6 +36,8 @@ class TimeWaitTable {
   static constexpr uint8_t kDead = 2;
 
   TimeWaitTable();
+  TimeWaitTable(const TimeWaitTable&) = delete;  // the index points back at the table
+  TimeWaitTable& operator=(const TimeWaitTable&) = delete;
 
   size_t size() const { return live_; }
   // Heap bytes in use (records, chunks, index).
@@ -58,7 +61,7 @@ class TimeWaitTable {
       Record& r = at(head_);
       if (!(r.flags & kDead)) {
         if (static_cast<int32_t>(r.expiry_ms - now_ms) > 0) break;
-        index_erase(r.tuple, head_);
+        index_.erase(r.tuple);
         --live_;
         f(r.tuple);
       }
@@ -69,7 +72,6 @@ class TimeWaitTable {
  private:
   static constexpr uint32_t kChunkBits = 10;  // 1024 records per chunk
   static constexpr uint32_t kChunk = 1u << kChunkBits;
-  static constexpr uint32_t kEmpty = 0xffffffffu;
 
   static uint32_t ms(base::Instant t) { return static_cast<uint32_t>(t.us() / 1000); }
   Record& at(uint32_t pos) { return chunks_[(pos - base_) >> kChunkBits][pos & (kChunk - 1)]; }
@@ -78,17 +80,16 @@ class TimeWaitTable {
   }
   uint32_t push_tail(const Record& r);
   void pop_head();
-  size_t slot_of(const wire::FourTuple& t) const { return static_cast<size_t>(t.hash()) & (index_.size() - 1); }
-  uint32_t* index_find(const wire::FourTuple& t);
-  void index_put(const wire::FourTuple& t, uint32_t pos);
-  void index_erase(const wire::FourTuple& t, uint32_t pos);
-  void index_grow();
 
   std::vector<std::unique_ptr<Record[]>> chunks_;  // chunk i holds positions base_ + i*kChunk...
   uint32_t base_ = 0;   // position of the first record of chunks_[0] (a multiple of kChunk)
   uint32_t head_ = 0;   // oldest record
   uint32_t tail_ = 0;   // one past the newest
-  std::vector<uint32_t> index_;  // positions, kEmpty if free
+  struct TupleAt {
+    const TimeWaitTable* table;
+    const wire::FourTuple& operator()(uint32_t pos) const { return table->at(pos).tuple; }
+  };
+  IndexTable<TupleAt> index_{TupleAt{this}};  // tuple -> position of its live record
   size_t live_ = 0;
   int64_t ref_ms_ = 0;  // a recent time, to widen 32-bit expiries back to Instants
 };
