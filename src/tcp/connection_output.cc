@@ -102,6 +102,12 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
            .has(state_)) {
     return std::nullopt;
   }
+  // Nothing unsent, no FIN to (re)send and no retransmission asked for: the
+  // common case after every ACK, answered before any work.
+  if (!snd_.nxt.before(data_end()) && !(fin_queued_ && snd_.nxt.before_eq(data_end())) &&
+      !retransmit_head_ && !in_recovery_) {
+    return std::nullopt;
+  }
   // Options first: the payload must leave room for them (MUST-16).
   wire::TcpOptions opts = segment_options(now, true);
   const uint32_t mss = snd_.mss - static_cast<uint32_t>(opts.wire_size());
