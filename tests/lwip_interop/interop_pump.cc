@@ -146,7 +146,7 @@ bool InteropPump::run_until(const std::function<bool()>& done, std::string_view 
     if (done()) return true;
     if (step()) continue;
     if (now() >= limit) {
-      failure_ = "waiting for " + std::string(what) + ": no progress within " + std::to_string(max_time.ms()) +
+      failure_ = "waiting for " + std::string(what) + ": not done within " + std::to_string(max_time.ms()) +
                  " ms of virtual time";
       return false;
     }

@@ -97,7 +97,7 @@ class LwipPeer {
   bool listen(uint16_t port, const AppPlan& plan);
   // Active open from local_port to remote. nullptr (and *error) on failure.
   LwipApp* connect(wire::Endpoint remote, uint16_t local_port, const AppPlan& plan, std::string* error);
-  // Apps accepted on the listener, in order.
+  // Every app of this test (accepted or connecting), in creation order.
   const std::deque<std::unique_ptr<LwipApp>>& apps() const { return apps_; }
   // Writes what the apps still have to send (as far as the send buffer allows)
   // and flushes; the pump calls it every step.
