@@ -20,6 +20,7 @@ using Register = void (*)(CLI::App& app, ExitCode& exit_code);
 // simply not listed here.
 void register_demo(CLI::App& app, ExitCode& exit_code);
 void register_script(CLI::App& app, ExitCode& exit_code);  // script.cc: packetdrill-dialect scripts
+void register_conformance(CLI::App& app, ExitCode& exit_code);  // conformance.cc: docs/conformance.md
 void register_bench(CLI::App& app, ExitCode& exit_code);   // bench.cc: benchmarks (RESULT lines)
 
 }  // namespace synack::cli

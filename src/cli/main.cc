@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   synack::cli::ExitCode exit_code;
   synack::cli::register_demo(app, exit_code);
   synack::cli::register_script(app, exit_code);
+  synack::cli::register_conformance(app, exit_code);
   synack::cli::register_bench(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -25,12 +25,24 @@ struct ScriptArgs {
   bool verbose = false;
   bool fail_unsupported = false;
   bool relax_options = false;
+  bool in_conformance = false;
   double tolerance_percent = -1;
+  std::vector<std::string> defines;
   uint64_t seed = 1;
 };
 
 int run(const ScriptArgs& a) {
-  auto files = pdrill::expand_paths(a.paths);
+  pdrill::ConformanceDir conf = pdrill::find_conformance_dir();
+  std::vector<std::string> paths = a.paths;
+  if (a.in_conformance) {
+    if (conf.dir.empty()) {
+      std::fprintf(stderr, "synack script: the shared conformance scripts were not found; looked in:\n%s",
+                   conf.looked.c_str());
+      return 2;
+    }
+    for (std::string& p : paths) p = conf.dir + "/" + p;
+  }
+  auto files = pdrill::expand_paths(paths);
   if (!files) {
     std::fprintf(stderr, "synack script: %s\n", files.error().c_str());
     return 2;
@@ -48,8 +60,16 @@ int run(const ScriptArgs& a) {
   o.runner.relax_options = a.relax_options;
   o.runner.seed = a.seed;
   if (a.tolerance_percent >= 0) o.runner.tolerance_percent = a.tolerance_percent;
+  for (const std::string& d : a.defines) {
+    size_t eq = d.find('=');
+    if (eq == std::string::npos) {
+      std::fprintf(stderr, "synack script: -D needs SYMBOL=value, got '%s'\n", d.c_str());
+      return 2;
+    }
+    o.runner.defines.emplace_back(d.substr(0, eq), d.substr(eq + 1));
+  }
   o.expected = expected.get();
-  o.conformance_root = pdrill::find_conformance_dir().dir;
+  o.conformance_root = conf.dir;
   pdrill::SuiteResult s = pdrill::run_suite(a.suite, *files, o);
   for (const pdrill::ScriptResult& r : s.scripts) {
     std::printf("%s\n", pdrill::result_line(r).c_str());
@@ -79,12 +99,16 @@ void register_script(CLI::App& app, ExitCode& exit_code) {
                   "JSON list of scripts that differ on purpose (XFAIL; XPASS fails the run)");
   cmd->add_option("--junit", args->junit, "Write a JUnit XML report to this file");
   cmd->add_flag("-v,--verbose", args->verbose, "Show the ladder of every run, not only of failures");
+  cmd->add_flag("-C,--conformance", args->in_conformance,
+                "Paths are relative to the shared conformance directory ($SYNACK_CONFORMANCE_DIR, "
+                "else ../shared/conformance, else /work/shared/conformance)");
   cmd->add_flag("--fail-unsupported", args->fail_unsupported, "Count UNSUPPORTED scripts as failures");
   cmd->add_flag("--relax-options", args->relax_options,
                 "Compare outbound option lists as <...> (for Linux-specific layouts)");
   cmd->add_option("--tolerance-percent", args->tolerance_percent,
                   "Default --tolerance_percent (packetdrill 12.5; nplab/FreeBSD 5)");
   cmd->add_option("--seed", args->seed, "Seed for ISNs and ports");
+  cmd->add_option("-D,--define", args->defines, "SYMBOL=value for the scripts (as packetdrill's -D)");
   cmd->callback([args, &exit_code] { exit_code.value = run(*args); });
 }
 

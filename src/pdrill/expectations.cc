@@ -8,25 +8,25 @@
 
 namespace synack::pdrill {
 
-base::Expected<Expectations, std::string> Expectations::load(const std::string& path) {
+base::Expected<Expectations, std::string> Expectations::load(const std::string& path, const std::string& key) {
   std::ifstream in(path);
   if (!in) return base::Unexpected("cannot read " + path);
   std::ostringstream ss;
   ss << in.rdbuf();
-  auto r = parse(ss.str());
+  auto r = parse(ss.str(), key);
   if (!r) return base::Unexpected(path + ": " + r.error());
   return r;
 }
 
-base::Expected<Expectations, std::string> Expectations::parse(const std::string& json_text) {
+base::Expected<Expectations, std::string> Expectations::parse(const std::string& json_text, const std::string& key) {
   nlohmann::json j = nlohmann::json::parse(json_text, nullptr, false, true);
   if (j.is_discarded()) return base::Unexpected(std::string("not valid JSON"));
-  if (!j.is_object() || !j.contains("expected") || !j["expected"].is_array()) {
-    return base::Unexpected(std::string("expected an object with an \"expected\" array"));
+  if (!j.is_object() || !j.contains(key) || !j[key].is_array()) {
+    return base::Unexpected("expected an object with a \"" + key + "\" array");
   }
   Expectations e;
   size_t i = 0;
-  for (const auto& item : j["expected"]) {
+  for (const auto& item : j[key]) {
     std::string where = "entry " + std::to_string(i++);
     if (!item.is_object() || !item.contains("scripts") || !item["scripts"].is_array()) {
       return base::Unexpected(where + ": needs a \"scripts\" array");

@@ -1,5 +1,7 @@
 #include "pdrill/packet_build.h"
 
+#include <algorithm>
+
 #include "base/bytes.h"
 #include "pdrill/option_codec.h"
 #include "wire/ipv4.h"
@@ -70,6 +72,22 @@ base::Expected<std::vector<uint8_t>, std::string> build_inbound(const script::Pa
   base::store_be16(t + 18, p.urg.value_or(0));
   std::copy(opts->begin(), opts->end(), t + wire::kTcpMinHeader);
   wire::fill_tcp_checksum(a.remote.addr.value(), a.local.addr.value(), {t, tcp_len});
+  return out;
+}
+
+std::vector<script::Packet> split_for_gso(const script::Packet& p, uint32_t mss) {
+  using F = script::TcpFlags;
+  if (mss == 0 || p.seq.len <= mss || p.flags.has(F::kSyn) || p.kind != script::PacketKind::Tcp) return {p};
+  std::vector<script::Packet> out;
+  for (uint32_t off = 0; off < p.seq.len; off += mss) {
+    script::Packet s = p;
+    uint32_t n = std::min(mss, p.seq.len - off);
+    s.seq.start = p.seq.start + off;
+    s.seq.len = n;
+    s.seq.end = s.seq.start + n;
+    if (off + n < p.seq.len) s.flags.bits = static_cast<uint16_t>(s.flags.bits & ~(F::kFin | F::kPsh));
+    out.push_back(std::move(s));
+  }
   return out;
 }
 

@@ -23,4 +23,9 @@ base::Expected<std::vector<uint8_t>, std::string> build_inbound(const script::Pa
                                                                 const Addressing& a,
                                                                 const SeqMap& map);
 
+// packetdrill's --mss=N injects a large inbound TCP packet as a GSO aggregate of N-byte
+// segments; we emulate that by splitting it into back-to-back segments. FIN and PSH stay
+// on the last one. Packets of at most N bytes (and SYNs) are returned unchanged.
+std::vector<script::Packet> split_for_gso(const script::Packet& p, uint32_t mss);
+
 }  // namespace synack::pdrill

@@ -39,6 +39,7 @@ class Run {
   void drop_foreign_packets();
   bool map_ts_ecr(const script::Event& e, script::Packet& p);
   void learn_ts(const script::Packet& p, const LivePacket& got);
+  std::optional<std::string> check_ts_val(const script::Packet& p, const LivePacket& got, const EventTiming& t);
   bool report_missing(const script::Event& e, const script::Packet& p, const EventTiming& t);
   LivePacket take_outbound(const script::Packet& p, base::Instant limit);
   Addressing address_inbound(const script::Packet& p);
@@ -72,6 +73,8 @@ class Run {
   // Script TSval -> live TSval of matched outbound packets, to rewrite inbound TSecr
   // (packetdrill's ts_val_map).
   std::map<uint32_t, uint32_t> ts_map_;
+  // The first outbound TSval matched: (script, live), the base of --tcp_ts_tick_usecs checks.
+  std::optional<std::pair<uint32_t, uint32_t>> ts_first_;
   // For the end-of-script RST: the remote side's next sequence number and ours (live).
   std::optional<uint32_t> remote_next_;
   std::optional<uint32_t> local_next_;

@@ -90,13 +90,14 @@ bool Run::do_syscall(const script::Event& e, const script::Syscall& c, const Eve
   base_ = t.start;
   bool blocking_form = e.time.end == script::TimeEnd::Blocking;
   if (blocking_form && pending_) return unsupported(e, "two blocking calls in flight at once");
+  size_t mark = driver_.log().size();
   CallOutcome o = sockets_.call(c);
   std::string call_text = script::to_string(c).substr(0, script::to_string(c).find(" = "));
   switch (o.state) {
     case CallState::Unsupported:
       return unsupported(e, o.why);
     case CallState::Blocked:
-      driver_.log().add(driver_.now(), LogKind::Syscall, call_text + " blocks");
+      driver_.log().insert(mark, driver_.now(), LogKind::Syscall, call_text + " blocks");
       if (blocking_form) {
         pending_ = Pending{&e, t, std::nullopt, {}};
         return true;
@@ -105,7 +106,7 @@ bool Run::do_syscall(const script::Event& e, const script::Syscall& c, const Eve
     case CallState::Done:
       break;
   }
-  driver_.log().add(driver_.now(), LogKind::Syscall, call_text + " " + result_text(o.result.ret, o.result.err));
+  driver_.log().insert(mark, driver_.now(), LogKind::Syscall, call_text + " " + result_text(o.result.ret, o.result.err));
   if (blocking_form && driver_.now().us() < t.end_lo()) {
     return fail(e, "blocking call returned at once",
                 "return at " + script::format_seconds(t.end) + " (±" + script::format_seconds(t.tolerance) + ")",

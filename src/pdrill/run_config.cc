@@ -53,6 +53,12 @@ std::string apply(const script::OptionLine& l, RunConfig& c) {
     return "";
   }
   if (l.name == "strict_segments") return flag(c.strict_segments);
+  if (l.name == "mss") {
+    auto x = to_int(v);
+    if (!x || *x <= 0 || *x > 65535) return "expected a segment size";
+    c.inbound_mss = static_cast<uint32_t>(*x);
+    return "";
+  }
   if (l.name == "insecure_rst") return flag(c.insecure_rst);
   if (l.name == "insecure_syn") return flag(c.insecure_syn);
   if (l.name == "drop_synfin") return flag(c.drop_synfin);
@@ -68,9 +74,13 @@ std::string apply(const script::OptionLine& l, RunConfig& c) {
     (l.name == "local_ip" ? c.env.local_ip : c.env.remote_ip) = *a;
     return "";
   }
-  if (l.name == "tcp_ts_tick_usecs" || l.name == "tcp_ts_ecr_scaled") {
-    return "checking outbound TSval against a tick rate is not implemented by the runner";
+  if (l.name == "tcp_ts_tick_usecs") {
+    auto x = to_int(v);
+    if (!x || *x < 0) return "expected microseconds per tick";
+    c.ts_tick_usecs = static_cast<uint32_t>(*x);
+    return "";
   }
+  if (l.name == "tcp_ts_ecr_scaled") return "interpolated TSecr is not implemented by the runner";
   if (l.name == "tcp_md5_secret") return "TCP-MD5 (RFC 2385) is not implemented by synack";
   return "option not supported by the runner";
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/expected.h"
@@ -22,12 +23,16 @@ struct RunnerOptions {
   std::optional<double> tolerance_percent;
   bool relax_options = false;               // outbound option lists compared as `<...>`
   uint64_t seed = 1;                        // ISN and port hashing
+  // -D SYMBOL=value definitions for the parser (run_all.py passes TFO_COOKIE and CODE).
+  std::vector<std::pair<std::string, std::string>> defines;
 };
 
 struct RunConfig {
   Tolerance tolerance;
   uint16_t mtu = 1500;
   bool strict_segments = false;
+  uint32_t ts_tick_usecs = 0;  // --tcp_ts_tick_usecs: check outbound TSval at this rate (0: off)
+  uint32_t inbound_mss = 0;  // --mss: inbound packets are GSO aggregates of this size (0: off)
   bool relax_options = false;
   SocketEnv env;
   bool insecure_rst = false;  // RFC 793 RST handling instead of RFC 5961 §3

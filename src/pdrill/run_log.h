@@ -6,6 +6,8 @@
 //     0.100000  script -> synack   S 0:0(0) win 32767 <mss 1460,sackOK,eol,eol>
 //     0.100000  script <- synack   S. 0:0(0) ack 1 win 65535 <mss 1460,nop,wscale 3>
 //     0.100000            synack   LISTEN -> SYN-RECEIVED (RecvSyn)
+#include <algorithm>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,13 @@ class RunLog {
   void add(base::Instant at, LogKind kind, std::string text) {
     entries_.push_back({at, kind, std::move(text)});
   }
+  // Insert before what was logged since size() returned `mark` (a system call is
+  // shown before the segments and state changes it caused).
+  void insert(size_t mark, base::Instant at, LogKind kind, std::string text) {
+    entries_.insert(entries_.begin() + static_cast<std::ptrdiff_t>(std::min(mark, entries_.size())),
+                    LogEntry{at, kind, std::move(text)});
+  }
+  size_t size() const { return entries_.size(); }
   const std::vector<LogEntry>& entries() const { return entries_; }
   // One line per entry, times in seconds since the script start.
   std::vector<std::string> render() const;

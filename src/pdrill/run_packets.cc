@@ -1,6 +1,7 @@
 // Packet events: `<` injected into the stack, `>` matched against what it sent, and the
 // RST packetdrill injects at the end of a script.
 #include <algorithm>
+#include <cstdlib>
 
 #include "pdrill/option_codec.h"
 #include "pdrill/packet_match.h"
@@ -57,12 +58,37 @@ bool Run::map_ts_ecr(const script::Event& e, script::Packet& p) {
   return true;
 }
 
+namespace {
+const script::TcpOption* timestamp_option(const script::Packet& p) {
+  if (p.options_mode != script::OptionsMode::List) return nullptr;
+  for (const script::TcpOption& o : p.options) {
+    if (o.kind == script::OptionKind::Timestamp) return &o;
+  }
+  return nullptr;
+}
+}  // namespace
+
 void Run::learn_ts(const script::Packet& p, const LivePacket& got) {
   auto live = find_timestamp(got.options);
-  if (!live) return;
-  for (const script::TcpOption& o : p.options) {
-    if (o.kind == script::OptionKind::Timestamp) ts_map_[o.ts_val] = live->first;
-  }
+  const script::TcpOption* ts = timestamp_option(p);
+  if (!live || !ts) return;
+  ts_map_[ts->ts_val] = live->first;
+  if (!ts_first_) ts_first_ = std::make_pair(ts->ts_val, live->first);
+}
+
+std::optional<std::string> Run::check_ts_val(const script::Packet& p, const LivePacket& got, const EventTiming& t) {
+  // --tcp_ts_tick_usecs: the live TSval, moved into script space by the first pair
+  // seen, must be within the tolerance of the script's (packetdrill: tolerance from
+  // the time since the script started, not since the previous event).
+  auto live = find_timestamp(got.options);
+  const script::TcpOption* ts = timestamp_option(p);
+  if (cfg_.ts_tick_usecs == 0 || !live || !ts || !ts_first_) return std::nullopt;
+  uint32_t mapped = ts_first_->first + (live->first - ts_first_->second);
+  int64_t off = std::abs(static_cast<int64_t>(static_cast<int32_t>(mapped - ts->ts_val))) * cfg_.ts_tick_usecs;
+  int64_t tol = tolerance_for(cfg_.tolerance, t.start);
+  if (off <= tol) return std::nullopt;
+  return "TS val: expected " + std::to_string(ts->ts_val) + ", got " + std::to_string(mapped) + " (±" +
+         script::format_seconds(tol) + " at " + std::to_string(cfg_.ts_tick_usecs) + " us per tick)";
 }
 
 bool Run::do_inbound(const script::Event& e, const script::Packet& script_packet, const EventTiming& t) {
@@ -71,13 +97,15 @@ bool Run::do_inbound(const script::Event& e, const script::Packet& script_packet
   script::Packet p = script_packet;
   if (!map_ts_ecr(e, p)) return false;
   Addressing a = address_inbound(p);
-  auto bytes = build_inbound(p, a, map_);
-  if (!bytes) return unsupported(e, bytes.error());
-  driver_.log().add(driver_.now(), LogKind::Inbound, script::to_string(p).substr(2));
-  uint32_t occupied = p.seq.len + (p.flags.has(script::TcpFlags::kSyn) ? 1 : 0) +
-                      (p.flags.has(script::TcpFlags::kFin) ? 1 : 0);
-  remote_next_ = p.seq.start + occupied;
-  driver_.inject(*bytes);
+  for (const script::Packet& seg : split_for_gso(p, cfg_.inbound_mss)) {
+    auto bytes = build_inbound(seg, a, map_);
+    if (!bytes) return unsupported(e, bytes.error());
+    driver_.log().add(driver_.now(), LogKind::Inbound, script::to_string(seg).substr(2));
+    uint32_t occupied = seg.seq.len + (seg.flags.has(script::TcpFlags::kSyn) ? 1 : 0) +
+                        (seg.flags.has(script::TcpFlags::kFin) ? 1 : 0);
+    remote_next_ = seg.seq.start + occupied;
+    driver_.inject(*bytes);
+  }
   return !stopped_;
 }
 
@@ -135,6 +163,8 @@ bool Run::do_outbound(const script::Event& e, const script::Packet& p, const Eve
   if (!wait_for_outbound(limit)) return report_missing(e, p, t);
   LivePacket got = take_outbound(p, limit);
   std::vector<std::string> diffs = match_outbound(p, got, map_, MatchOptions{cfg_.relax_options});
+  if (!ts_first_) learn_ts(p, got);  // the first pair is the base of the TSval check
+  if (auto d = check_ts_val(p, got, t)) diffs.push_back(*d);
   bool early = !t.any && got.first_at < at(t.lo());
   if (early) diffs.push_back("sent at " + script::format_seconds(got.first_at.us()) + ", expected " + window_text(t));
   if (!diffs.empty()) {

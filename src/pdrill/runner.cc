@@ -100,7 +100,9 @@ Outcome run_script(const script::Script& s, const RunnerOptions& opts) {
 }
 
 Outcome run_file(const std::string& path, const RunnerOptions& opts) {
-  auto s = script::parse_script_file(path);
+  script::ParseOptions po;
+  po.defines = opts.defines;
+  auto s = script::parse_script_file(path, po);
   if (!s) {
     Outcome o;
     o.file = path;

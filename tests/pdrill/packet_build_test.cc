@@ -61,3 +61,23 @@ TEST(PacketBuild, RefusesWhatItCannotBuild) {
 
 }  // namespace
 }  // namespace synack::pdrill
+
+namespace synack::pdrill {
+namespace {
+
+TEST(SplitForGso, SplitsLargeSegmentsKeepingFinAndPshOnTheLast) {
+  auto parts = split_for_gso(testing::packet("< FP. 1:2501(2500) ack 1 win 257"), 1000);
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(parts[0].seq.start, 1u);
+  EXPECT_EQ(parts[0].seq.len, 1000u);
+  EXPECT_EQ(parts[1].seq.start, 1001u);
+  EXPECT_EQ(parts[2].seq.start, 2001u);
+  EXPECT_EQ(parts[2].seq.end, 2501u);
+  EXPECT_EQ(parts[0].flags.bits, script::TcpFlags::kAck);
+  EXPECT_EQ(parts[2].flags.bits, script::TcpFlags::kAck | script::TcpFlags::kFin | script::TcpFlags::kPsh);
+  EXPECT_EQ(split_for_gso(testing::packet("< . 1:1001(1000) ack 1 win 257"), 1000).size(), 1u);
+  EXPECT_EQ(split_for_gso(testing::packet("< . 1:5001(5000) ack 1 win 257"), 0).size(), 1u);
+}
+
+}  // namespace
+}  // namespace synack::pdrill

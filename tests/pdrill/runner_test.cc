@@ -189,3 +189,52 @@ TEST(Runner, EndOfScriptResetsTheConnection) {
 
 }  // namespace
 }  // namespace synack::pdrill
+
+namespace synack::pdrill {
+namespace {
+
+TEST(Runner, TsValIsCheckedAgainstTheTickRateWhenAsked) {
+  std::string script =
+      "--tcp_ts_tick_usecs=1000\n" + std::string(kListen) +
+      "+0 < S 0:0(0) win 32792 <mss 1000,sackOK,TS val 100 ecr 0>\n"
+      "+0 > S. 0:0(0) ack 1 <mss 1460,sackOK,TS val 5000 ecr 100>\n"
+      "+.1 < . 1:1(0) ack 1 win 20000 <nop,nop,TS val 200 ecr 5000>\n"
+      "+0 accept(3, ..., ...) = 4\n"
+      "+0 write(4, ..., 10) = 10\n";
+  // 100 ms later at 1 ms per tick: TSval 5100 (±4 ms tolerance at most 12.5 % of 0.1 s).
+  Outcome ok = run(script + "+0 > P. 1:11(10) ack 1 <nop,nop,TS val 5100 ecr 200>\n");
+  EXPECT_EQ(ok.verdict, Verdict::Pass) << ladder(ok);
+  Outcome off = run(script + "+0 > P. 1:11(10) ack 1 <nop,nop,TS val 5200 ecr 200>\n");
+  ASSERT_EQ(off.verdict, Verdict::Fail) << ladder(off);
+  EXPECT_NE(off.message.find("TS val: expected 5200, got 5100"), std::string::npos) << off.message;
+}
+
+TEST(Runner, InboundTsEcrNamesAnOutboundTsVal) {
+  // The ACK echoes TSval 5000, which the runner maps to the live SYN,ACK's TSval.
+  Outcome o = run(std::string(kListen) +
+                  "+0 < S 0:0(0) win 32792 <mss 1000,sackOK,TS val 100 ecr 0>\n"
+                  "+0 > S. 0:0(0) ack 1 <mss 1460,sackOK,TS val 5000 ecr 100>\n"
+                  "+.1 < . 1:1(0) ack 1 win 20000 <nop,nop,TS val 200 ecr 7777>\n");
+  ASSERT_EQ(o.verdict, Verdict::Fail);
+  EXPECT_NE(o.message.find("unable to infer live TS ecr for script TS ecr 7777"), std::string::npos) << o.message;
+}
+
+TEST(Runner, PacketsForOtherConnectionsAreIgnored) {
+  // A SYN,ACK to the listener gets a RST from one ephemeral port; the next SYN comes from
+  // a new one (a new socket under test), so that RST is not the next packet (as packetdrill).
+  Outcome o = run(std::string(kListen) +
+                  "+.1 < S. 17:20(3) ack 34 win 32767\n"
+                  "+1 < S 0:0(0) win 32767 <mss 1460>\n"
+                  "+0 > S. 0:0(0) ack 1 <mss 1460>\n");
+  EXPECT_EQ(o.verdict, Verdict::Pass) << ladder(o);
+}
+
+TEST(Runner, GsoSplitsLargeInboundSegmentsWithTheMssOption) {
+  // --mss=1000: 2000 bytes arrive as two segments, and the second is ACKed at once.
+  std::string body = server("+.1 < . 1:2001(2000) ack 1 win 20000\n+0 > . 1:1(0) ack 2001\n");
+  EXPECT_EQ(run("--mss=1000\n" + body).verdict, Verdict::Pass);
+  EXPECT_EQ(run(body).verdict, Verdict::Fail);  // one 2000-byte segment: delayed ACK
+}
+
+}  // namespace
+}  // namespace synack::pdrill
