@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "synack 0.1.0");
   synack::cli::ExitCode exit_code;
   synack::cli::register_demo(app, exit_code);
+  synack::cli::register_serve(app, exit_code);
+  synack::cli::register_connect(app, exit_code);
   synack::cli::register_script(app, exit_code);
   synack::cli::register_conformance(app, exit_code);
   synack::cli::register_bench(app, exit_code);

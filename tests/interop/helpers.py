@@ -1,0 +1,250 @@
+#!/usr/bin/env python3
+"""Programs the interop tests run inside a test namespace (via `ip netns exec`):
+kernel-side clients and servers that talk to synack over its TUN device.
+
+Each prints one result line on stdout ("ok ...", "listening", ...) and exits
+non-zero with a message on stderr when something is wrong. Every socket
+operation has a timeout.
+"""
+import hashlib
+import os
+import socket
+import struct
+import sys
+import threading
+import time
+
+TIMEOUT = 60.0
+
+
+def pattern(n, offset=0):
+    """The synack pattern: byte i of the stream is i % 251."""
+    block = bytes(range(251)) * (65536 // 251 + 2)
+    out = bytearray()
+    while len(out) < n:
+        start = (offset + len(out)) % 251
+        out += block[start:start + min(n - len(out), 65536)]
+    return bytes(out)
+
+
+def die(msg):
+    print(msg, file=sys.stderr, flush=True)
+    sys.exit(1)
+
+
+def say(msg):
+    print(msg, flush=True)
+
+
+def connect(addr, port):
+    s = socket.create_connection((addr, port), timeout=TIMEOUT)
+    s.settimeout(TIMEOUT)
+    return s
+
+
+def listen(addr, port):
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((addr, port))
+    ls.listen(16)
+    ls.settimeout(TIMEOUT)
+    say("listening")
+    c, _ = ls.accept()
+    c.settimeout(TIMEOUT)
+    ls.close()
+    return c
+
+
+def recv_all(s):
+    chunks = []
+    while True:
+        b = s.recv(1 << 16)
+        if not b:
+            return b"".join(chunks)
+        chunks.append(b)
+
+
+def echo_client(addr, port, n, half_close_first=False):
+    """Send n pattern bytes while reading the echo; byte-exact check.
+
+    half_close_first: send everything and shut down the write side before
+    reading anything (the kernel half-closes; synack keeps sending)."""
+    s = connect(addr, int(port))
+    n = int(n)
+    data = pattern(n)
+    err = []
+
+    def sender():
+        try:
+            s.sendall(data)
+            s.shutdown(socket.SHUT_WR)
+        except OSError as e:
+            err.append(e)
+
+    t = threading.Thread(target=sender)
+    t.start()
+    if half_close_first:
+        t.join(TIMEOUT)
+    got = recv_all(s)
+    t.join(TIMEOUT)
+    s.close()
+    if err:
+        die(f"send failed: {err[0]}")
+    if got != data:
+        first = next((i for i in range(min(len(got), n)) if got[i] != data[i]), min(len(got), n))
+        die(f"echo mismatch: got {len(got)} of {n} bytes, first difference at {first}")
+    say(f"ok {n}")
+
+
+def http_get(addr, port, path):
+    s = connect(addr, port)
+    s.sendall(f"GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n".encode())
+    resp = recv_all(s)
+    s.close()
+    head, _, body = resp.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    return status, head, body
+
+
+def concurrent(addr, port, count):
+    """count connections at once, each a GET /bytes/N with its own N."""
+    count = int(count)
+    barrier = threading.Barrier(count, timeout=TIMEOUT)
+    errors = []
+
+    def one(i):
+        try:
+            n = 1000 + 37 * i
+            s = connect(addr, int(port))
+            barrier.wait()  # all connected before anyone asks
+            s.sendall(f"GET /bytes/{n} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n".encode())
+            resp = recv_all(s)
+            s.close()
+            head, _, body = resp.partition(b"\r\n\r\n")
+            if not head.startswith(b"HTTP/1.1 200") or body != pattern(n):
+                errors.append(f"connection {i}: bad response ({len(body)} body bytes)")
+        except Exception as e:  # noqa: BLE001 - report every failure
+            errors.append(f"connection {i}: {e!r}")
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(TIMEOUT)
+    if errors:
+        die(f"{len(errors)} of {count} failed: " + "; ".join(errors[:5]))
+    say(f"ok {count}")
+
+
+def sink_server(addr, port):
+    """Accept one connection, read to the end, print 'ok <bytes> <sha256>'."""
+    c = listen(addr, int(port))
+    h = hashlib.sha256()
+    n = 0
+    while True:
+        b = c.recv(1 << 16)
+        if not b:
+            break
+        h.update(b)
+        n += len(b)
+    c.close()
+    say(f"ok {n} {h.hexdigest()}")
+
+
+def echo_server(addr, port):
+    """Accept one connection, echo until the peer's FIN, then close."""
+    c = listen(addr, int(port))
+    n = 0
+    while True:
+        b = c.recv(1 << 16)
+        if not b:
+            break
+        c.sendall(b)
+        n += len(b)
+    c.close()
+    say(f"ok {n}")
+
+
+def close_first_server(addr, port):
+    """Accept, send a line, close at once: the kernel closes first."""
+    c = listen(addr, int(port))
+    c.sendall(b"bye from the kernel\n")
+    c.close()
+    say("ok closed")
+
+
+def hold_server(addr, port):
+    """Accept, read to the peer's FIN (say 'eof'), close only when told
+    ('close' on stdin), then say 'closed'."""
+    c = listen(addr, int(port))
+    n = len(recv_all(c))
+    say(f"eof {n}")
+    line = sys.stdin.readline()
+    if line.strip() != "close":
+        die("expected 'close' on stdin")
+    c.close()
+    say("closed")
+
+
+def refused_client(addr, port):
+    try:
+        s = connect(addr, int(port))
+    except ConnectionRefusedError:
+        say("ok refused")
+        return
+    s.close()
+    die("connected to a port that should have no listener")
+
+
+def icmp_checksum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack(f"!{len(b) // 2}H", b))
+    s = (s >> 16) + (s & 0xFFFF)
+    s += s >> 16
+    return ~s & 0xFFFF
+
+
+def ping(addr, count):
+    """ICMP echo with a raw socket (no ping binary needed)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    s.settimeout(2.0)
+    ident = os.getpid() & 0xFFFF
+    replies = 0
+    for seq in range(int(count)):
+        payload = b"synack-ping-%d" % seq
+        hdr = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
+        pkt = struct.pack("!BBHHH", 8, 0, icmp_checksum(hdr + payload), ident, seq) + payload
+        s.sendto(pkt, (addr, 0))
+        deadline = time.time() + 2.0
+        while time.time() < deadline:
+            try:
+                data, src = s.recvfrom(2048)
+            except socket.timeout:
+                break
+            ihl = (data[0] & 0x0F) * 4
+            typ, _, _, rid, rseq = struct.unpack("!BBHHH", data[ihl:ihl + 8])
+            if src[0] == addr and typ == 0 and rid == ident and rseq == seq and data[ihl + 8:] == payload:
+                replies += 1
+                break
+    if replies != int(count):
+        die(f"{replies} of {count} echo replies")
+    say(f"ok {replies}")
+
+
+COMMANDS = {
+    "echo_client": echo_client,
+    "echo_client_half_close": lambda a, p, n: echo_client(a, p, n, half_close_first=True),
+    "concurrent": concurrent,
+    "sink_server": sink_server,
+    "echo_server": echo_server,
+    "close_first_server": close_first_server,
+    "hold_server": hold_server,
+    "refused_client": refused_client,
+    "ping": ping,
+}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        die(f"usage: helpers.py {'|'.join(COMMANDS)} ARGS...")
+    COMMANDS[sys.argv[1]](*sys.argv[2:])
