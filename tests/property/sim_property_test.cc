@@ -37,7 +37,7 @@ Case random_case(uint64_t seed) {
   Case c;
   EchoConfig& e = c.cfg;
   e.seed = seed;
-  e.bytes = r.below(20001);
+  e.bytes = r.below(65537);
   e.link.loss = static_cast<double>(r.below(201)) / 1000.0;  // 0 .. 20 %
   e.link.duplicate = static_cast<double>(r.below(101)) / 1000.0;
   e.link.reorder = static_cast<double>(r.below(101)) / 1000.0;
@@ -51,11 +51,17 @@ Case random_case(uint64_t seed) {
   e.mss = static_cast<uint16_t>(r.chance(0.3) ? 536 + r.below(925) : 1460);
   e.open = r.chance(0.25) ? OpenMode::Simultaneous : OpenMode::Normal;
   e.close = static_cast<CloseMode>(r.below(3));
+  // The property is that TCP gets the data through, not when it gives up: at
+  // 20 % loss both ways an RTO inflated by old timestamp echoes (RFC 7323 §4.3
+  // keeps TS.Recent for duplicates) leaves room for only a few retransmissions
+  // within the default R2 of 100 s, and a long transfer may then time out
+  // legitimately. A long R2 costs nothing on virtual time.
+  e.user_timeout = base::Duration::seconds(3600);
   std::ostringstream os;
   os << "synack demo --seed " << seed << " --bytes " << e.bytes << " --loss " << e.link.loss << " --dup "
      << e.link.duplicate << " --reorder " << e.link.reorder << " --corrupt " << e.link.corrupt << " --delay "
      << delay_ms << " --jitter " << jitter_ms << " --bandwidth " << mbit << " --mss " << e.mss << " --open "
-     << to_string(e.open) << " --close " << to_string(e.close);
+     << to_string(e.open) << " --close " << to_string(e.close) << " --user-timeout 3600";
   c.replay = os.str();
   return c;
 }
