@@ -36,6 +36,10 @@ struct Config {
   // R2 for data (SHLD-11: at least 100 s) and for SYN (MUST-23: at least 3 minutes).
   Duration r2 = Duration::seconds(100);
   Duration r2_syn = Duration::seconds(180);
+  // ...and at least this many retransmissions of it: when the RTO has backed
+  // off to its maximum, R2 alone would allow only one or two (Linux counts 15).
+  // Not applied to a user timeout (MUST-21: the application's R2 is exact).
+  uint8_t r2_min_retransmissions = 8;
   // R1: after this many retransmissions of one segment the connection reports
   // "delivery trouble" (SHLD-10: at least 3).
   uint8_t r1_retransmissions = 3;

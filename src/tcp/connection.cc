@@ -9,7 +9,8 @@
 namespace synack::tcp {
 
 Connection::Connection(Env& env, const FourTuple& tuple)
-    : env_(&env), tuple_(tuple), rtt_(env.config.rto_initial), nagle_(env.config.nagle) {
+    : env_(&env), tuple_(tuple), rtt_(env.config.rto_initial), rcv_buf_cap_(env.config.recv_buffer),
+      nagle_(env.config.nagle) {
   cc_.init(env.config.congestion_control, snd_.mss);
 }
 
@@ -221,7 +222,7 @@ const ConnCounters& Connection::counters() const {
 
 uint32_t Connection::rcv_wnd() const {
   size_t used = rcv_size();
-  uint32_t cap = env_->config.recv_buffer;
+  uint32_t cap = rcv_buf_cap_;
   return used >= cap ? 0 : cap - static_cast<uint32_t>(used);
 }
 

@@ -191,6 +191,7 @@ class Connection {
   DropReason on_segment_synchronized(Instant now, const Segment& seg);
   DropReason on_segment_time_wait(Instant now, const Segment& seg);
   bool acceptable(const Segment& seg) const;
+  uint32_t acceptance_window() const;
   DropReason check_rst(const Segment& seg);
   DropReason check_syn(Instant now, const Segment& seg);
   DropReason check_ack(Instant now, const Segment& seg);
@@ -282,6 +283,7 @@ class Connection {
   TimerTable timers_;
   std::unique_ptr<Buffers> bufs_;
   SeqNum snd_buf_seq_;  // sequence number of the first byte in the send buffer
+  uint32_t rcv_buf_cap_;  // receive buffer size: the configured one rounded up to whole segments
 
   // Compact clocks for the control block: microseconds or milliseconds in 32
   // bits, compared modulo 2^32 (valid for intervals up to 71 minutes / 49 days).

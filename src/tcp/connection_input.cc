@@ -175,9 +175,19 @@ DropReason Connection::on_segment_time_wait(Instant now, const Segment& seg) {
   return v.reason;
 }
 
+// RCV.WND for the acceptability test. Once established it is the receive
+// buffer's free space (never less than what was advertised); the 16-bit field
+// may only show part of it. In SYN-RECEIVED, before buffers are sized, it is
+// exactly the window the SYN,ACK offered.
+uint32_t Connection::acceptance_window() const {
+  uint32_t advertised = static_cast<uint32_t>(std::max(0, rcv_.adv - rcv_.nxt));
+  if (state_ == State::SynReceived) return advertised;
+  return std::max(rcv_wnd(), advertised);
+}
+
 // Table 6 of §3.10.7.4: is any part of the segment inside the receive window?
 bool Connection::acceptable(const Segment& seg) const {
-  uint32_t wnd = std::max<uint32_t>(rcv_wnd(), static_cast<uint32_t>(std::max(0, rcv_.adv - rcv_.nxt)));
+  uint32_t wnd = acceptance_window();
   uint32_t len = seg.seq_len();
   if (seg.rst()) len = 0;  // a RST is judged by its sequence number alone
   if (len == 0) {
@@ -241,8 +251,7 @@ DropReason Connection::on_segment_synchronized(Instant now, const Segment& arriv
     if (excess > cut) seg.flags = static_cast<uint8_t>(seg.flags & ~flags::kFin);  // old FIN
     if (seg.seq.before(rcv_.nxt)) seg.seq = rcv_.nxt;
   }
-  uint32_t wnd = std::max(rcv_wnd(), static_cast<uint32_t>(std::max(0, rcv_.adv - rcv_.nxt)));
-  SeqNum right = rcv_.nxt + wnd;
+  SeqNum right = rcv_.nxt + acceptance_window();
   if ((seg.seq + seg.len()).after(right)) {
     uint32_t keep = seg.seq.before(right) ? static_cast<uint32_t>(right - seg.seq) : 0;
     seg.payload = seg.payload.first(keep);
@@ -315,7 +324,7 @@ DropReason Connection::check_rst(const Segment& seg) {
   return DropReason::None;
 }
 
-DropReason Connection::check_syn(Instant, const Segment& seg) {
+DropReason Connection::check_syn(Instant, const Segment&) {
   if (state_ == State::SynReceived && from_listen_) {
     // "If the connection was initiated with a passive OPEN, then return this
     // connection to the LISTEN state and return."
@@ -326,8 +335,9 @@ DropReason Connection::check_syn(Instant, const Segment& seg) {
     send_challenge_ack();  // RFC 5961 §4.2
     return DropReason::SynChallenged;
   }
-  // RFC 793: an in-window SYN is an error: reset the connection.
-  queue_rst(seg.has_ack() ? seg.ack : snd_.nxt, std::nullopt);
+  // RFC 793: an in-window SYN is an error: reset the connection, with
+  // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> (as BSD does).
+  queue_rst(snd_.nxt, rcv_.nxt);
   enter_closed(Cause::RecvSyn, Error::ConnectionReset);
   return DropReason::None;
 }
@@ -488,7 +498,7 @@ void Connection::process_text(Instant now, Segment& seg) {
   if (len == 0) return;
   size_t unread = rcv_size();
   if (seg.seq == rcv_.nxt) {
-    bufs().rcv.reserve(unread + (ooo_empty() ? len : env_->config.recv_buffer));
+    bufs().rcv.reserve(unread + (ooo_empty() ? len : rcv_buf_cap_));
     bufs().rcv.append(seg.payload);
     rcv_.nxt += len;
     bool filled_hole = false;
@@ -526,7 +536,7 @@ void Connection::process_text(Instant now, Segment& seg) {
     note_duplicate(seg.seq, seg.seq + len);
   } else if (bufs().ooo.insert(seg.seq, seg.seq + len)) {
     note_out_of_order(seg.seq);
-    bufs().rcv.reserve(std::max<size_t>(unread + ahead + len, env_->config.recv_buffer));
+    bufs().rcv.reserve(std::max<size_t>(unread + ahead + len, rcv_buf_cap_));
     bufs().rcv.write_at(unread + ahead, seg.payload);
   } else {
     ++stats().drops;

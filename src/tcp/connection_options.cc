@@ -60,6 +60,9 @@ void Connection::negotiate_options(Instant now, const Segment& syn) {
     ts_recent_ms_ = ms32(now);
   }
   sack_ok_ = cfg.sack && syn.options.sack_permitted;
+  // The receive buffer holds whole segments (as BSD and Linux size it), so the
+  // window never ends in a sliver smaller than an MSS.
+  rcv_buf_cap_ = (cfg.recv_buffer + snd_.mss - 1) / snd_.mss * snd_.mss;
   cc_.init(cc_.algorithm(), send_mss());  // the IW depends on the MSS (RFC 6928)
 }
 

@@ -25,10 +25,10 @@ uint16_t Connection::window_field() {
   // Receiver silly-window avoidance (§3.8.6.2.2, MUST-39): move the right edge
   // only by at least min(RCV.BUFF/2, MSS); never move it left (SHLD-14).
   int32_t cur = std::max(0, rcv_.adv - rcv_.nxt);
-  uint32_t threshold = std::min<uint32_t>(env_->config.recv_buffer / 2, env_->config.mss);
+  uint32_t threshold = std::min<uint32_t>(rcv_buf_cap_ / 2, env_->config.mss);
   uint32_t wnd = static_cast<uint32_t>(cur);
   free = std::min(free, max_advertisable());
-  if (free >= static_cast<uint32_t>(cur) + threshold || free == env_->config.recv_buffer) wnd = std::max(wnd, free);
+  if (free >= static_cast<uint32_t>(cur) + threshold || free == rcv_buf_cap_) wnd = std::max(wnd, free);
   uint32_t field = std::min<uint32_t>(wnd >> rcv_.wscale, 0xffff);
   // Round the scaled field up so the advertised edge never moves left.
   if ((field << rcv_.wscale) < static_cast<uint32_t>(cur) && field < 0xffff) ++field;

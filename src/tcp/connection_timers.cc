@@ -38,8 +38,11 @@ void Connection::on_retransmit_timeout(Instant now) {
     rexmit_started_ = true;
   }
   // R2 (§3.8.3, MUST-20): give up once retransmissions of one segment have gone
-  // on for R2, measured from its first retransmission.
-  if (int64_t{ms32(now) - first_rexmit_ms_} >= r2().ms()) {
+  // on for R2, measured from its first retransmission (and, unless the user
+  // set the timeout, after a minimum number of them).
+  bool time_up = int64_t{ms32(now) - first_rexmit_ms_} >= r2().ms();
+  bool enough = user_timeout_ms_ > 0 || rexmit_count_ >= env_->config.r2_min_retransmissions;
+  if (time_up && enough) {
     enter_closed(Cause::RetransmitLimit, Error::ConnectionTimedOut);
     return;
   }
@@ -97,7 +100,7 @@ void Connection::maybe_window_update() {
   if (!StateSet{State::Established, State::FinWait1, State::FinWait2}.has(state_)) return;
   int32_t cur = std::max(0, rcv_.adv - rcv_.nxt);
   uint32_t free = std::min(rcv_wnd(), max_advertisable());
-  uint32_t threshold = std::min<uint32_t>(env_->config.recv_buffer / 2, env_->config.mss);
+  uint32_t threshold = std::min<uint32_t>(rcv_buf_cap_ / 2, env_->config.mss);
   if (free >= static_cast<uint32_t>(cur) + threshold) ack_now_ = true;
 }
 

@@ -26,10 +26,12 @@ TimeWaitVerdict time_wait_on_segment(const TimeWaitVars& tw, const Segment& seg,
   if (seg.fin() && seg.seq + seg.seq_len() == tw.rcv_nxt) return {A::AckAndRestart, DropReason::None};
   if (seg.syn()) return {A::Ack, DropReason::SynChallenged};
   if (!seg.has_ack()) return {A::Ignore, DropReason::NoAck};
-  // Anything else that occupies sequence space is answered with an ACK; a bare
-  // ACK needs no answer.
-  if (seg.seq_len() > 0) return {A::Ack, DropReason::Unacceptable};
-  return {A::Ignore, DropReason::None};
+  // Only a retransmitted FIN is expected here (§3.10.7.4). An exact duplicate
+  // of the ACK we hold needs no answer; anything else — old, out of window,
+  // carrying data — is answered with an ACK, which also tells a confused peer
+  // where we are.
+  if (seg.seq_len() == 0 && seg.seq == tw.rcv_nxt && seg.ack == tw.snd_nxt) return {A::Ignore, DropReason::None};
+  return {A::Ack, DropReason::Unacceptable};
 }
 
 Segment time_wait_ack(const TimeWaitVars& tw, base::Instant now, uint16_t wnd_field) {

@@ -114,47 +114,57 @@ TEST(Data, AcceptabilityZeroLengthOpenWindow_Rfc9293_3_10_7_4_Table6) {
   h.expect(seg::ack(101, 301));  // unacceptable segments get an ACK
 }
 
+// Receive buffers are rounded up to whole segments (MSS 1460 here), so these
+// tests use multiples of 1460.
 TEST(Data, AcceptabilityWithZeroWindow_Rfc9293_3_10_7_4_Table6) {
   Config cfg;
-  cfg.recv_buffer = 2000;
+  cfg.recv_buffer = 2920;
   Harness h(cfg, 100);
   h.establish_active(300);
-  h.inject(seg::data(301, 101, 2000));
+  h.inject(seg::data(301, 101, 2920));
   h.advance(Duration::millis(50));
-  Sent a = h.expect(seg::ack(101, 2301));
+  Sent a = h.expect(seg::ack(101, 3221));
   EXPECT_EQ(a.seg.wnd, 0);
   EXPECT_EQ(h.conn().rcv_wnd(), 0u);
-  EXPECT_EQ(h.inject(seg::ack(2301, 101)), DropReason::None);                // len 0, SEQ = RCV.NXT
-  EXPECT_EQ(h.inject(seg::data(2301, 101, 1)), DropReason::Unacceptable);    // len > 0, window 0
-  h.expect(seg::ack(101, 2301));
-  EXPECT_EQ(h.inject(seg::ack(2302, 101)), DropReason::Unacceptable);        // len 0, SEQ != RCV.NXT
+  EXPECT_EQ(h.inject(seg::ack(3221, 101)), DropReason::None);                // len 0, SEQ = RCV.NXT
+  EXPECT_EQ(h.inject(seg::data(3221, 101, 1)), DropReason::Unacceptable);    // len > 0, window 0
+  h.expect(seg::ack(101, 3221));
+  EXPECT_EQ(h.inject(seg::ack(3222, 101)), DropReason::Unacceptable);        // len 0, SEQ != RCV.NXT
 }
 
 TEST(Data, DataBeyondTheWindowIsTrimmed_Rfc9293_3_10_7_4) {
   Config cfg;
-  cfg.recv_buffer = 1000;
+  cfg.recv_buffer = 1460;
   Harness h(cfg, 100);
   h.establish_active(300);
-  h.inject(seg::data(301, 101, 1500));
-  EXPECT_EQ(h.conn().recv_available(), 1000u);
-  EXPECT_EQ(h.conn().rcv().nxt, SeqNum(1301));
+  h.inject(seg::data(301, 101, 2000));
+  EXPECT_EQ(h.conn().recv_available(), 1460u);
+  EXPECT_EQ(h.conn().rcv().nxt, SeqNum(1761));
+}
+
+TEST(Data, ReceiveBufferIsRoundedUpToWholeSegments) {
+  Config cfg;
+  cfg.recv_buffer = 65536;
+  Harness h(cfg, 100);
+  h.establish_active(300);
+  EXPECT_EQ(h.conn().rcv_wnd(), 65700u);  // 45 * 1460, as BSD sizes it
 }
 
 TEST(Data, WindowUpdateAfterTheApplicationReads_Rfc9293_3_8_6_2_2) {
   Config cfg;
-  cfg.recv_buffer = 4000;
+  cfg.recv_buffer = 4380;
   Harness h(cfg, 100);
   h.establish_active(300);
   h.inject(seg::data(301, 101, 1460));
   h.inject(seg::data(1761, 101, 1460));
   Sent a = h.expect(seg::ack(101, 3221));
-  EXPECT_EQ(a.seg.wnd, 4000 - 2920);
+  EXPECT_EQ(a.seg.wnd, 4380 - 2920);
   std::vector<uint8_t> buf(10);
   h.conn().recv(h.now(), buf);  // 10 bytes freed: not worth a window update (SWS)
   h.expect_nothing();
   h.read_all();
   Sent u = h.expect(seg::ack(101, 3221));  // now the window opened by >= min(RCV.BUFF/2, MSS)
-  EXPECT_EQ(u.seg.wnd, 4000);
+  EXPECT_EQ(u.seg.wnd, 4380);
 }
 
 TEST(Data, ZeroWindowIsProbed_Rfc9293_3_8_6_1_MUST36) {
