@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 namespace synack::bench {
 
@@ -89,7 +90,16 @@ size_t BenchNet::index_of(wire::Ipv4Addr a) const {
 
 void BenchNet::collect(size_t i) {
   stack::Stack& s = *stacks_[i];
-  while (auto p = s.poll_transmit()) {
+  for (;;) {
+    // The stack may do real work here (it builds segments lazily), so its
+    // heap growth is metered; the wire's own copy is not.
+    std::optional<base::Bytes> p;
+    if (metering_) {
+      meter(i, [&] { p = s.poll_transmit(); });
+    } else {
+      p = s.poll_transmit();
+    }
+    if (!p) return;
     if (p->size() < 20) throw BenchError("runt packet from a stack");
     wire_.push(static_cast<uint32_t>(index_of(wire::Ipv4Addr(base::load_be32(p->data() + 16)))), *p);
   }

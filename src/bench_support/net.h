@@ -97,8 +97,8 @@ class BenchNet {
   void reserve_wire(size_t packets) { wire_.reserve(packets); }
 
   // Heap metering (memory benchmark): while on, the heap growth during each
-  // stack's work (input, timers, the application's calls) is added to that
-  // stack's account. Off, it costs one branch.
+  // stack's work (input, timers, output, the application's calls) is added to
+  // that stack's account. Off, it costs one branch.
   void set_metering(bool on) { metering_ = on; }
   int64_t metered(size_t i) const { return metered_[i]; }
   template <class F>
