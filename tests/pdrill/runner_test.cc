@@ -238,3 +238,48 @@ TEST(Runner, GsoSplitsLargeInboundSegmentsWithTheMssOption) {
 
 }  // namespace
 }  // namespace synack::pdrill
+
+namespace synack::pdrill {
+namespace {
+
+TEST(Runner, TcpNodelayTurnsNagleOff) {
+  // Nagle (SHLD-7): a second small segment waits while the first is unacknowledged.
+  std::string with_nagle = server(
+      "+0 write(4, ..., 10) = 10\n"
+      "+0 > P. 1:11(10) ack 1\n"
+      "+0 write(4, ..., 10) = 10\n"
+      "+.1 < . 1:1(0) ack 11 win 20000\n"
+      "+0 > P. 11:21(10) ack 1\n");
+  EXPECT_EQ(run(with_nagle).verdict, Verdict::Pass) << ladder(run(with_nagle));
+  // TCP_NODELAY (MUST-17): it goes at once.
+  std::string nodelay = server(
+      "+0 setsockopt(4, SOL_TCP, TCP_NODELAY, [1], 4) = 0\n"
+      "+0 getsockopt(4, SOL_TCP, TCP_NODELAY, [1], [4]) = 0\n"
+      "+0 write(4, ..., 10) = 10\n"
+      "+0 > P. 1:11(10) ack 1\n"
+      "+0 write(4, ..., 10) = 10\n"
+      "+0 > P. 11:21(10) ack 1\n");
+  EXPECT_EQ(run(nodelay).verdict, Verdict::Pass) << ladder(run(nodelay));
+}
+
+TEST(Runner, LingerZeroMakesCloseAbort) {
+  // ABORT: <SEQ=SND.NXT><CTL=RST> (RFC 9293 §3.10.5).
+  Outcome o = run(server("+0 setsockopt(4, SOL_SOCKET, SO_LINGER, {onoff=1, linger=0}, 8) = 0\n"
+                         "+0 close(4) = 0\n"
+                         "+0 > R 1:1(0)\n"
+                         "+0 %{ assert tcpi_state == TCP_CLOSE }%\n"));
+  EXPECT_EQ(o.verdict, Verdict::Pass) << ladder(o);
+}
+
+TEST(Runner, ErrnoOfCallsOnBadFdsAndUnconnectedSockets) {
+  Outcome o = run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+                  "+0 close(7) = -1 EBADF (Bad file descriptor)\n"
+                  "+0 write(3, ..., 10) = -1 EPIPE (Broken pipe)\n"
+                  "+0 read(3, ..., 10) = -1 ENOTCONN (Transport endpoint is not connected)\n"
+                  "+0 shutdown(3, SHUT_WR) = -1 ENOTCONN\n"
+                  "+0 getsockopt(3, SOL_SOCKET, SO_ERROR, [0], [4]) = 0\n");
+  EXPECT_EQ(o.verdict, Verdict::Pass) << ladder(o);
+}
+
+}  // namespace
+}  // namespace synack::pdrill
