@@ -72,6 +72,13 @@ void Stack::tcp_input(Instant now, Ipv4Addr src, Ipv4Addr dst, base::Bytes bytes
   ++counters_.tcp_in;
   tcp::Segment seg = tcp::Segment::from_view(*v);
   FourTuple t{{dst, v->dst_port()}, {src, v->src_port()}};
+  if (seg.syn() && seg.fin() && cfg_.tcp.drop_synfin) {
+    // Policy (FreeBSD's net.inet.tcp.drop_synfin): SYN+FIN is dropped before
+    // any connection, TIME-WAIT record or listener sees it.
+    counters_.count_drop(tcp::DropReason::SynFinDropped);
+    if (observer_) observer_->on_receive(now, t, seg, tcp::DropReason::SynFinDropped);
+    return;
+  }
 
   if (const uint32_t* found = conns_.find(t)) {
     uint32_t idx = *found;

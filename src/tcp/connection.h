@@ -185,6 +185,7 @@ class Connection {
   void emit(Event e);
 
   // -- segment arrival, one function per step of §3.10.7 --
+  DropReason dispatch(Instant now, const Segment& seg);
   DropReason on_segment_closed(const Segment& seg);
   DropReason on_segment_listen(Instant now, const Segment& seg);
   DropReason on_segment_syn_sent(Instant now, const Segment& seg);
@@ -200,6 +201,7 @@ class Connection {
   void update_send_window(const Segment& seg);
   void process_text(Instant now, Segment& seg);
   void process_fin(Instant now);
+  bool deliver_held_text();
   // options (connection_options.cc)
   void negotiate_options(Instant now, const Segment& syn);
   static uint8_t window_shift_for(uint32_t buffer);

@@ -9,7 +9,21 @@ namespace synack::tcp {
 
 
 DropReason Connection::on_segment(Instant now, const Segment& seg) {
-    DropReason r = DropReason::None;
+  DropReason r = DropReason::None;
+  if (seg.syn() && seg.fin() && env_->config.drop_synfin) {
+    r = DropReason::SynFinDropped;  // by policy, before any state looks at it
+  } else {
+    r = dispatch(now, seg);
+  }
+  if (r != DropReason::None) {
+    ++stats().drops;
+    stats().last_drop = r;
+  }
+  return r;
+}
+
+DropReason Connection::dispatch(Instant now, const Segment& seg) {
+  DropReason r = DropReason::None;
   switch (state_) {
     case State::Closed: r = on_segment_closed(seg); break;
     case State::Listen: r = on_segment_listen(now, seg); break;
@@ -22,10 +36,6 @@ DropReason Connection::on_segment(Instant now, const Segment& seg) {
     case State::CloseWait:
     case State::Closing:
     case State::LastAck: r = on_segment_synchronized(now, seg); break;
-  }
-  if (r != DropReason::None) {
-    ++stats().drops;
-    stats().last_drop = r;
   }
   return r;
 }
@@ -107,8 +117,6 @@ DropReason Connection::on_segment_syn_sent(Instant now, const Segment& seg) {
     return DropReason::None;
   }
   if (!seg.syn()) return DropReason::NoSynOrRst;  // fifth
-  if (seg.fin() && env_->config.drop_synfin) return DropReason::SynFinDropped;
-
   // fourth: the SYN.
   rcv_.irs = seg.seq;
   rcv_.nxt = seg.seq + 1;
@@ -144,8 +152,15 @@ DropReason Connection::on_segment_syn_sent(Instant now, const Segment& seg) {
     return DropReason::None;
   }
   // Simultaneous open (§3.5 Figure 8): SYN-RECEIVED, send
-  // <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. Data on the SYN is left for the peer to
-  // send again after the handshake.
+  // <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. Text on the SYN is "queued for
+  // processing after the ESTABLISHED state has been reached": held (not yet
+  // acknowledged) and delivered when the handshake completes. A FIN on the
+  // SYN is ignored, as BSD does; the peer sends it again.
+  if (seg.len() > 0 && seg.len() <= rcv_buf_cap_) {
+    bufs().rcv.reserve(rcv_buf_cap_);
+    bufs().rcv.write_at(0, seg.payload);
+    bufs().ooo.insert(rcv_.nxt, rcv_.nxt + seg.len());
+  }
   snd_.nxt = snd_.iss;
   syn_pending_ = true;
   from_listen_ = false;
@@ -181,7 +196,9 @@ DropReason Connection::on_segment_time_wait(Instant now, const Segment& seg) {
 // exactly the window the SYN,ACK offered.
 uint32_t Connection::acceptance_window() const {
   uint32_t advertised = static_cast<uint32_t>(std::max(0, rcv_.adv - rcv_.nxt));
-  if (state_ == State::SynReceived) return advertised;
+  // A passive open's SYN-RECEIVED has promised only what its SYN,ACK
+  // advertised; an active open (simultaneous) has its buffer already.
+  if (state_ == State::SynReceived && from_listen_) return advertised;
   return std::max(rcv_wnd(), advertised);
 }
 
@@ -354,6 +371,8 @@ DropReason Connection::check_ack(Instant now, const Segment& seg) {
     snd_.wl1 = seg.seq;
     snd_.wl2 = seg.ack;
     transition_to(State::Established, Cause::RecvAck);
+    // Text that came on a SYN (simultaneous open) is processed now.
+    if (!ooo_empty() && deliver_held_text()) schedule_ack(now, false);
     // A CLOSE while in SYN-RECEIVED was queued for this moment.
     if (fin_queued_) transition_to(State::FinWait1, Cause::UserClose);
   }
@@ -501,17 +520,7 @@ void Connection::process_text(Instant now, Segment& seg) {
     bufs().rcv.reserve(unread + (ooo_empty() ? len : rcv_buf_cap_));
     bufs().rcv.append(seg.payload);
     rcv_.nxt += len;
-    bool filled_hole = false;
-    // Out-of-order data now at RCV.NXT becomes in-order. Trim first: this
-    // segment may have overlapped the start of a held range.
-    for (;;) {
-      bufs().ooo.remove_before(rcv_.nxt);
-      uint32_t n = bufs().ooo.pop_front_at(rcv_.nxt);
-      if (n == 0) break;
-      bufs().rcv.commit(n);
-      rcv_.nxt += n;
-      filled_hole = true;
-    }
+    bool filled_hole = deliver_held_text();
     if (!readable_signaled_) {
       readable_signaled_ = true;
       emit(Event::simple(EventKind::Readable));
@@ -543,6 +552,25 @@ void Connection::process_text(Instant now, Segment& seg) {
     stats().last_drop = DropReason::ReassemblyFull;
   }
   schedule_ack(now, true);
+}
+
+bool Connection::deliver_held_text() {
+  // Held out-of-order data now at RCV.NXT becomes in-order. Trim first: the
+  // segment just appended may have overlapped the start of a held range.
+  bool delivered = false;
+  for (;;) {
+    bufs().ooo.remove_before(rcv_.nxt);
+    uint32_t n = bufs().ooo.pop_front_at(rcv_.nxt);
+    if (n == 0) break;
+    bufs().rcv.commit(n);
+    rcv_.nxt += n;
+    delivered = true;
+  }
+  if (delivered && !readable_signaled_) {
+    readable_signaled_ = true;
+    emit(Event::simple(EventKind::Readable));
+  }
+  return delivered;
 }
 
 void Connection::process_fin(Instant now) {

@@ -276,3 +276,32 @@ TEST(Open, CloseInSynSentSendsNothing_Rfc9293_3_10_4) {
 
 }  // namespace
 }  // namespace synack::tcp::testing
+
+namespace synack::tcp::testing {
+namespace {
+
+TEST(Open, TextOnSynInSynSentIsQueuedUntilEstablished_Rfc9293_3_10_7_3) {
+  Harness h(Config{}, 100);
+  h.connect();
+  h.expect(seg::syn(100));
+  h.inject(seg::syn(300).data("abc"));  // simultaneous open, with data
+  h.expect(seg::syn_ack(100, 301));     // the SYN,ACK acknowledges only the SYN
+  EXPECT_EQ(h.conn().recv_available(), 0u);
+  h.inject(seg::ack(304, 101));  // the handshake completes
+  h.expect_state(State::Established);
+  EXPECT_EQ(h.read_all(), "abc");
+  EXPECT_EQ(h.conn().rcv().nxt, SeqNum(304));
+}
+
+TEST(Open, SynFinIsDroppedByPolicyInEveryState) {
+  Config cfg;
+  cfg.drop_synfin = true;
+  Harness h(cfg, 300);
+  h.listen();
+  EXPECT_EQ(h.inject(SegSpec(flags::kSyn | flags::kFin, 100)), DropReason::SynFinDropped);
+  h.expect_nothing();
+  h.expect_state(State::Listen);
+}
+
+}  // namespace
+}  // namespace synack::tcp::testing
