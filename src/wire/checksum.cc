@@ -16,77 +16,63 @@ inline uint64_t add_ones(uint64_t a, uint64_t b) {
   return s + carry;
 }
 
-inline uint64_t load64(const uint8_t* p) {
-  uint64_t w;
-  std::memcpy(&w, p, 8);
+template <class T>
+inline T load(const uint8_t* p) {
+  T w;
+  std::memcpy(&w, p, sizeof w);
   return w;
 }
 
-// The last 1..7 bytes as a native word, zero-padded at the end: the words
-// keep their alignment relative to the start, so an odd final byte is the
-// high byte of a word padded with a zero octet (RFC 1071 §1).
-inline uint64_t load_tail(const uint8_t* p, size_t n) {
-  if constexpr (std::endian::native == std::endian::little) {
-    uint64_t w = 0;
-    unsigned shift = 0;
-    if (n & 4) {
-      uint32_t x;
-      std::memcpy(&x, p, 4);
-      w = x;
-      p += 4;
-      shift = 32;
-    }
-    if (n & 2) {
-      uint16_t x;
-      std::memcpy(&x, p, 2);
-      w |= uint64_t{x} << shift;
-      p += 2;
-      shift += 16;
-    }
-    if (n & 1) w |= uint64_t{*p} << shift;
-    return w;
-  } else {
-    uint8_t t[8] = {};
-    for (size_t i = 0; i < n; ++i) t[i] = p[i];
-    return load64(t);
-  }
-}
-
-inline uint32_t fold16(uint64_t s) {
-  s = (s & 0xffffffffu) + (s >> 32);
-  s = (s & 0xffffu) + (s >> 16);
-  s = (s & 0xffffu) + (s >> 16);
-  s = (s & 0xffffu) + (s >> 16);
-  return static_cast<uint32_t>(s);
-}
+constexpr bool kLittle = std::endian::native == std::endian::little;
 
 }  // namespace
 
 uint32_t checksum_partial(std::span<const uint8_t> data, uint32_t initial) {
-  // RFC 1071 §2(B): the sum does not depend on byte order. Add the data as
-  // native 64-bit words (no byte swapping in the loop), fold, and swap the
-  // folded 16 bits once at the end on a little-endian host. Two independent
-  // accumulators over 32 bytes per iteration keep two add/adc chains busy.
+  // The one's-complement sum of 16-bit words is a sum modulo 0xffff, and
+  // 2^16, 2^32 and 2^64 are all 1 modulo 0xffff. So the data can be added as
+  // native 64-bit words with end-around carry (two add/adc chains over 32
+  // bytes per iteration), a 4- or 2-byte tail needs no shifting, and the
+  // byte order only matters once (RFC 1071 §2(B)): on a little-endian host
+  // the native sum is the big-endian one times 2^8, which a rotation by 8 of
+  // the 32-bit folded sum undoes (2^32 - 1 is a multiple of 0xffff).
   const uint8_t* p = data.data();
   size_t n = data.size();
   uint64_t a = 0, b = 0;
   while (n >= 32) {
-    a = add_ones(a, load64(p));
-    b = add_ones(b, load64(p + 8));
-    a = add_ones(a, load64(p + 16));
-    b = add_ones(b, load64(p + 24));
+    a = add_ones(a, load<uint64_t>(p));
+    b = add_ones(b, load<uint64_t>(p + 8));
+    a = add_ones(a, load<uint64_t>(p + 16));
+    b = add_ones(b, load<uint64_t>(p + 24));
     p += 32;
     n -= 32;
   }
   while (n >= 8) {
-    a = add_ones(a, load64(p));
+    a = add_ones(a, load<uint64_t>(p));
     p += 8;
     n -= 8;
   }
-  if (n) b = add_ones(b, load_tail(p, n));
-  uint32_t s = fold16(add_ones(a, b));
-  if constexpr (std::endian::native == std::endian::little) s = ((s & 0xff) << 8) | (s >> 8);
-  return fold16(uint64_t{s} + initial);
+  if (n & 4) {
+    b = add_ones(b, load<uint32_t>(p));
+    p += 4;
+  }
+  if (n & 2) {
+    b = add_ones(b, load<uint16_t>(p));
+    p += 2;
+  }
+  // An odd final byte is the high byte of a word padded with a zero octet
+  // (RFC 1071 §1): the low byte of a native little-endian word.
+  if (n & 1) b = add_ones(b, kLittle ? uint64_t{*p} : uint64_t{*p} << 8);
+  uint64_t s = add_ones(a, b);
+  uint32_t lo = static_cast<uint32_t>(s);
+  uint32_t t = lo + static_cast<uint32_t>(s >> 32);
+  t += t < lo;  // end-around carry: t is the 32-bit one's-complement sum
+  if constexpr (kLittle) t = std::rotl(t, 8);
+  // Add the initial sum and fold to 16 bits; 0 only if everything was 0.
+  uint64_t u = uint64_t{t} + initial;
+  u = (u & 0xffff) + (u >> 16);
+  u = (u & 0xffff) + (u >> 16);
+  u = (u & 0xffff) + (u >> 16);
+  return static_cast<uint32_t>(u);
 }
 
 uint32_t checksum_partial_at(std::span<const uint8_t> data, uint32_t initial, bool odd_offset) {
