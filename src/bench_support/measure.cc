@@ -13,6 +13,7 @@
 #endif
 #ifndef SYNACK_HAVE_CALLGRIND
 #define CALLGRIND_TOGGLE_COLLECT
+#define CALLGRIND_DUMP_STATS_AT(label) ((void)(label))
 #endif
 
 namespace synack::bench {
@@ -48,6 +49,8 @@ void Stopwatch::stop() {
 
 uint64_t Stopwatch::wall_ns() const { return wall_ + (running_ ? mono_ns() - wall_start_ : 0); }
 uint64_t Stopwatch::cpu_ns() const { return cpu_ + (running_ ? bench::cpu_ns() - cpu_start_ : 0); }
+
+void profile_dump(const char* label) { CALLGRIND_DUMP_STATS_AT(label); }
 
 size_t heap_in_use() {
   struct mallinfo2 mi = mallinfo2();

@@ -37,6 +37,11 @@ class Stopwatch {
   bool running_ = false;
 };
 
+// Under callgrind: write the counts collected so far to a separate profile
+// part labelled `label` and start counting afresh (so the phases of one run
+// can be compared). Does nothing otherwise.
+void profile_dump(const char* label);
+
 // Bytes of heap in use: mallinfo2 uordblks + hblkhd (the anchors' measure).
 size_t heap_in_use();
 // Whether heap_in_use() sees allocations (not under a sanitizer's allocator).

@@ -135,10 +135,12 @@ ScaleResult run_scale(const ScaleParams& p) {
 
   s.grow_to(p.small);
   res.small = s.measure();
+  profile_dump("scale: small population");  // under callgrind, one profile part per population
   uint64_t cpu0 = cpu_ns();
   s.grow_to(p.conns);
   res.build_cpu_s = static_cast<double>(cpu_ns() - cpu0) / 1e9;
   res.large = s.measure();
+  profile_dump("scale: large population");
 
   const ScalePoint& a = res.small;
   const ScalePoint& b = res.large;
