@@ -223,10 +223,18 @@ Expected<void, StackError> Stack::close_listener(Instant now, uint16_t port) {
   Listener** lp = listeners_.find(PortKey{port});
   if (!lp) return base::Unexpected(StackError::NoSuchListener);
   Listener* l = *lp;
-  // Children not yet accepted are aborted: a RST tells each peer (§3.10.4).
+  // Children not yet accepted go with it. Established ones are aborted: a RST
+  // tells each peer (§3.10.4). Half-open ones (SYN-RECEIVED) are forgotten
+  // silently, as Linux does; a later segment from the peer meets no
+  // connection and gets its RST then (§3.10.7.1).
   for (int guard = 0; l->children != kNone && guard < 10'000'000; ++guard) {
     uint32_t idx = l->children;
+    bool half_open = slot(idx).in_syn_queue;
     unlink_child(idx);
+    if (half_open) {
+      free_slot(idx);
+      continue;
+    }
     slot(idx).conn->abort(now);
     after_conn(idx, now);
   }

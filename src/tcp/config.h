@@ -33,6 +33,11 @@ struct Config {
   Duration rto_max = Duration::seconds(60);     // RFC 6298 §2.5: at least 60 s
   // Delayed ACK (RFC 9293 §3.8.6.3, MUST-40: < 0.5 s). 40 ms as Linux and FreeBSD.
   Duration delayed_ack = Duration::millis(40);
+  // ACK the first data segments of a connection at once instead of delaying
+  // (Linux's "quick ACK" mode): the peer's slow start grows its window per ACK.
+  // RFC 9293 §3.8.6.3 allows ACKing more often than every second segment.
+  // 0 gives the classic BSD behaviour.
+  uint8_t quick_acks = 16;
   // R2 for data (SHLD-11: at least 100 s) and for SYN (MUST-23: at least 3 minutes).
   Duration r2 = Duration::seconds(100);
   Duration r2_syn = Duration::seconds(180);

@@ -22,7 +22,10 @@ void Connection::transition_to(State to, Cause cause) {
   State from = state_;
   state_ = to;
   emit(Event::state_changed(from, to, cause));
-  if (to == State::Established) emit(Event::simple(EventKind::Connected));
+  if (to == State::Established) {
+    quick_acks_left_ = env_->config.quick_acks;
+    emit(Event::simple(EventKind::Connected));
+  }
 }
 
 void Connection::emit(Event e) {
@@ -194,7 +197,9 @@ void Connection::abort(Instant) {
     case State::FinWait1:
     case State::FinWait2:
     case State::CloseWait:
-      queue_rst(snd_.nxt, std::nullopt);  // <SEQ=SND.NXT><CTL=RST>
+      // <SEQ=SND.NXT><CTL=RST>, with the ACK bit and RCV.NXT as Linux and BSD
+      // send it: it costs nothing and lets the peer check it (RFC 5961 §3).
+      queue_rst(snd_.nxt, rcv_.nxt);
       [[fallthrough]];
     case State::Listen:
     case State::SynSent:

@@ -312,6 +312,7 @@ class Connection {
   uint8_t rexmit_count_ = 0;    // consecutive timeouts of the current head
   uint8_t probe_backoff_ = 0;   // zero-window probe backoff exponent
   uint8_t unacked_segs_ = 0;    // in-order data segments received since our last ACK
+  uint8_t quick_acks_left_ = 0; // data segments still to ACK at once (Config::quick_acks)
 
   bool from_listen_ : 1 = false;      // SYN-RECEIVED entered from LISTEN (MUST-11)
   bool syn_pending_ : 1 = false;      // SYN or SYN,ACK must be (re)sent

@@ -290,7 +290,7 @@ DropReason Connection::on_segment_synchronized(Instant now, const Segment& arriv
     if (StateSet{State::Established, State::FinWait1, State::FinWait2}.has(state_)) {
       if (app_closed_) {
         // SHLD-3: nobody will read this data; tell the peer with a RST.
-        queue_rst(snd_.nxt, std::nullopt);
+        queue_rst(snd_.nxt, rcv_.nxt);
         enter_closed(Cause::DataAfterClose, Error::ConnectionReset);
         return DropReason::AfterClose;
       }
@@ -525,9 +525,13 @@ void Connection::process_text(Instant now, Segment& seg) {
       readable_signaled_ = true;
       emit(Event::simple(EventKind::Readable));
     }
-    // ACK at least every second segment (SHLD-19) and at once when a hole
-    // closes (RFC 5681 §4.2); otherwise delay (§3.8.6.3).
-    if (++unacked_segs_ >= 2 || filled_hole || !ooo_empty()) {
+    // ACK at least every second segment (SHLD-19), at once when a hole
+    // closes (RFC 5681 §4.2), when one segment carried more than a full
+    // segment's worth (a coalesced burst), and during the quick-ACK start;
+    // otherwise delay (§3.8.6.3).
+    bool quick = quick_acks_left_ > 0;
+    if (quick) --quick_acks_left_;
+    if (++unacked_segs_ >= 2 || filled_hole || !ooo_empty() || quick || len > env_->config.mss) {
       schedule_ack(now, true);
     } else {
       schedule_ack(now, false);

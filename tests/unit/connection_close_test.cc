@@ -147,7 +147,7 @@ TEST(Close, CloseWithUnreadDataSendsRst_Rfc9293_3_6_1_SHLD3) {
   h.inject(seg::data(301, 101, 10));
   h.drain();
   ASSERT_TRUE(h.conn().close(h.now()).has_value());
-  h.expect(seg::rst(101));
+  h.expect(seg::rst_ack(101, 311));
   h.expect_state(State::Closed);
 }
 
@@ -159,7 +159,7 @@ TEST(Close, DataAfterCloseGetsRst_Rfc9293_3_6_1_SHLD3) {
   h.inject(seg::ack(301, 102));
   h.expect_state(State::FinWait2);
   EXPECT_EQ(h.inject(seg::data(301, 102, 4)), DropReason::AfterClose);
-  h.expect(seg::rst(102));
+  h.expect(seg::rst_ack(102, 301));
   h.expect_state(State::Closed);
 }
 
@@ -187,7 +187,7 @@ TEST(Close, AbortSendsRst_Rfc9293_3_10_5) {
   Harness h(Config{}, 100);
   h.establish_active(300);
   h.conn().abort(h.now());
-  h.expect(seg::rst(101));  // <SEQ=SND.NXT><CTL=RST>
+  h.expect(seg::rst_ack(101, 301));  // <SEQ=SND.NXT><CTL=RST> (+ ACK, as Linux and BSD)
   h.expect_state(State::Closed);
   EXPECT_EQ(h.conn().error(), Error::ConnectionAborted);
 }

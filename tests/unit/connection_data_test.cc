@@ -65,8 +65,29 @@ TEST(Data, NagleCanBeSwitchedOff_Rfc9293_3_7_4_MUST17) {
   h.expect(seg::data(106, 301, 5).psh());
 }
 
+Config no_quick_acks() {
+  Config c;
+  c.quick_acks = 0;
+  return c;
+}
+
+TEST(Data, QuickAcksAtTheStartThenDelayed_Rfc9293_3_8_6_3) {
+  Config cfg;
+  cfg.quick_acks = 2;
+  Harness h(cfg, 100);
+  h.establish_active(300);
+  h.inject(seg::data(301, 101, 100));
+  h.expect(seg::ack(101, 401));  // quick ACK 1
+  h.inject(seg::data(401, 101, 100));
+  h.expect(seg::ack(101, 501));  // quick ACK 2
+  h.inject(seg::data(501, 101, 100));
+  h.expect_nothing();            // now delayed
+  h.advance(Duration::millis(41));
+  h.expect(seg::ack(101, 601));
+}
+
 TEST(Data, DelayedAckFiresWithinHalfASecond_Rfc9293_3_8_6_3_MUST40) {
-  Harness h(Config{}, 100);
+  Harness h(no_quick_acks(), 100);
   h.establish_active(300);
   h.inject(seg::data(301, 101, 100));
   h.expect_nothing();
@@ -77,7 +98,7 @@ TEST(Data, DelayedAckFiresWithinHalfASecond_Rfc9293_3_8_6_3_MUST40) {
 }
 
 TEST(Data, AckAtLeastEverySecondFullSegment_Rfc9293_3_8_6_3_SHLD19) {
-  Harness h(Config{}, 100);
+  Harness h(no_quick_acks(), 100);
   h.establish_active(300);
   h.inject(seg::data(301, 101, 1460));
   h.expect_nothing();
@@ -224,6 +245,13 @@ TEST(Data, AncientAckIsChallenged_Rfc5961_5) {
   EXPECT_EQ(h.inject(seg::ack(301, 50)), DropReason::AckTooOld);  // below SND.UNA - MAX.SND.WND
   h.expect(seg::ack(1101, 301));
   EXPECT_EQ(h.conn().counters().challenge_acks, 1u);
+}
+
+TEST(Data, OneSegmentCarryingTwoFullSegmentsIsAckedAtOnce_Rfc9293_3_8_6_3) {
+  Harness h(no_quick_acks(), 100);
+  h.establish_active(300);
+  h.inject(seg::data(301, 101, 2920));  // a coalesced burst (LRO/TSO on the path)
+  h.expect(seg::ack(101, 3221));
 }
 
 TEST(Data, SegmentWithoutAckIsDropped_Rfc9293_3_10_7_4_Fifth) {
