@@ -62,6 +62,32 @@ std::optional<std::string> open(SimNetwork& net, HostId c, HostId s, EchoPeer& c
   return std::nullopt;
 }
 
+// What the run left behind, and whether it succeeded.
+void collect(EchoResult& res, const SimNetwork& net, HostId c, HostId s, const EchoPeer& client,
+             const EchoPeer& server, const EchoConfig& cfg) {
+  res.finished = net.now();
+  res.to_server = server.received();
+  res.to_client = client.received();
+  res.client_counters = net.stack(c).counters();
+  res.server_counters = net.stack(s).counters();
+  res.to_server_link = net.link(c, s)->counters();
+  res.to_client_link = net.link(s, c)->counters();
+  res.client_connections = net.stack(c).connection_count();
+  res.server_connections = net.stack(s).connection_count();
+  res.client_time_wait = net.stack(c).time_wait_count();
+  res.server_time_wait = net.stack(s).time_wait_count();
+
+  if (!client.problem().empty()) res.problem = client.problem();
+  else if (!server.problem().empty()) res.problem = server.problem();
+  else if (res.status != RunStatus::Idle) res.problem = "the run stopped: " + std::string(to_string(res.status));
+  else if (res.to_server != cfg.bytes || res.to_client != cfg.bytes)
+    res.problem = "incomplete: server read " + std::to_string(res.to_server) + ", client read " +
+                  std::to_string(res.to_client) + " of " + std::to_string(cfg.bytes) + " bytes";
+  else if (!client.closed() || !server.closed()) res.problem = "an application never closed";
+  else if (res.client_connections + res.server_connections + res.client_time_wait + res.server_time_wait > 0)
+    res.problem = "connections left at the end: not both CLOSED";
+}
+
 }  // namespace
 
 std::string_view to_string(OpenMode m) {
@@ -122,27 +148,7 @@ EchoResult run_echo(const EchoConfig& cfg, const EchoWatchers& watch) {
   }
   if (res.status == RunStatus::Idle || res.status == RunStatus::Done) res.status = net.run_until_idle(cfg.limits);
 
-  res.finished = net.now();
-  res.to_server = server.received();
-  res.to_client = client.received();
-  res.client_counters = net.stack(c).counters();
-  res.server_counters = net.stack(s).counters();
-  res.to_server_link = net.link(c, s)->counters();
-  res.to_client_link = net.link(s, c)->counters();
-  res.client_connections = net.stack(c).connection_count();
-  res.server_connections = net.stack(s).connection_count();
-  res.client_time_wait = net.stack(c).time_wait_count();
-  res.server_time_wait = net.stack(s).time_wait_count();
-
-  if (!client.problem().empty()) res.problem = client.problem();
-  else if (!server.problem().empty()) res.problem = server.problem();
-  else if (res.status != RunStatus::Idle) res.problem = "the run stopped: " + std::string(to_string(res.status));
-  else if (res.to_server != cfg.bytes || res.to_client != cfg.bytes)
-    res.problem = "incomplete: server read " + std::to_string(res.to_server) + ", client read " +
-                  std::to_string(res.to_client) + " of " + std::to_string(cfg.bytes) + " bytes";
-  else if (!client.closed() || !server.closed()) res.problem = "an application never closed";
-  else if (res.client_connections + res.server_connections + res.client_time_wait + res.server_time_wait > 0)
-    res.problem = "connections left at the end: not both CLOSED";
+  collect(res, net, c, s, client, server, cfg);
   res.ok = res.problem.empty();
   return res;
 }

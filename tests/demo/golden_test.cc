@@ -7,14 +7,20 @@
 // buffer needs a shift of 3 to fit 16 bits), SACK-permitted and timestamps
 // (RFC 7323: TSval = ms + ISS * 0x9E3779B1, so 3450571044 for the client and
 // 1761778540 for the server at t=0). A SYN's window is never scaled (65535);
-// later windows are 262144 >> 3 = 32768.
+// later windows are the receive buffer, 256 KiB rounded up to whole 1460-byte
+// segments (262800), >> 3 = 32850. tests/golden/derive_ladders.py writes the
+// files from these segments and the ladder's layout rules; the client's port
+// (RFC 6056, seed 1) is checked by tests/golden/ephemeral_port.py.
 //
 // demo_seed.txt (RFC 9293 §3.5 Figure 6, §3.6 Figure 12):
 //   SYN seq=100; SYN,ACK seq=300 ack=101; ACK seq=101 ack=301 (3-way).
 //   The client sends 1000 bytes only once ESTABLISHED (seq 101, PSH: the queue
-//   drains, MUST-61); the server echoes them at once (seq 301 ack=1101, the
-//   echo carries the ACK). The client reads the echo and closes: FIN,ACK
-//   seq=1101 ack=1301 (FIN-WAIT-1). The server ACKs the FIN on its own
+//   drains, MUST-61). At the start of a connection the receiver ACKs data at
+//   once (quick ACK, as Linux), before its application reads it: ACK
+//   ack=1101 with the window shrunk by the unread 1000 bytes (32725); the
+//   server then reads and echoes (seq 301, the window full again). The client
+//   likewise ACKs the echo (ack=1301), reads it and closes: FIN,ACK seq=1101
+//   ack=1301 (FIN-WAIT-1). The server ACKs the FIN on its own
 //   (ack=1102, CLOSE-WAIT) before its application reads end of stream and
 //   closes (FIN,ACK seq=1301, LAST-ACK). The client's ACK (seq=1102
 //   ack=1302) ends the server (CLOSED); the client is CLOSED 2*MSL = 60 s
