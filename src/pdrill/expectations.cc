@@ -39,13 +39,27 @@ base::Expected<Expectations, std::string> Expectations::parse(const std::string&
     auto text = [&](const char* k) { return item.contains(k) && item[k].is_string() ? item[k].get<std::string>() : ""; };
     x.reason = text("reason");
     x.rfc = text("rfc");
-    x.failure = text("failure");
+    if (item.contains("failure") && item["failure"].is_array()) {
+      for (const auto& f : item["failure"]) {
+        if (f.is_string()) x.failures.push_back(f.get<std::string>());
+      }
+    } else if (!text("failure").empty()) {
+      x.failures.push_back(text("failure"));
+    }
     if (x.reason.empty() || x.rfc.empty()) {
       return base::Unexpected(where + ": every difference needs a \"reason\" and the \"rfc\" text that justifies it");
     }
     e.entries_.push_back(std::move(x));
   }
   return e;
+}
+
+bool Expectation::excuses(const std::string& message, const std::string& actual) const {
+  if (failures.empty()) return true;
+  for (const std::string& f : failures) {
+    if (message.find(f) != std::string::npos || actual.find(f) != std::string::npos) return true;
+  }
+  return false;
 }
 
 const Expectation* Expectations::find(const std::string& key) const {

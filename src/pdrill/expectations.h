@@ -8,8 +8,9 @@
 //
 // `scripts` are shell-style patterns (fnmatch, `*` also crosses '/') matched against a
 // script's key: its path relative to the conformance directory if it is inside it,
-// else the path as given. `failure` (optional) is a substring the failure message must
-// contain, so a script failing for another reason is not excused. A listed script that
+// else the path as given. `failure` (optional; a string or a list of alternatives) is a
+// substring the failure message must contain, so a script failing for another reason is
+// not excused. A listed script that
 // fails is XFAIL; one that passes is XPASS, which fails the run so the list stays honest.
 #include <optional>
 #include <string>
@@ -23,7 +24,10 @@ struct Expectation {
   std::vector<std::string> scripts;
   std::string reason;
   std::string rfc;
-  std::string failure;  // substring of the failure message; empty: any failure
+  // Substrings of the failure message (or of what synack did), any of which excuses the
+  // failure; empty: any failure. JSON: "failure": "text" or ["text", ...].
+  std::vector<std::string> failures;
+  bool excuses(const std::string& message, const std::string& actual) const;
 };
 
 // The same file shape, under another key, annotates failures with their analysed cause

@@ -21,8 +21,10 @@ std::string esc(const std::string& s) {
   return o;
 }
 
+std::string suite_name(const SuiteResult& s) { return s.name.empty() ? "synack-script" : s.name; }
+
 std::string testcase(const SuiteResult& s, const ScriptResult& r) {
-  std::string x = fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\">\n", esc(s.name),
+  std::string x = fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\">\n", esc(suite_name(s)),
                               esc(r.key), r.wall_seconds);
   std::string details = result_details(r, true);
   switch (r.status) {
@@ -53,7 +55,7 @@ std::string junit_xml(const std::vector<SuiteResult>& suites) {
     double t = 0;
     for (const ScriptResult& r : s.scripts) t += r.wall_seconds;
     x += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{:.3f}\">\n",
-                     esc(s.name), c.total(), c.fail + c.xpass, c.xfail + c.unsupported, t);
+                     esc(suite_name(s)), c.total(), c.fail + c.xpass, c.xfail + c.unsupported, t);
     for (const ScriptResult& r : s.scripts) x += testcase(s, r);
     x += "  </testsuite>\n";
   }

@@ -23,6 +23,19 @@ TEST(Expectations, PatternsCrossDirectories) {
   EXPECT_NE(e->find("own/x.pkt"), nullptr);
 }
 
+TEST(Expectations, FailureTextMayListAlternatives) {
+  auto e = *Expectations::parse(
+      R"({"expected":[{"scripts":["a"],"reason":"r","rfc":"x","failure":["sent at 0.01","ack: expected"]}]})");
+  Outcome o;
+  o.verdict = Verdict::Fail;
+  o.message = "ack: expected 4, got 2";
+  EXPECT_EQ(classify(o, e.find("a")), Status::XFail);
+  o.message = "sent at 0.01, expected at 0.05 (±0.01)";
+  EXPECT_EQ(classify(o, e.find("a")), Status::XFail);
+  o.message = "flags: expected F., got .";
+  EXPECT_EQ(classify(o, e.find("a")), Status::Fail);
+}
+
 TEST(Expectations, EveryEntryNeedsAReasonAndItsRfcText) {
   EXPECT_FALSE(Expectations::parse(R"({"expected":[{"scripts":["a"],"reason":"r"}]})").has_value());
   EXPECT_FALSE(Expectations::parse("not json").has_value());
