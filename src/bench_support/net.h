@@ -13,9 +13,9 @@
 //
 // An application (StackApp) sits on top: after anything happened to stack i
 // (a packet arrived, a timer fired) BenchNet calls app->on_activity(i), which
-// drains that stack's events and may call it; BenchNet then moves the stack's
-// packets onto the wire. After an application call made outside
-// on_activity, call touched(i).
+// drains that stack's events and may call it (and no other stack); BenchNet
+// then moves the stack's packets onto the wire and notes its next deadline.
+// After an application call made outside on_activity, call touched(i).
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -121,7 +121,8 @@ class BenchNet {
   PacketFifo wire_;
   StackApp* app_ = nullptr;
   base::Instant now_ = base::Instant::from_micros(1'000'000);
-  base::Instant next_timer_ = base::Instant::never();
+  std::vector<base::Instant> deadlines_;  // each stack's next_deadline() after the last call into it
+  base::Instant next_timer_ = base::Instant::never();  // the earliest of deadlines_
   uint64_t packets_ = 0;
   uint64_t stalls_ = 0;
   bool metering_ = false;

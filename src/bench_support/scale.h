@@ -5,7 +5,8 @@
 // 12000 connections per client stack) in one process on a BenchNet.
 //
 // For each point L (small, then conns): grow the population of idle
-// ESTABLISHED connection pairs to L, then run `reps` batches of `batch` new
+// ESTABLISHED connection pairs to L, let the timers the growth left behind
+// fire (not timed; see Scale::settle), then run `reps` batches of `batch` new
 // connections through three timed phases: connect + handshake, request +
 // response (request_bytes each way), close (client first, until the final
 // ACK; the clients' TIME-WAIT records accumulate). Reported: CPU time per
@@ -37,7 +38,8 @@ struct ScalePoint {
 struct ScaleResult {
   ScalePoint small, large;
   size_t client_stacks = 0;
-  double build_cpu_s = 0;  // growing the population from small to large
+  double build_cpu_s = 0;   // growing the population from small to large
+  double settle_cpu_s = 0;  // then letting the timers the growth left behind fire
   Report report{"scale"};
 };
 
