@@ -14,6 +14,7 @@
 #include "stack/observer.h"
 #include "stack/stack.h"
 #include "tcp/isn.h"
+#include "trace/trace.h"
 
 namespace synack::pdrill {
 
@@ -29,6 +30,10 @@ class Driver final : private stack::Observer {
   const stack::Stack& stack() const { return *stack_; }
   base::Instant now() const { return now_; }
   RunLog& log() { return log_; }
+  // src/trace's ladder of the run: synack on the left, the script on the right.
+  std::vector<std::string> ladder() const;
+  // The script took this outbound packet (the ladder's arrow reaches it).
+  void delivered(const Captured& c);
 
   // Called after every timer batch and every injected packet (blocking calls check
   // whether they can return).
@@ -46,6 +51,7 @@ class Driver final : private stack::Observer {
   std::deque<Captured>& outbound() { return out_; }
 
  private:
+  void on_send(base::Instant, const wire::FourTuple&, const tcp::Segment&) override;
   void on_receive(base::Instant, const wire::FourTuple&, const tcp::Segment&, tcp::DropReason) override;
   void on_packet_drop(base::Instant, base::Bytes, tcp::DropReason) override;
   void on_state_change(base::Instant, const wire::FourTuple&, tcp::State, tcp::State, tcp::Cause) override;
@@ -55,6 +61,10 @@ class Driver final : private stack::Observer {
   base::Instant now_ = base::Instant::zero();
   std::deque<Captured> out_;
   RunLog log_;
+  trace::Trace trace_;
+  stack::Observer* synack_trace_ = nullptr;  // trace_'s observer for the synack host
+  uint8_t synack_host_ = 0;
+  uint8_t script_host_ = 0;
   SeqMap display_;  // for the log only: every outbound SYN resets it
   std::function<void()> hook_;
 };

@@ -25,7 +25,8 @@ struct Outcome {
   std::string expected;   // FAIL: what the script wanted
   std::string actual;     // FAIL: what synack did
   std::vector<std::string> notes;   // e.g. skipped no-op commands
-  std::vector<std::string> ladder;  // the run, one line per packet/state change/call
+  std::vector<std::string> ladder;  // src/trace's ladder diagram of the run
+  std::vector<std::string> log;     // the run in order: packets, states, drops, calls, notes
   int64_t virtual_usecs = 0;        // virtual time the run covered
 };
 

@@ -134,12 +134,14 @@ bool Run::wait_for_outbound(base::Instant limit) {
 
 LivePacket Run::take_outbound(const script::Packet& p, base::Instant limit) {
   LivePacket acc = decode_live(driver_.outbound().front());
+  driver_.delivered(driver_.outbound().front());
   driver_.outbound().pop_front();
   if (cfg_.strict_segments) return acc;
   // Merge back-to-back segments up to the line's length (packetdrill's TSO emulation).
   while (acc.payload.size() < p.seq.len && !acc.payload.empty() && wait_for_outbound(limit)) {
     LivePacket next = decode_live(driver_.outbound().front());
     if (!can_merge(acc, next) || acc.payload.size() + next.payload.size() > p.seq.len) break;
+    driver_.delivered(driver_.outbound().front());
     driver_.outbound().pop_front();
     merge_into(acc, next);
   }

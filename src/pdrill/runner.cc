@@ -30,7 +30,8 @@ Outcome Run::execute() {
   }
   if (!stopped_ && settle_pending()) end_of_script();
   out_.virtual_usecs = driver_.now().us();
-  out_.ladder = driver_.log().render();
+  out_.ladder = driver_.ladder();
+  out_.log = driver_.log().render();
   return std::move(out_);
 }
 

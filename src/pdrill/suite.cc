@@ -131,8 +131,12 @@ std::string result_details(const ScriptResult& r, bool ladder) {
   }
   for (const std::string& n : o.notes) d += "    note: " + n + "\n";
   if (ladder && !o.ladder.empty()) {
-    d += "    run (virtual time, s):\n";
+    d += "    ladder (an arrow ending in X was not taken by the script):\n";
     for (const std::string& l : o.ladder) d += "      " + l + "\n";
+  }
+  if (ladder && !o.log.empty()) {
+    d += "    run (virtual time, s):\n";
+    for (const std::string& l : o.log) d += "      " + l + "\n";
   }
   return d;
 }

@@ -13,6 +13,7 @@ Outcome run(std::string_view text, RunnerOptions o = {}) { return run_script(tes
 std::string ladder(const Outcome& o) {
   std::string s = "message: " + o.message + "\nexpected: " + o.expected + "\nactual: " + o.actual + "\n";
   for (const auto& l : o.ladder) s += l + "\n";
+  for (const auto& l : o.log) s += l + "\n";
   return s;
 }
 
@@ -54,7 +55,12 @@ TEST(Runner, WrongAckFailsNamingTheLineAndBothSides) {
   EXPECT_EQ(o.message, "ack: expected 100, got 101");
   EXPECT_NE(o.actual.find(". 1:1(0) ack 101"), std::string::npos) << o.actual;
   EXPECT_NE(o.expected.find("> . 1:1(0) ack 100"), std::string::npos) << o.expected;
-  EXPECT_FALSE(o.ladder.empty());
+  // src/trace's ladder: synack on the left, the script on the right; the packet the
+  // script did not take (the wrong ACK) ends in X.
+  std::string l = ladder(o);
+  EXPECT_NE(l.find("synack"), std::string::npos) << l;
+  EXPECT_NE(l.find("---- SYN,ACK"), std::string::npos) << l;
+  EXPECT_NE(l.find("<--- PSH,ACK"), std::string::npos) << l;
 }
 
 // The SYN,ACK is retransmitted after the initial RTO of 1 s (RFC 6298 §2.1).
@@ -188,7 +194,7 @@ TEST(Runner, EndOfScriptResetsTheConnection) {
   Outcome o = run(server(""));
   ASSERT_EQ(o.verdict, Verdict::Pass);
   bool saw = false;
-  for (const auto& l : o.ladder) saw = saw || l.find("end of script: RST") != std::string::npos;
+  for (const auto& l : o.log) saw = saw || l.find("end of script: RST") != std::string::npos;
   EXPECT_TRUE(saw) << ladder(o);
 }
 
@@ -238,7 +244,7 @@ TEST(Runner, GsoSplitsLargeInboundSegmentsWithTheMssOption) {
   // --mss=1000: 2000 bytes arrive as two segments of 1000 (packetdrill's inbound GSO).
   auto injected = [](const Outcome& o) {
     std::string s;
-    for (const auto& l : o.ladder) {
+    for (const auto& l : o.log) {
       bool data = l.find("000)") != std::string::npos;  // (1000) or (2000): not the handshake's ACK
       if (l.find("script -> synack") != std::string::npos && data) s += l.substr(l.find(" . 1")) + ";";
     }
@@ -284,7 +290,7 @@ TEST(Runner, LingerZeroMakesCloseAbort) {
                          "+0 %{ assert tcpi_state == TCP_CLOSE }%\n"));
   EXPECT_EQ(o.verdict, Verdict::Pass) << ladder(o);
   bool rst = false;
-  for (const auto& l : o.ladder) rst = rst || l.find("script <- synack  R") != std::string::npos;
+  for (const auto& l : o.log) rst = rst || l.find("script <- synack  R") != std::string::npos;
   EXPECT_TRUE(rst) << ladder(o);
 }
 
