@@ -2,11 +2,12 @@
 // LiveTrace: `--trace` for serve and connect — one line per segment sent or
 // received, per drop and per state change, written as they happen:
 //
-//   +0.001234 10.77.0.2:80 < 10.77.0.1:40000  SYN seq=... win=64240 [mss 1460 ...]
-//   +0.001240 10.77.0.2:80   LISTEN -> SYN_RECEIVED (recv SYN)
+//   +0.001234 10.77.0.2:80 < 10.77.0.1:40000  SYN seq=... len=0 win=64240 <mss 1460,sack_ok,ts 1 0,ws 7>
+//   +0.001240 10.77.0.2:80 - 10.77.0.1:40000  LISTEN -> SYN_RECEIVED (rcv_syn)
 //
-// A thin stack::Observer; the ladder and JSON traces of `synack demo` are the
-// trace module's business.
+// A thin stack::Observer over the trace module's segment description
+// (trace::SegmentInfo) and identifiers (trace::cause_id, drop_reason_id), so
+// a live trace reads like `synack demo`'s ladder and JSON.
 #include <cstdio>
 
 #include "stack/observer.h"

@@ -151,6 +151,31 @@ def sink_server(addr, port):
     say(f"ok {n} {h.hexdigest()}")
 
 
+def stalled_sink_server(addr, port, stall):
+    """Like sink_server, but with a small receive buffer and no reading for
+    `stall` seconds after accepting: the sender meets a zero window."""
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)  # inherited by the accepted socket
+    ls.bind((addr, int(port)))
+    ls.listen(1)
+    ls.settimeout(TIMEOUT)
+    say("listening")
+    c, _ = ls.accept()
+    c.settimeout(TIMEOUT)
+    time.sleep(float(stall))
+    h = hashlib.sha256()
+    n = 0
+    while True:
+        b = c.recv(1 << 16)
+        if not b:
+            break
+        h.update(b)
+        n += len(b)
+    c.close()
+    say(f"ok {n} {h.hexdigest()}")
+
+
 def echo_server(addr, port):
     """Accept one connection, echo until the peer's FIN, then close."""
     c = listen(addr, int(port))
@@ -237,6 +262,7 @@ COMMANDS = {
     "echo_client_half_close": lambda a, p, n: echo_client(a, p, n, half_close_first=True),
     "concurrent": concurrent,
     "sink_server": sink_server,
+    "stalled_sink_server": stalled_sink_server,
     "echo_server": echo_server,
     "close_first_server": close_first_server,
     "hold_server": hold_server,

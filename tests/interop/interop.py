@@ -9,6 +9,7 @@ Each case runs in its own network namespace (interop_env.Env): synack is
 """
 import argparse
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -182,6 +183,26 @@ def half_close_synack(env):
     out = r.stderr.decode(errors="replace")
     # Data arrived after our FIN: FIN_WAIT_* states while receiving.
     check("FIN_WAIT_2" in out or "FIN_WAIT_1" in out, "no FIN_WAIT state in synack's trace")
+
+
+@case
+def zero_window(env):
+    """The kernel stops reading: synack probes the zero window (backing off)
+    and resumes when the kernel's window opens; every byte arrives."""
+    sink = env.helper("stalled_sink_server", ANY, 9400, 1.5)
+    sink.wait_for("listening")
+    r = env.connect(f"{KERNEL_ADDR}:9400", "--send", 2_000_000, "--trace")
+    check(r.returncode == 0, f"connect failed: {r.stderr.decode(errors='replace')[-2000:]}")
+    sink.wait(30)
+    want = f"ok 2000000 {pattern_sha256(2_000_000)}"
+    check(want in sink.text(), f"kernel received {sink.text()!r}")
+    trace = r.stderr.decode(errors="replace")
+    lines = trace.splitlines()
+    zero = [i for i, ln in enumerate(lines) if " < " in ln and re.search(r" win=0( |$)", ln)]
+    check(zero, "the kernel never advertised a zero window")
+    # Probes: bare segments synack sends while the window is closed.
+    probes = [ln for ln in lines[zero[0]:] if " > " in ln and " ACK seq=" in ln and " len=0 " in ln]
+    check(len(probes) >= 2, f"expected zero-window probes, saw {len(probes)}")
 
 
 @case
