@@ -26,7 +26,11 @@ void add_tun_options(CLI::App& cmd, TunOptions& o) {
   cmd.add_option("--pcap", o.pcap, "record the packets on the device to this pcap file");
   cmd.add_option("--loss", o.loss, "drop packets with this probability, each direction")
       ->check(CLI::Range(0.0, 1.0));
-  cmd.add_option("--seed", o.seed, "seed for --loss");
+  cmd.add_option("--duplicate", o.duplicate, "deliver packets twice with this probability, each direction")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd.add_option("--corrupt", o.corrupt, "flip one bit of packets with this probability, each direction")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd.add_option("--seed", o.seed, "seed for --loss, --duplicate and --corrupt");
   cmd.add_flag("--trace", o.trace, "print segments and state changes live, and counters at exit");
   cmd.add_flag("--stats", o.stats, "print counters at exit");
 }
@@ -109,9 +113,11 @@ base::Expected<void, SetupError> TunSession::setup() {
     p_->pcap = std::move(*rec);
     p_->top = p_->pcap.get();
   }
-  if (opts_.loss > 0) {
+  if (opts_.loss > 0 || opts_.duplicate > 0 || opts_.corrupt > 0) {
     link::ImpairmentConfig ic;
     ic.loss = opts_.loss;
+    ic.duplicate = opts_.duplicate;
+    ic.corrupt = opts_.corrupt;
     ic.seed = opts_.seed;
     p_->impairment = std::make_unique<link::Impairment>(*p_->top, ic);
     p_->top = p_->impairment.get();
@@ -144,7 +150,10 @@ std::string TunSession::describe() const {
                   std::to_string(addressing_.prefix) + ", kernel " + addressing_.kernel_addr.to_string();
   if (p_->netns) s += ", netns " + p_->netns->name();
   if (opts_.mtu != 1500) s += ", mtu " + std::to_string(opts_.mtu);
-  if (opts_.loss > 0) s += ", loss " + std::to_string(opts_.loss) + " seed " + std::to_string(opts_.seed);
+  if (p_->impairment) {
+    s += ", impairment loss " + std::to_string(opts_.loss) + " duplicate " + std::to_string(opts_.duplicate) +
+         " corrupt " + std::to_string(opts_.corrupt) + " seed " + std::to_string(opts_.seed);
+  }
   return s;
 }
 
@@ -179,7 +188,8 @@ void TunSession::print_summary(std::FILE* out) const {
                static_cast<double>(ru.ru_stime.tv_sec) + static_cast<double>(ru.ru_stime.tv_usec) / 1e6);
   if (p_->impairment) {
     const link::ImpairmentCounters& i = p_->impairment->counters();
-    std::fprintf(out, "summary: impairment dropped out %lu in %lu\n", i.out_dropped, i.in_dropped);
+    std::fprintf(out, "summary: impairment dropped out %lu in %lu; duplicated out %lu in %lu; corrupted out %lu in %lu\n",
+                 i.out_dropped, i.in_dropped, i.out_duplicated, i.in_duplicated, i.out_corrupted, i.in_corrupted);
   }
   if (p_->pcap) std::fprintf(out, "summary: pcap %s (%lu packets)\n", p_->pcap->path().c_str(), p_->pcap->packets());
 }

@@ -1,7 +1,7 @@
 #pragma once
 // TunSession: what `synack serve` and `synack connect` share — the options
 // that put synack on a TUN device (--tun, --addr, --kernel-addr, --netns,
-// --mtu, --pcap, --loss/--seed, --trace, --stats) and the set-up behind them:
+// --mtu, --pcap, --loss/--duplicate/--corrupt/--seed, --trace, --stats) and the set-up behind them:
 // enter or create the namespace, open and address the device, stack the link
 // decorators (impairment over pcap over TUN), build the stack and its runtime,
 // and turn SIGINT/SIGTERM/SIGHUP into Runtime::stop(). Destruction undoes it
@@ -28,6 +28,8 @@ struct TunOptions {
   std::string pcap;
   uint32_t mtu = 1500;
   double loss = 0;
+  double duplicate = 0;
+  double corrupt = 0;
   uint64_t seed = 1;
   bool trace = false;
   bool stats = false;

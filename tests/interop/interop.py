@@ -258,6 +258,19 @@ def loss_upload_10mb(env):
 
 
 @case
+def impaired_echo(env):
+    """2% loss, 2% duplication and 2% bit flips each way: a 2 MB echo is
+    byte-exact (checksums catch the flips on both sides)."""
+    srv = env.serve("echo", 7, "--loss", "0.02", "--duplicate", "0.02", "--corrupt", "0.02", "--seed", "5",
+                    "--stats")
+    out = env.run_helper("echo_client", SYNACK_ADDR, 7, 2_000_000, timeout=120)
+    check(out == "ok 2000000", out)
+    srv.stop()
+    text = srv.text()
+    check("drops bad checksum" in text, f"no corrupted packet reached synack's checksum check:\n{text}")
+
+
+@case
 def pcap_tshark(env):
     """A session's pcap opens in tshark: no malformed packets, checksums good."""
     need_tool("tshark")
