@@ -95,19 +95,16 @@ build() {
 # every packet, virtual clock; TIME-WAIT records accumulate, nothing is
 # purged), and prints the same RESULT line with impl=synack. Its timed region
 # toggles callgrind collection like the anchors. The binary is the `synack`
-# executable, or, while that target does not exist, the stand-in driver
-# bench/micro/synack_bench_cli (the same code). SYNACK_BIN overrides both.
+# executable ($BUILD_DIR/synack); SYNACK_BIN overrides it.
 
 build_synack() {
-  if cmake --build "$BUILD_DIR" -j2 --target synack >>"$OUT/build.log" 2>&1; then return 0; fi
-  cmake --build "$BUILD_DIR" -j2 --target synack_bench_cli >>"$OUT/build.log" 2>&1 \
+  cmake --build "$BUILD_DIR" -j2 --target synack >>"$OUT/build.log" 2>&1 \
     || { log "synack not built: see $OUT/build.log"; return 1; }
 }
 
 synack_bin() {
   local c
-  for c in "${SYNACK_BIN:-}" "$BUILD_DIR/synack" "$BUILD_DIR/src/synack" "$BUILD_DIR/src/cli/synack" \
-      "$BUILD_DIR/bench/micro/synack_bench_cli"; do
+  for c in "${SYNACK_BIN:-}" "$BUILD_DIR/synack" "$BUILD_DIR/src/synack"; do
     [[ -n $c && -x $c ]] && "$c" bench --help >/dev/null 2>&1 && { echo "$c"; return 0; }
   done
   return 1
