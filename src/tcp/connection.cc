@@ -148,8 +148,10 @@ Expected<void, Error> Connection::shutdown_send(Instant) {
       enter_closed(Cause::UserClose, std::nullopt);
       return {};
     case State::SynReceived:
-      // Queued until ESTABLISHED is entered (then FIN-WAIT-1).
+      // §3.10.4: with nothing queued, form a FIN and enter FIN-WAIT-1 now;
+      // otherwise the FIN waits until ESTABLISHED is entered.
       fin_queued_ = true;
+      if (snd_size() == 0) transition_to(State::FinWait1, Cause::UserClose);
       return {};
     case State::Established:
       fin_queued_ = true;

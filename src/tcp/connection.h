@@ -264,6 +264,11 @@ class Connection {
     // SACK, sender side (RFC 6675): SACKed ranges above SND.UNA, and HighRxt.
     base::SeqRangeSet<16> sacked;
     SeqNum high_rxt;
+    // TSval of the first retransmission since the last forward progress: an
+    // echo older than that measures a round trip that included the loss (RFC
+    // 7323 §4.3 keeps TS.Recent at the segment before a hole): no RTT sample.
+    uint32_t rexmit_tsval = 0;
+    bool rexmit_ts_set = false;
     ConnCounters counters;
   };
   Buffers& bufs() {
@@ -316,6 +321,7 @@ class Connection {
 
   bool from_listen_ : 1 = false;      // SYN-RECEIVED entered from LISTEN (MUST-11)
   bool syn_pending_ : 1 = false;      // SYN or SYN,ACK must be (re)sent
+  bool syn_again_ : 1 = false;        // ...and it repeats one sent before
   bool fin_queued_ : 1 = false;       // the user has closed the send side
   bool fin_received_ : 1 = false;     // the peer's FIN has been processed
   bool app_closed_ : 1 = false;       // close() called: no more reading (SHLD-3)

@@ -222,7 +222,7 @@ DropReason Connection::on_segment_synchronized(Instant now, const Segment& arriv
   if (state_ == State::SynReceived && in.syn() && !in.rst() && in.seq == rcv_.irs) {
     if (!in.has_ack()) {
       // The peer's SYN again: our SYN,ACK was lost; send it again.
-      syn_pending_ = true;
+      syn_pending_ = syn_again_ = true;
       snd_.nxt = snd_.iss;
       return DropReason::None;
     }
@@ -433,6 +433,7 @@ void Connection::process_new_ack(Instant now, const Segment& seg) {
     // Karn's rule stopped the timer; timestamps still measure (RFC 7323 §4).
     rtt_from_timestamp(now, seg);
   }
+  if (bufs_) bufs_->rexmit_ts_set = false;
   snd_.una = seg.ack;
   if (snd_.nxt.before(snd_.una)) snd_.nxt = snd_.una;
   if (bufs_) bufs_->sacked.remove_before(snd_.una);
@@ -520,7 +521,10 @@ void Connection::process_text(Instant now, Segment& seg) {
     bufs().rcv.reserve(unread + (ooo_empty() ? len : rcv_buf_cap_));
     bufs().rcv.append(seg.payload);
     rcv_.nxt += len;
-    bool filled_hole = deliver_held_text();
+    // Data was held out of order: this segment filled (part of) the hole, even
+    // if it also covered all the held data (RFC 5681 §4.2: ACK at once).
+    bool filled_hole = !ooo_empty();
+    deliver_held_text();
     if (!readable_signaled_) {
       readable_signaled_ = true;
       emit(Event::simple(EventKind::Readable));

@@ -76,9 +76,9 @@ wire::TcpOptions Connection::syn_options(Instant now) const {
   const Config& cfg = env_->config;
   wire::TcpOptions o;
   o.mss = cfg.mss;  // MUST-14; never in a non-SYN segment (MUST-65)
-  // Offer everything on an active open (SYN, or SYN,ACK of a simultaneous
-  // open); on a passive open answer only what the peer offered.
-  bool active = state_ == State::SynSent || !from_listen_;
+  // Offer everything in a SYN; a SYN,ACK (passive or simultaneous open)
+  // carries only what the peer's SYN offered (RFC 7323 §2.2, §3.2).
+  bool active = state_ == State::SynSent;
   if (cfg.window_scaling && (active || wscale_ok_)) o.window_scale = window_shift_for(cfg.recv_buffer);
   if (cfg.sack && (active || sack_ok_)) o.sack_permitted = true;
   if (cfg.timestamps && (active || ts_ok_)) {
@@ -148,6 +148,10 @@ void Connection::rtt_from_timestamp(Instant now, const Segment& seg) {
   // RTTM (RFC 7323 §4): an ACK of new data echoes the TSval of the segment it
   // acknowledges, so every such ACK gives a sample, retransmissions included.
   if (!ts_ok_ || !seg.options.timestamps || seg.options.timestamps->ecr == 0) return;
+  if (bufs_ && bufs_->rexmit_ts_set &&
+      static_cast<int32_t>(seg.options.timestamps->ecr - bufs_->rexmit_tsval) < 0) {
+    return;
+  }
   uint32_t elapsed_ms = ts_now(now) - seg.options.timestamps->ecr;
   if (elapsed_ms > 600'000) return;  // implausible: an echo from another era
   rtt_.sample(Duration::millis(std::max<uint32_t>(elapsed_ms, 1)), env_->config.rto_min,

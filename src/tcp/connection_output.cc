@@ -52,21 +52,20 @@ std::optional<Segment> Connection::poll_transmit(Instant now, base::MutBytes pay
     case State::Closed:
     case State::Listen:
       return std::nullopt;
-    case State::SynSent:
-    case State::SynReceived: {
-      if (!syn_pending_) break;
-      // <SEQ=ISS><CTL=SYN> or <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
-      bool synack = state_ == State::SynReceived;
-      Segment s = make_segment(snd_.iss, synack ? (flags::kSyn | flags::kAck) : flags::kSyn);
-      s.options = syn_options(now);
-      s.wnd = window_field();
-      s.retransmission = snd_.max.after(snd_.iss);
-      syn_pending_ = false;
-      on_segment_sent(now, s);
-      return s;
-    }
     default:
       break;
+  }
+  if (syn_pending_) {
+    // <SEQ=ISS><CTL=SYN>, or <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> (also from
+    // FIN-WAIT-1 when a CLOSE in SYN-RECEIVED went ahead of the handshake).
+    bool synack = state_ != State::SynSent;
+    Segment s = make_segment(snd_.iss, synack ? (flags::kSyn | flags::kAck) : flags::kSyn);
+    s.options = syn_options(now);
+    s.wnd = window_field();
+    s.retransmission = syn_again_;
+    syn_pending_ = syn_again_ = false;
+    on_segment_sent(now, s);
+    return s;
   }
   if (state_ == State::SynSent) return std::nullopt;
   if (state_ != State::SynReceived) {
@@ -102,6 +101,7 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
            .has(state_)) {
     return std::nullopt;
   }
+  if (snd_.nxt == snd_.iss) return std::nullopt;  // our SYN goes (again) first
   // Nothing unsent, no FIN to (re)send and no retransmission asked for: the
   // common case after every ACK, answered before any work.
   if (!snd_.nxt.before(data_end()) && !(fin_queued_ && snd_.nxt.before_eq(data_end())) &&
@@ -238,6 +238,10 @@ void Connection::on_segment_sent(Instant now, const Segment& s, bool advance) {
     if (s.retransmission) {
       ++stats().retransmits;
       rtt_timing_ = false;  // Karn's algorithm
+      if (s.options.timestamps && !bufs().rexmit_ts_set) {
+        bufs().rexmit_tsval = s.options.timestamps->val;
+        bufs().rexmit_ts_set = true;
+      }
     } else if (!rtt_timing_) {
       rtt_seq_ = s.seq;
       rtt_start_us_ = us32(now);

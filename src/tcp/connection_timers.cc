@@ -52,14 +52,11 @@ void Connection::on_retransmit_timeout(Instant now) {
   rtt_.back_off(env_->config.rto_max);  // RFC 6298 §5.5
   arm_retransmit(now);                   // RFC 6298 §5.6: restart the timer at once
   rtt_timing_ = false;                   // Karn
-  switch (state_) {
-    case State::SynSent:
-    case State::SynReceived:
-      syn_pending_ = true;  // SYN / SYN,ACK again (MUST-22)
-      snd_.nxt = snd_.iss;
-      return;
-    default:
-      break;
+  if (state_ == State::SynSent || snd_.una == snd_.iss) {
+    // Our SYN (or SYN,ACK) is unacknowledged: send it again (MUST-22).
+    syn_pending_ = syn_again_ = true;
+    snd_.nxt = snd_.iss;
+    return;
   }
   // Data or FIN: go back to SND.UNA with a loss window (RFC 5681 §3.1, RFC 6298
   // §5.4). ssthresh is reduced only for the first timeout of this segment.

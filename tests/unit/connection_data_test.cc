@@ -290,3 +290,20 @@ TEST(Data, SenderSwsAvoidanceWaitsForAUsefulWindow_Rfc9293_3_8_6_2_1) {
 
 }  // namespace
 }  // namespace synack::tcp::testing
+
+namespace synack::tcp::testing {
+namespace {
+
+TEST(Data, SegmentCoveringAllHeldDataIsAckedAtOnce_Rfc5681_4_2) {
+  Config cfg;
+  cfg.quick_acks = 0;
+  Harness h(cfg, 100);
+  h.establish_active(300);
+  h.inject(seg::data(311, 101, 10));  // out of order: held, duplicate ACK
+  h.expect(seg::ack(101, 301));
+  h.inject(seg::data(301, 101, 30));  // covers the hole and everything held
+  h.expect(seg::ack(101, 331));       // at once, not after the delayed-ACK timer
+}
+
+}  // namespace
+}  // namespace synack::tcp::testing

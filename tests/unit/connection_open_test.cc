@@ -305,3 +305,37 @@ TEST(Open, SynFinIsDroppedByPolicyInEveryState) {
 
 }  // namespace
 }  // namespace synack::tcp::testing
+
+namespace synack::tcp::testing {
+namespace {
+
+TEST(Open, CloseInSynReceivedWithNothingQueuedSendsFin_Rfc9293_3_10_4) {
+  Harness h(Config{}, 300);
+  h.listen();
+  h.inject(seg::syn(100));
+  h.expect(seg::syn_ack(300, 101));
+  ASSERT_TRUE(h.conn().shutdown_send(h.now()).has_value());
+  h.expect_state(State::FinWait1);
+  h.expect(seg::fin_ack(301, 101));
+  // The SYN,ACK is lost: on the timeout it goes again, then the FIN.
+  h.advance(base::Duration::millis(1001));
+  h.expect(seg::syn_ack(300, 101).rexmit());
+  h.inject(seg::ack(101, 302));  // acknowledges SYN and FIN
+  h.expect_state(State::FinWait2);
+}
+
+TEST(Open, SimultaneousOpenSynAckCarriesOnlyOptionsThePeerOffered_Rfc7323_2_2) {
+  Harness h(Config{}, 100);
+  h.connect();
+  Sent syn = h.expect(seg::syn(100));
+  EXPECT_TRUE(syn.seg.options.window_scale.has_value());
+  h.inject(seg::syn(300).mss(1460));  // no window scale, timestamps or SACK
+  Sent sa = h.expect(seg::syn_ack(100, 301));
+  EXPECT_FALSE(sa.seg.options.window_scale.has_value());
+  EXPECT_FALSE(sa.seg.options.timestamps.has_value());
+  EXPECT_FALSE(sa.seg.options.sack_permitted);
+  EXPECT_FALSE(sa.seg.retransmission);  // a new segment, not a repeat of the SYN
+}
+
+}  // namespace
+}  // namespace synack::tcp::testing
