@@ -283,7 +283,9 @@ void Runtime::turn(Instant wake_at) {
   epoll_event evs[16];
   int n = epoll_wait(epoll_fd_, evs, 16, wait_ms);
   ++counters_.wakeups;
-  bool link_ready = link_->fd() < 0;  // links without a descriptor are polled
+  // Links without a descriptor are polled, as are decorators holding a packet
+  // back (an Impairment's duplicate) when a batch ended before it.
+  bool link_ready = link_->fd() < 0 || link_->next_arrival() <= t;
   for (int i = 0; i < n; ++i) {
     int fd = evs[i].data.fd;
     if (fd == link_->fd()) {

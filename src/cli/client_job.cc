@@ -15,7 +15,7 @@ JobOutput::JobOutput(bool sha256, bool print) : sha_(sha256), print_(print && !s
 void JobOutput::write(base::Bytes b) {
   n_ += b.size();
   if (sha_) crypto_hash_sha256_update(&st_, b.data(), b.size());
-  if (print_) std::fwrite(b.data(), 1, b.size(), stdout);
+  if (print_ && !failed_ && std::fwrite(b.data(), 1, b.size(), stdout) != b.size()) failed_ = true;
 }
 
 void JobOutput::finish() {
@@ -68,6 +68,7 @@ class ReadingJob : public ClientJob {
       }
       if (*n == 0) return on_eof();
       on_data({scratch.data(), *n});
+      if (out_.failed()) return complete("cannot write the output (stdout closed?)");
     }
   }
   api::Socket* s_;

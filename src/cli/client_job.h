@@ -25,12 +25,14 @@ class JobOutput {
   explicit JobOutput(bool sha256, bool print = true);
   void write(base::Bytes b);
   uint64_t bytes() const { return n_; }
+  bool failed() const { return failed_; }  // stdout could not be written
   // With sha256: print the hex digest (and a newline) to stdout.
   void finish();
 
  private:
   bool sha_;
   bool print_;
+  bool failed_ = false;
   uint64_t n_ = 0;
   crypto_hash_sha256_state st_{};
 };

@@ -95,6 +95,9 @@ base::Expected<void, SetupError> TunSession::setup() {
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&mask, sig);
   sigprocmask(SIG_BLOCK, &mask, &p_->old_mask);
   p_->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+  // A closed stdout (`synack connect ... | head`) is an error to report, not
+  // a signal that kills us before the namespace is cleaned up.
+  signal(SIGPIPE, SIG_IGN);
   if (!opts_.netns.empty()) {
     auto ns = link::Netns::enter(opts_.netns);
     if (!ns) return base::Unexpected(SetupError{1, ns.error()});
