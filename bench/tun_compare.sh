@@ -15,7 +15,8 @@
 #
 # Usage: sudo bench/tun_compare.sh [--synack PATH] [--bytes N] [--secs S] [--rounds R]
 #                                  [--mtus "1500 65535"] [--profile]
-set -euo pipefail
+set -Eeuo pipefail
+trap 'echo "tun_compare.sh: line $LINENO: \`$BASH_COMMAND\` failed" >&2' ERR
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SYNACK=${SYNACK_BIN:-$ROOT/build/synack}
@@ -70,7 +71,8 @@ median() { sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 # start_bg NAME NS CMD...: run in the background, wait for "listening".
 start_bg() {
   local name=$1 ns=$2; shift 2
-  ip netns exec "$ns" "$@" > "$TMP/$name.out" 2>&1 &
+  : > "$TMP/$name.out"  # not the last round's "listening"
+  ip netns exec "$ns" "$@" >> "$TMP/$name.out" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 200); do grep -q listening "$TMP/$name.out" && return; sleep 0.02; done
   echo "tun_compare.sh: $name did not start: $(cat "$TMP/$name.out")" >&2; exit 1
@@ -139,9 +141,11 @@ rate_veth() {
     "$(awk -v a="$server_cpu" -v b="$(field cpu "$TMP/rr.out")" 'BEGIN{print a+b}')" - $(( b1 - b0 ))
 }
 rate_synack() {
-  "$SYNACK" serve --app http --port 80 "${SYNACK_NET[@]}" --stats > "$TMP/serve.out" 2>&1 &
+  : > "$TMP/serve.out"
+  "$SYNACK" serve --app http --port 80 "${SYNACK_NET[@]}" --stats >> "$TMP/serve.out" 2>&1 &
   PIDS+=($!)
-  for _ in $(seq 200); do grep -q "synack: serving" "$TMP/serve.out" && break; sleep 0.02; done
+  for _ in $(seq 250); do grep -q "synack: serving" "$TMP/serve.out" && break; sleep 0.02; done
+  grep -q "synack: serving" "$TMP/serve.out" || { echo "synack serve did not start: $(cat "$TMP/serve.out")" >&2; exit 1; }
   local b0; b0=$(busy)
   ip netns exec "$NS_TUN" "$PERF" rr-client 10.77.0.2 80 "$SECS" > "$TMP/rr.out"
   local b1; b1=$(busy)
