@@ -29,6 +29,8 @@ struct ScriptArgs {
   double tolerance_percent = -1;
   std::vector<std::string> defines;
   uint64_t seed = 1;
+  int64_t recv_buffer = -1;
+  int quick_acks = -1;
 };
 
 int run(const ScriptArgs& a) {
@@ -60,6 +62,8 @@ int run(const ScriptArgs& a) {
   o.runner.relax_options = a.relax_options;
   o.runner.seed = a.seed;
   if (a.tolerance_percent >= 0) o.runner.tolerance_percent = a.tolerance_percent;
+  if (a.recv_buffer >= 0) o.runner.recv_buffer = static_cast<uint32_t>(a.recv_buffer);
+  if (a.quick_acks >= 0) o.runner.quick_acks = static_cast<uint8_t>(a.quick_acks);
   for (const std::string& d : a.defines) {
     size_t eq = d.find('=');
     if (eq == std::string::npos) {
@@ -107,6 +111,12 @@ void register_script(CLI::App& app, ExitCode& exit_code) {
                 "Compare outbound option lists as <...> (for Linux-specific layouts)");
   cmd->add_option("--tolerance-percent", args->tolerance_percent,
                   "Default --tolerance_percent (packetdrill 12.5; nplab/FreeBSD 5)");
+  cmd->add_option("--recv-buffer", args->recv_buffer,
+                  "Receive buffer of the stack under test, bytes (FreeBSD suite: 65536)")
+      ->check(CLI::Range(int64_t{1024}, int64_t{1} << 30));
+  cmd->add_option("--quick-acks", args->quick_acks,
+                  "Data segments ACKed at once at a connection's start (FreeBSD suite: 0)")
+      ->check(CLI::Range(0, 255));
   cmd->add_option("--seed", args->seed, "Seed for ISNs and ports");
   cmd->add_option("-D,--define", args->defines, "SYMBOL=value for the scripts (as packetdrill's -D)");
   cmd->callback([args, &exit_code] { exit_code.value = run(*args); });

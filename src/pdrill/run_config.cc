@@ -94,12 +94,16 @@ stack::StackConfig RunConfig::stack_config() const {
   sc.tcp.rfc5961_rst = !insecure_rst;
   sc.tcp.rfc5961_syn = !insecure_syn;
   sc.tcp.drop_synfin = drop_synfin;
+  if (recv_buffer) sc.tcp.recv_buffer = *recv_buffer;
+  if (quick_acks) sc.tcp.quick_acks = *quick_acks;
   return sc;
 }
 
 base::Expected<RunConfig, std::string> make_config(const script::Script& s, const RunnerOptions& o) {
   RunConfig c;
   c.relax_options = o.relax_options;
+  c.recv_buffer = o.recv_buffer;
+  c.quick_acks = o.quick_acks;
   c.seed = o.seed;
   if (o.tolerance_percent) c.tolerance.percent = *o.tolerance_percent;  // a script's own line wins
   std::string errors;

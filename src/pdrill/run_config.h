@@ -25,6 +25,11 @@ struct RunnerOptions {
   uint64_t seed = 1;                        // ISN and port hashing
   // -D SYMBOL=value definitions for the parser (run_all.py passes TFO_COOKIE and CODE).
   std::vector<std::pair<std::string, std::string>> defines;
+  // The system under test's defaults where synack has the same knob: the
+  // FreeBSD suite's scripts set net.inet.tcp.recvspace=65536 in their
+  // prologue, and FreeBSD has no quick-ACK start.
+  std::optional<uint32_t> recv_buffer;
+  std::optional<uint8_t> quick_acks;
 };
 
 struct RunConfig {
@@ -39,6 +44,8 @@ struct RunConfig {
   bool insecure_syn = false;  // RFC 793 SYN handling instead of RFC 5961 §4
   bool drop_synfin = false;
   uint64_t seed = 1;
+  std::optional<uint32_t> recv_buffer;
+  std::optional<uint8_t> quick_acks;
 
   stack::StackConfig stack_config() const;
 };

@@ -260,8 +260,11 @@ DropReason Connection::on_segment_synchronized(Instant now, const Segment& arriv
     }
     uint32_t cut = std::min<uint32_t>(excess, seg.len());
     if (cut > 0) {
+      // The old part is reported as a D-SACK (RFC 2883) and ACKed at once: a
+      // repeat means the peer is retransmitting, perhaps for a lost ACK.
       SeqNum data_start = rcv_.nxt - excess;
-      note_duplicate(data_start, data_start + cut);  // the old part (RFC 2883)
+      note_duplicate(data_start, data_start + cut);
+      ack_now_ = true;
     }
     seg.payload = seg.payload.subspan(cut);
     seg.seq = rcv_.nxt - (excess - cut);

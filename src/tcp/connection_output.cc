@@ -62,7 +62,9 @@ std::optional<Segment> Connection::poll_transmit(Instant now, base::MutBytes pay
     Segment s = make_segment(snd_.iss, synack ? (flags::kSyn | flags::kAck) : flags::kSyn);
     s.options = syn_options(now);
     s.wnd = window_field();
-    s.retransmission = syn_again_;
+    // It repeats sequence number ISS if a SYN went out before (a timeout, or
+    // the SYN,ACK of a simultaneous open): Karn's rule then applies.
+    s.retransmission = syn_again_ || snd_.max.after(snd_.iss);
     syn_pending_ = syn_again_ = false;
     on_segment_sent(now, s);
     return s;

@@ -94,16 +94,14 @@ void Connection::schedule_ack(Instant now, bool immediate) {
 void Connection::maybe_window_update() {
   // After the application reads, tell the peer the window opened only when it
   // matters (§3.8.6.2.2 lets the right edge move; when to *announce* it is
-  // ours to choose): when the window we advertised was at most half the buffer
-  // and the new one is at least twice as large (Linux's rule), or when it was
-  // closed to less than a segment and a segment now fits.
+  // ours to choose). As BSD: when the window grows by two segments or by half
+  // the buffer; a read that frees less waits for the next ACK.
   if (!StateSet{State::Established, State::FinWait1, State::FinWait2}.has(state_)) return;
   uint32_t cur = static_cast<uint32_t>(std::max(0, rcv_.adv - rcv_.nxt));
-  uint32_t limit = std::min(rcv_buf_cap_, max_advertisable());
-  uint32_t now_free = std::min(rcv_wnd(), limit);
-  bool doubled = 2 * cur <= limit && now_free >= 2 * cur && now_free > cur;
-  bool reopened = cur < env_->config.mss && now_free >= env_->config.mss;
-  if (doubled || reopened) ack_now_ = true;
+  uint32_t now_free = std::min(rcv_wnd(), max_advertisable());
+  if (now_free <= cur) return;
+  uint32_t growth = now_free - cur;
+  if (growth >= 2u * env_->config.mss || 2 * growth >= rcv_buf_cap_) ack_now_ = true;
 }
 
 }  // namespace synack::tcp

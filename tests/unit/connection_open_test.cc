@@ -334,7 +334,7 @@ TEST(Open, SimultaneousOpenSynAckCarriesOnlyOptionsThePeerOffered_Rfc7323_2_2) {
   EXPECT_FALSE(sa.seg.options.window_scale.has_value());
   EXPECT_FALSE(sa.seg.options.timestamps.has_value());
   EXPECT_FALSE(sa.seg.options.sack_permitted);
-  EXPECT_FALSE(sa.seg.retransmission);  // a new segment, not a repeat of the SYN
+  EXPECT_TRUE(sa.seg.retransmission);  // it repeats ISS: Karn's rule applies to it
 }
 
 }  // namespace
