@@ -17,6 +17,7 @@ std::string_view to_string(Error e) {
     case Error::WouldBlock: return "operation would block";
     case Error::Deadline: return "timed out";
     case Error::Stopped: return "interrupted";
+    case Error::Unreachable: return "destination unreachable";
   }
   return "?";
 }
@@ -32,6 +33,11 @@ Error from_tcp(tcp::Error e) {
     case tcp::Error::ConnectionAborted: return Error::Aborted;
     case tcp::Error::ForeignSocketUnspecified: return Error::InvalidAddress;
     case tcp::Error::InsufficientResources: return Error::NoResources;
+    case tcp::Error::NetworkUnreachable:
+    case tcp::Error::HostUnreachable:
+    case tcp::Error::ProtocolUnreachable:
+      return Error::Unreachable;
+    case tcp::Error::PortUnreachable: return Error::Refused;
   }
   return Error::NotConnected;
 }

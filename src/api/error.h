@@ -26,6 +26,7 @@ enum class Error : uint8_t {
   WouldBlock,       // nothing to do now (non-blocking call), or a blocking call inside a callback
   Deadline,         // a blocking call's own time limit passed first
   Stopped,          // the runtime was stopped (signal, Runtime::stop) during a blocking call
+  Unreachable,      // an ICMP error said the destination cannot be reached
 };
 
 std::string_view to_string(Error e);

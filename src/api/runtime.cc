@@ -228,6 +228,7 @@ void Runtime::deliver(const stack::StackEvent& ev) {
     case tcp::EventKind::StateChanged:
     case tcp::EventKind::PeerClosed:
     case tcp::EventKind::DeliveryTrouble:
+    case tcp::EventKind::SoftError:
       return;
   }
 }

@@ -68,6 +68,7 @@ class BulkApp final : public StackApp {
                          (e.error ? std::string(tcp::to_string(*e.error)) : "no error"));
       case tcp::EventKind::PeerClosed: throw BenchError("bulk: receiver closed first");
       case tcp::EventKind::DeliveryTrouble: throw BenchError("bulk: sender reports delivery trouble");
+      case tcp::EventKind::SoftError: throw BenchError("bulk: sender got an ICMP error");
       case tcp::EventKind::Readable:
       case tcp::EventKind::StateChanged: break;
     }
@@ -85,6 +86,7 @@ class BulkApp final : public StackApp {
         throw BenchError(std::string("bulk: receiver closed: ") +
                          (e.error ? std::string(tcp::to_string(*e.error)) : "no error"));
       case tcp::EventKind::DeliveryTrouble: throw BenchError("bulk: receiver reports delivery trouble");
+      case tcp::EventKind::SoftError: throw BenchError("bulk: receiver got an ICMP error");
       case tcp::EventKind::Connected:
       case tcp::EventKind::Writable:
       case tcp::EventKind::StateChanged: break;

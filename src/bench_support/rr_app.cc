@@ -159,6 +159,7 @@ void RrApp::client_events(size_t stack_index) {
       case tcp::EventKind::Closed:
         fail("client connection closed: " + error_text(e->event));
       case tcp::EventKind::DeliveryTrouble:
+      case tcp::EventKind::SoftError:
         fail("client connection reports delivery trouble");
       case tcp::EventKind::StateChanged:
         break;
@@ -245,6 +246,7 @@ void RrApp::server_events() {
       case tcp::EventKind::Closed:
         fail("server connection closed: " + error_text(e->event));
       case tcp::EventKind::DeliveryTrouble:
+      case tcp::EventKind::SoftError:
         fail("server connection reports delivery trouble");
       case tcp::EventKind::Connected:
       case tcp::EventKind::StateChanged:

@@ -21,7 +21,7 @@ using Register = void (*)(CLI::App& app, ExitCode& exit_code);
 void register_demo(CLI::App& app, ExitCode& exit_code);
 void register_serve(CLI::App& app, ExitCode& exit_code);    // serve.cc: a server on a TUN device
 void register_connect(CLI::App& app, ExitCode& exit_code);  // connect.cc: a client on a TUN device
-void register_script(CLI::App& app, ExitCode& exit_code);  // script.cc: packetdrill-dialect scripts
+void register_script(CLI::App& app, ExitCode& exit_code);   // script.cc: packetdrill-dialect scripts
 void register_conformance(CLI::App& app, ExitCode& exit_code);  // conformance.cc: docs/conformance.md
 void register_bench(CLI::App& app, ExitCode& exit_code);   // bench.cc: benchmarks (RESULT lines)
 

@@ -31,6 +31,10 @@ int errno_for(tcp::Error e) {
     case tcp::Error::ConnectionAborted: return ECONNABORTED;
     case tcp::Error::ForeignSocketUnspecified: return ENOTCONN;
     case tcp::Error::InsufficientResources: return ENOBUFS;
+    case tcp::Error::NetworkUnreachable: return ENETUNREACH;
+    case tcp::Error::HostUnreachable: return EHOSTUNREACH;
+    case tcp::Error::ProtocolUnreachable: return ENOPROTOOPT;
+    case tcp::Error::PortUnreachable: return ECONNREFUSED;
   }
   return EIO;
 }

@@ -48,6 +48,10 @@ CallOutcome Sockets::sys_read(const script::Syscall& c, size_t len, int64_t flag
     case tcp::Error::ConnectionReset:
     case tcp::Error::ConnectionRefused:
     case tcp::Error::ConnectionTimedOut:
+    case tcp::Error::NetworkUnreachable:  // a hard ICMP error aborted the open (RFC 5927 §4.1)
+    case tcp::Error::HostUnreachable:
+    case tcp::Error::ProtocolUnreachable:
+    case tcp::Error::PortUnreachable:
       if (int e = take_error(*s)) return CallOutcome::error(e);
       return CallOutcome::done(0);  // the error was reported before: end of stream
     case tcp::Error::ConnectionExists:

@@ -15,6 +15,8 @@ struct StackCounters {
   uint64_t tcp_out = 0;
   uint64_t rst_out = 0;
   uint64_t icmp_echo_replies = 0;
+  uint64_t icmp_errors_in = 0;    // destination unreachable, time exceeded, parameter problem
+  uint64_t icmp_errors_used = 0;  // ...that matched a connection and a sequence number we sent
   uint64_t active_opens = 0;
   uint64_t passive_opens = 0;
   uint64_t time_wait_compacted = 0;

@@ -171,6 +171,7 @@ class Stack {
   // `packet` is the whole IPv4 packet, for the observer.
   void tcp_input(Instant now, Ipv4Addr src, Ipv4Addr dst, base::Bytes segment, base::Bytes packet);
   void icmp_input(Instant now, Ipv4Addr src, base::Bytes message, base::Bytes packet);
+  void icmp_error_input(Instant now, base::Bytes message);
   bool time_wait_input(Instant now, const FourTuple& t, const tcp::Segment& seg);
   void listener_input(Instant now, Listener& l, const FourTuple& t, const tcp::Segment& seg);
   void no_connection(Instant now, const FourTuple& t, const tcp::Segment& seg);

@@ -176,6 +176,28 @@ void Stack::listener_input(Instant now, Listener& l, const FourTuple& t, const t
   after_conn(idx, now);
 }
 
+void Stack::icmp_error_input(Instant now, base::Bytes msg) {
+  // The error quotes our IPv4 header and at least 8 bytes of TCP header: ports
+  // and SEG.SEQ (RFC 792). The quote is truncated, so it is read by hand.
+  ++counters_.icmp_errors_in;
+  base::Bytes quote = msg.subspan(8);
+  if (quote.size() < wire::kIpv4MinHeader || (quote[0] >> 4) != 4) return;
+  size_t ihl = static_cast<size_t>(quote[0] & 0x0f) * 4;
+  if (ihl < wire::kIpv4MinHeader || quote.size() < ihl + 8 || quote[9] != wire::kProtoTcp) return;
+  FourTuple t{{Ipv4Addr(base::load_be32(&quote[12])), base::load_be16(&quote[ihl])},
+              {Ipv4Addr(base::load_be32(&quote[16])), base::load_be16(&quote[ihl + 2])}};
+  const uint32_t* idx = conns_.find(t);
+  if (!idx) return;
+  tcp::IcmpReport r;
+  r.type = msg[0];
+  r.code = msg[1];
+  r.seq = tcp::SeqNum(base::load_be32(&quote[ihl + 4]));
+  if (r.type == 3 && r.code == 4) r.next_hop_mtu = base::load_be16(&msg[6]);  // RFC 1191
+  uint32_t i = *idx;
+  if (slot(i).conn->on_icmp_error(now, r)) ++counters_.icmp_errors_used;
+  after_conn(i, now);
+}
+
 void Stack::no_connection(Instant now, const FourTuple& t, const tcp::Segment& seg) {
   // §3.10.7.1: no TCB. A RST is dropped; anything else gets a RST.
   counters_.count_drop(tcp::DropReason::NoConnection);
@@ -184,10 +206,19 @@ void Stack::no_connection(Instant now, const FourTuple& t, const tcp::Segment& s
 }
 
 void Stack::icmp_input(Instant now, Ipv4Addr src, base::Bytes msg, base::Bytes packet) {
-  // Echo request (type 8) -> echo reply (type 0), RFC 792. Everything else is
-  // counted and dropped (ICMP errors to TCP are not acted on yet).
-  if (msg.size() < 8 || wire::checksum_finish(wire::checksum_partial(msg)) != 0 || msg[0] != 8 ||
-      msg[1] != 0) {
+  // Echo request (type 8) -> echo reply (type 0), RFC 792; errors about our
+  // TCP segments go to their connection (RFC 9293 §3.9.2.2, MUST-54).
+  if (msg.size() < 8 || wire::checksum_finish(wire::checksum_partial(msg)) != 0) {
+    counters_.count_drop(tcp::DropReason::BadChecksum);
+    if (observer_) observer_->on_packet_drop(now, packet, tcp::DropReason::BadChecksum);
+    return;
+  }
+  uint8_t type = msg[0];
+  if (type == 3 || type == 11 || type == 12) {
+    icmp_error_input(now, msg);
+    return;
+  }
+  if (type != 8 || msg[1] != 0) {  // source quench (4) included: silently dropped (MUST-55)
     counters_.count_drop(tcp::DropReason::UnsupportedProtocol);
     if (observer_) observer_->on_packet_drop(now, packet, tcp::DropReason::UnsupportedProtocol);
     return;

@@ -51,6 +51,14 @@ using wire::FourTuple;
 
 class Connection;
 
+// An ICMP error as TCP sees it (RFC 792, RFC 9293 §3.9.2.2).
+struct IcmpReport {
+  uint8_t type = 0;       // 3 destination unreachable, 11 time exceeded, 12 parameter problem
+  uint8_t code = 0;
+  SeqNum seq;             // SEG.SEQ of the quoted segment
+  uint16_t next_hop_mtu = 0;  // type 3 code 4 (RFC 1191), 0 if absent
+};
+
 // What a connection shares with its siblings: configuration, the ISN source and
 // the queue its events wait in until the owner drains them (one queue per
 // stack keeps every control block small).
@@ -135,6 +143,9 @@ class Connection {
   void set_user_timeout(Duration d) { user_timeout_ms_ = static_cast<uint32_t>(d.ms()); }
 
   // ---- Inputs ----
+  // An ICMP error about a segment this connection sent (RFC 9293 §3.9.2.2),
+  // with the sequence number it quoted. Returns false if it was ignored.
+  bool on_icmp_error(Instant now, const IcmpReport& report);
   // A segment addressed to this connection. Returns DropReason::None if it was
   // (at least partly) accepted, otherwise why it was dropped.
   DropReason on_segment(Instant now, const Segment& seg);
@@ -175,6 +186,8 @@ class Connection {
   TimeWaitVars time_wait_vars() const;
   bool from_listen() const { return from_listen_; }  // SYN-RECEIVED came from LISTEN (MUST-11)
   std::optional<Error> error() const { return error_; }
+  // The last ICMP soft error, reported to the application (MUST-47).
+  std::optional<Error> soft_error() const { return soft_error_; }
 
  private:
   // -- state changes --
@@ -341,6 +354,7 @@ class Connection {
   bool ts_ok_ : 1 = false;            // timestamps negotiated (RFC 7323 §3.2)
   bool sack_ok_ : 1 = false;          // SACK negotiated (RFC 2018 §2)
   std::optional<Error> error_;
+  std::optional<Error> soft_error_;
 };
 
 // RFC 9293 §3.10.7.1: the reply to a segment that reaches no connection (no TCB),

@@ -13,6 +13,10 @@ std::string_view to_string(Error e) {
     case Error::ConnectionAborted: return "connection aborted";
     case Error::ForeignSocketUnspecified: return "foreign socket unspecified";
     case Error::InsufficientResources: return "insufficient resources";
+    case Error::NetworkUnreachable: return "network unreachable";
+    case Error::HostUnreachable: return "host unreachable";
+    case Error::ProtocolUnreachable: return "protocol unreachable";
+    case Error::PortUnreachable: return "port unreachable";
   }
   return "?";
 }

@@ -16,6 +16,10 @@ enum class Error : uint8_t {
   ConnectionAborted,         // the local user called ABORT
   ForeignSocketUnspecified,  // "error: foreign socket unspecified"
   InsufficientResources,     // "error: insufficient resources"
+  NetworkUnreachable,        // ICMP destination unreachable (net) while opening
+  HostUnreachable,           // ICMP destination unreachable (host) while opening
+  ProtocolUnreachable,       // ICMP protocol unreachable (a hard error, RFC 9293 §3.9.2.2)
+  PortUnreachable,           // ICMP port unreachable (a hard error)
 };
 
 std::string_view to_string(Error e);

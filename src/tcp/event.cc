@@ -14,6 +14,7 @@ std::string_view to_string(Cause c) {
     case Cause::RecvFin: return "rcv FIN";
     case Cause::RecvRst: return "rcv RST";
     case Cause::RetransmitLimit: return "timeout";
+    case Cause::IcmpError: return "icmp error";
     case Cause::TimeWaitExpired: return "2MSL expired";
     case Cause::FinWait2Timeout: return "FIN-WAIT-2 timeout";
     case Cause::DataAfterClose: return "data after close";
@@ -30,6 +31,7 @@ std::string_view to_string(EventKind k) {
     case EventKind::PeerClosed: return "peer-closed";
     case EventKind::Closed: return "closed";
     case EventKind::DeliveryTrouble: return "delivery-trouble";
+    case EventKind::SoftError: return "soft-error";
   }
   return "?";
 }

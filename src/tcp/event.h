@@ -23,6 +23,7 @@ enum class Cause : uint8_t {
   RecvFin,
   RecvRst,
   RetransmitLimit, // R2 / user timeout (§3.8.3)
+  IcmpError,       // an ICMP hard error (RFC 9293 §3.9.2.2)
   TimeWaitExpired, // 2*MSL elapsed (§3.10.8)
   FinWait2Timeout, // orphaned FIN-WAIT-2 gave up
   DataAfterClose,  // data arrived after close(): RST sent (SHLD-3)
@@ -37,6 +38,7 @@ enum class EventKind : uint8_t {
   PeerClosed,    // the peer's FIN arrived: end of stream after the buffered data
   Closed,        // the connection reached CLOSED; `error` says why if abnormal
   DeliveryTrouble, // R1 passed for a segment (SHLD-9)
+  SoftError,       // an ICMP soft error arrived (MUST-47); `error` says which
 };
 std::string_view to_string(EventKind k);
 

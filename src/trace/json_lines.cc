@@ -63,6 +63,7 @@ std::string_view cause_id(tcp::Cause c) {
     case tcp::Cause::RecvFin: return "rcv_fin";
     case tcp::Cause::RecvRst: return "rcv_rst";
     case tcp::Cause::RetransmitLimit: return "timeout";
+    case tcp::Cause::IcmpError: return "icmp_error";
     case tcp::Cause::TimeWaitExpired: return "time_wait_expired";
     case tcp::Cause::FinWait2Timeout: return "fin_wait_2_timeout";
     case tcp::Cause::DataAfterClose: return "data_after_close";

@@ -292,3 +292,104 @@ TEST(TimerWheel, RescheduleAndCancel) {
 
 }  // namespace
 }  // namespace synack::testing
+
+namespace synack::testing {
+namespace {
+
+// An ICMP error quoting a segment `from` sent to `to` (RFC 792 layout).
+std::vector<uint8_t> icmp_error(uint8_t type, uint8_t code, const wire::FourTuple& t, uint32_t seq,
+                                uint16_t mtu = 0) {
+  std::vector<uint8_t> quote(28, 0);
+  wire::Ipv4Header h;
+  h.total_len = 40;
+  h.src = t.local.addr;
+  h.dst = t.remote.addr;
+  h.serialize(quote);
+  base::store_be16(&quote[20], t.local.port);
+  base::store_be16(&quote[22], t.remote.port);
+  base::store_be32(&quote[24], seq);
+  std::vector<uint8_t> msg = {type, code, 0, 0, 0, 0, 0, 0};
+  base::store_be16(&msg[6], mtu);
+  msg.insert(msg.end(), quote.begin(), quote.end());
+  base::store_be16(&msg[2], wire::checksum_finish(wire::checksum_partial(msg)));
+  return ip_packet(t.remote.addr, t.local.addr, wire::kProtoIcmp, msg);
+}
+
+TEST(StackIcmp, PortUnreachableEndsAnOpeningConnection_Rfc9293_3_9_2_2_MUST54) {
+  StackPair p;
+  auto c = *p.a().connect(p.now(), kServer);
+  const auto* conn = p.a().connection(c);
+  auto t = conn->tuple();
+  uint32_t iss = conn->snd().iss.value();
+  while (p.a().poll_transmit()) {
+  }
+  p.a().on_packet(p.now(), icmp_error(3, 3, t, iss));
+  EXPECT_EQ(p.a().connection(c)->state(), State::Closed);
+  EXPECT_EQ(p.a().connection(c)->error(), tcp::Error::PortUnreachable);
+  EXPECT_EQ(p.a().counters().icmp_errors_used, 1u);
+}
+
+TEST(StackIcmp, SoftErrorIsReportedButDoesNotAbort_Rfc9293_MUST56_SHLD25) {
+  StackPair p;
+  p.b().listen(80, 8);
+  auto c = *p.a().connect(p.now(), kServer);
+  p.exchange();
+  auto t = p.a().connection(c)->tuple();
+  std::string d = "x";
+  p.a().send(p.now(), c, base::as_bytes(d.data(), 1));
+  while (p.a().poll_transmit()) {
+  }  // the byte is "lost"
+  while (p.a().poll_event()) {
+  }
+  uint32_t una = p.a().connection(c)->snd().una.value();
+  p.a().on_packet(p.now(), icmp_error(11, 0, t, una));  // time exceeded: soft
+  EXPECT_EQ(p.a().connection(c)->state(), State::Established);
+  EXPECT_EQ(p.a().connection(c)->soft_error(), tcp::Error::HostUnreachable);
+  bool told = false;
+  while (auto e = p.a().poll_event()) told |= e->event.kind == tcp::EventKind::SoftError;
+  EXPECT_TRUE(told);
+}
+
+TEST(StackIcmp, ErrorQuotingASequenceNumberNeverSentIsIgnored_Rfc5927_4_1) {
+  StackPair p;
+  p.b().listen(80, 8);
+  auto c = *p.a().connect(p.now(), kServer);
+  p.exchange();
+  auto t = p.a().connection(c)->tuple();
+  p.a().on_packet(p.now(), icmp_error(3, 3, t, 12345));  // blind attack: wrong sequence number
+  EXPECT_EQ(p.a().connection(c)->state(), State::Established);
+  EXPECT_EQ(p.a().counters().icmp_errors_in, 1u);
+  EXPECT_EQ(p.a().counters().icmp_errors_used, 0u);
+}
+
+TEST(StackIcmp, SourceQuenchIsSilentlyDropped_Rfc9293_MUST55) {
+  StackPair p;
+  p.b().listen(80, 8);
+  auto c = *p.a().connect(p.now(), kServer);
+  p.exchange();
+  auto t = p.a().connection(c)->tuple();
+  p.a().on_packet(p.now(), icmp_error(4, 0, t, p.a().connection(c)->snd().una.value()));
+  EXPECT_EQ(p.a().connection(c)->state(), State::Established);
+  EXPECT_FALSE(p.a().poll_transmit().has_value());
+  EXPECT_EQ(p.a().counters().icmp_errors_in, 0u);
+}
+
+TEST(StackIcmp, FragmentationNeededLowersTheMss_Rfc1191) {
+  StackPair p;
+  p.b().listen(80, 8);
+  auto c = *p.a().connect(p.now(), kServer);
+  p.exchange();
+  auto t = p.a().connection(c)->tuple();
+  std::string d(3000, 'y');
+  p.a().send(p.now(), c, base::as_bytes(d.data(), d.size()));
+  while (p.a().poll_transmit()) {
+  }  // too big for the path: "dropped"
+  p.a().on_packet(p.now(), icmp_error(3, 4, t, p.a().connection(c)->snd().una.value(), 1000));
+  EXPECT_EQ(p.a().connection(c)->snd().mss, 960);
+  auto pkt = p.a().poll_transmit();  // sent again at once, in smaller pieces
+  ASSERT_TRUE(pkt.has_value());
+  EXPECT_LE(pkt->size(), 1000u);
+}
+
+}  // namespace
+}  // namespace synack::testing
