@@ -230,6 +230,7 @@ void Runtime::deliver(const stack::StackEvent& ev) {
     case tcp::EventKind::DeliveryTrouble:
     case tcp::EventKind::SoftError:
       return;
+    case tcp::EventKind::Urgent: invoke(rec->on_urgent); return;
   }
 }
 

@@ -98,7 +98,7 @@ class Runtime {
 
   struct ConnRecord {
     uint32_t gen = 0;
-    Callback on_connected, on_readable, on_writable;
+    Callback on_connected, on_readable, on_writable, on_urgent;
     ClosedCallback on_closed;
     bool closed = false;           // the Closed event arrived
     bool closed_reported = false;  // on_closed ran (at most once)

@@ -73,6 +73,20 @@ Expected<size_t, Error> Socket::try_send(base::Bytes data) {
   return *r;
 }
 
+Expected<size_t, Error> Socket::try_send_urgent(base::Bytes data) {
+  if (!rt_) return base::Unexpected(Error::NotConnected);
+  auto r = rt_->stack().send_urgent(rt_->now(), id_, data);
+  rt_->flush();
+  if (!r) return base::Unexpected(from_tcp(r.error()));
+  if (*r == 0 && !data.empty()) return base::Unexpected(Error::WouldBlock);
+  return *r;
+}
+
+uint32_t Socket::urgent_remaining() const {
+  const tcp::Connection* c = conn();
+  return c ? c->urgent_remaining() : 0;
+}
+
 // ---------------------------------------------------------------------------
 // Blocking.
 
@@ -198,6 +212,10 @@ void Socket::on_readable(Callback cb) {
 
 void Socket::on_writable(Callback cb) {
   if (Runtime::ConnRecord* r = rt_ ? rt_->record(id_) : nullptr) r->on_writable = std::move(cb);
+}
+
+void Socket::on_urgent(Callback cb) {
+  if (Runtime::ConnRecord* r = rt_ ? rt_->record(id_) : nullptr) r->on_urgent = std::move(cb);
 }
 
 void Socket::on_closed(ClosedCallback cb) {

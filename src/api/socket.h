@@ -35,6 +35,11 @@ class Socket {
   // ---- Non-blocking ----
   Expected<size_t, Error> try_recv(base::MutBytes out);
   Expected<size_t, Error> try_send(base::Bytes data);
+  // Urgent data (RFC 9293 §3.8.5, kept inline as RFC 6093 advises): the bytes
+  // accepted end the urgent data; the peer is told where it ends.
+  Expected<size_t, Error> try_send_urgent(base::Bytes data);
+  // Bytes of the peer's urgent data not yet read (MUST-33); 0 if none.
+  uint32_t urgent_remaining() const;
   bool readable() const;  // data or end of stream waiting (or the connection ended)
   bool writable() const;  // send buffer space
   size_t unsent() const;  // bytes queued and not yet acknowledged
@@ -59,6 +64,7 @@ class Socket {
   void on_connected(Callback cb);
   void on_readable(Callback cb);  // also fires at once if already readable
   void on_writable(Callback cb);  // after a send that came up short
+  void on_urgent(Callback cb);    // the peer's urgent pointer appeared or advanced (MUST-32)
   void on_closed(ClosedCallback cb);
 
  private:

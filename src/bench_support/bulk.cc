@@ -70,6 +70,7 @@ class BulkApp final : public StackApp {
       case tcp::EventKind::DeliveryTrouble: throw BenchError("bulk: sender reports delivery trouble");
       case tcp::EventKind::SoftError: throw BenchError("bulk: sender got an ICMP error");
       case tcp::EventKind::Readable:
+      case tcp::EventKind::Urgent:
       case tcp::EventKind::StateChanged: break;
     }
   }
@@ -89,6 +90,7 @@ class BulkApp final : public StackApp {
       case tcp::EventKind::SoftError: throw BenchError("bulk: receiver got an ICMP error");
       case tcp::EventKind::Connected:
       case tcp::EventKind::Writable:
+      case tcp::EventKind::Urgent:
       case tcp::EventKind::StateChanged: break;
     }
   }

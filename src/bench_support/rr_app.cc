@@ -161,6 +161,7 @@ void RrApp::client_events(size_t stack_index) {
       case tcp::EventKind::DeliveryTrouble:
       case tcp::EventKind::SoftError:
         fail("client connection reports delivery trouble");
+      case tcp::EventKind::Urgent:  // never sent by the benchmark
       case tcp::EventKind::StateChanged:
         break;
     }
@@ -249,6 +250,7 @@ void RrApp::server_events() {
       case tcp::EventKind::SoftError:
         fail("server connection reports delivery trouble");
       case tcp::EventKind::Connected:
+      case tcp::EventKind::Urgent:
       case tcp::EventKind::StateChanged:
         break;
     }

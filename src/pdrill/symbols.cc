@@ -69,6 +69,7 @@ constexpr std::array kConstants = {
     Named{"SHUT_RDWR", sym::kShutRdwr},
     Named{"MSG_PEEK", sym::kMsgPeek},
     Named{"MSG_DONTWAIT", sym::kMsgDontwait},
+    Named{"MSG_OOB", sym::kMsgOob},
     Named{"IPTOS_DSCP_CS1", 0x20},
     Named{"IPTOS_DSCP_CS7", 0xe0},
 };

@@ -314,6 +314,14 @@ Expected<size_t, tcp::Error> Stack::send(Instant now, ConnId id, base::Bytes dat
   return r;
 }
 
+Expected<size_t, tcp::Error> Stack::send_urgent(Instant now, ConnId id, base::Bytes data) {
+  Slot* s = owned(id);
+  if (!s) return base::Unexpected(tcp::Error::ConnectionDoesNotExist);
+  auto r = s->conn->send_urgent(now, data);
+  after_conn(id.index, now);
+  return r;
+}
+
 Expected<size_t, tcp::Error> Stack::recv(Instant now, ConnId id, base::MutBytes out) {
   Slot* s = owned(id);
   if (!s) return base::Unexpected(tcp::Error::ConnectionDoesNotExist);

@@ -109,6 +109,8 @@ class Stack {
   std::optional<ConnId> accept(uint16_t port);
   Expected<ConnId, StackError> connect(Instant now, const Endpoint& remote, uint16_t local_port = 0);
   Expected<size_t, tcp::Error> send(Instant now, ConnId id, base::Bytes data);
+  // SEND with the URGENT flag (RFC 9293 §3.8.5): see tcp::Connection::send_urgent.
+  Expected<size_t, tcp::Error> send_urgent(Instant now, ConnId id, base::Bytes data);
   Expected<size_t, tcp::Error> recv(Instant now, ConnId id, base::MutBytes out);
   Expected<void, tcp::Error> shutdown(Instant now, ConnId id);  // half-close (FIN)
   // The application is done with the connection: close it (RST if unread data,

@@ -120,6 +120,28 @@ Expected<size_t, Error> Connection::send(Instant, base::Bytes data) {
   return n;
 }
 
+Expected<size_t, Error> Connection::send_urgent(Instant now, base::Bytes data) {
+  // §3.10.2: "If the urgent flag is set, then SND.UP <- SND.NXT": the urgent
+  // pointer goes just past the last byte of this call (RFC 6093 §4).
+  auto r = send(now, data);
+  if (r && *r > 0) {
+    bufs().snd_up = data_end();
+    snd_urgent_ = true;
+  }
+  return r;
+}
+
+SeqNum Connection::read_seq() const {
+  // RCV.NXT counts the FIN once it has arrived; the unread bytes precede it.
+  return rcv_.nxt - static_cast<uint32_t>(rcv_size()) - (fin_received_ ? 1u : 0u);
+}
+
+uint32_t Connection::urgent_remaining() const {
+  if (!rcv_urgent_ || !bufs_) return 0;
+  SeqNum from = read_seq();
+  return bufs_->rcv_up.after(from) ? static_cast<uint32_t>(bufs_->rcv_up - from) : 0;
+}
+
 Expected<size_t, Error> Connection::recv(Instant, base::MutBytes out) {
   // §3.10.3 RECEIVE call.
   if (state_ == State::Closed && error_) return base::Unexpected(*error_);
@@ -133,6 +155,8 @@ Expected<size_t, Error> Connection::recv(Instant, base::MutBytes out) {
   }
   bufs().rcv.copy_out(0, out.first(n));
   bufs().rcv.consume(n);
+  // Reading past RCV.UP ends urgent mode (§3.8.5).
+  if (rcv_urgent_ && !bufs_->rcv_up.after(read_seq())) rcv_urgent_ = false;
   maybe_window_update();
   return n;
 }

@@ -119,6 +119,10 @@ class Connection {
   // Queue data; returns bytes accepted (fewer than offered when the send buffer
   // is full; an Event::Writable follows when space frees up).
   Expected<size_t, Error> send(Instant now, base::Bytes data);
+  // SEND with the URGENT flag (§3.8.5, §3.10.2): like send(), and the last
+  // byte accepted ends the urgent data: SND.UP moves past it and segments
+  // carry URG and the urgent pointer until the peer has acknowledged it.
+  Expected<size_t, Error> send_urgent(Instant now, base::Bytes data);
   // Read in-order data. Returns bytes read, 0 if none is available yet, or
   // Error::ConnectionClosing once the peer's FIN has been reached (end of stream).
   Expected<size_t, Error> recv(Instant now, base::MutBytes out);
@@ -188,6 +192,10 @@ class Connection {
   std::optional<Error> error() const { return error_; }
   // The last ICMP soft error, reported to the application (MUST-47).
   std::optional<Error> soft_error() const { return soft_error_; }
+  // Bytes of urgent data the application has not yet read (MUST-33): from the
+  // next byte recv() returns up to RCV.UP; 0 when not in urgent mode. An
+  // EventKind::Urgent announces each advance of RCV.UP (MUST-32).
+  uint32_t urgent_remaining() const;
 
  private:
   // -- state changes --
@@ -213,6 +221,9 @@ class Connection {
   void process_duplicate_ack(Instant now, const Segment& seg, bool new_sack);
   void update_send_window(const Segment& seg);
   void process_text(Instant now, Segment& seg);
+  void process_urg(SeqNum up);             // §3.10.7.4 sixth: the URG bit
+  void mark_urgent(Segment& s);            // URG and the pointer on an outgoing segment
+  SeqNum read_seq() const;                 // sequence number of the next byte recv() returns
   void process_fin(Instant now);
   bool deliver_held_text();
   // options (connection_options.cc)
@@ -282,6 +293,11 @@ class Connection {
     // 7323 §4.3 keeps TS.Recent at the segment before a hole): no RTT sample.
     uint32_t rexmit_tsval = 0;
     bool rexmit_ts_set = false;
+    // Urgent pointers (§3.8.5; RFC 6093: each points just past the urgent
+    // data). Urgent data only comes with data, so it lives here, not in the
+    // control block.
+    SeqNum snd_up;  // valid while snd_urgent_
+    SeqNum rcv_up;  // valid while rcv_urgent_
     ConnCounters counters;
   };
   Buffers& bufs() {
@@ -353,6 +369,8 @@ class Connection {
   bool sent_any_ : 1 = false;
   bool ts_ok_ : 1 = false;            // timestamps negotiated (RFC 7323 §3.2)
   bool sack_ok_ : 1 = false;          // SACK negotiated (RFC 2018 §2)
+  bool snd_urgent_ : 1 = false;       // urgent mode on send: SND.UP ahead of SND.UNA
+  bool rcv_urgent_ : 1 = false;       // RCV.UP has been set by the peer
   std::optional<Error> error_;
   std::optional<Error> soft_error_;
 };

@@ -147,6 +147,7 @@ DropReason Connection::on_segment_syn_sent(Instant now, const Segment& seg) {
     Segment rest = seg;
     rest.flags = static_cast<uint8_t>(rest.flags & ~flags::kSyn);
     rest.seq = seg.seq + 1;
+    if (rest.flags & flags::kUrg) process_urg(seg.seq + seg.urg);
     process_text(now, rest);
     if (rest.fin() && rest.seq + rest.len() == rcv_.nxt) process_fin(now);
     return DropReason::None;
@@ -288,7 +289,14 @@ DropReason Connection::on_segment_synchronized(Instant now, const Segment& arriv
   if (state_ == State::Closed || state_ == State::TimeWait) return DropReason::None;
   update_ts_recent(now, seg);
 
-  // seventh: the segment text (sixth, URG, is not supported: see README).
+  // sixth: the URG bit, in the states where data is still received. The
+  // pointer is an offset from the segment's own sequence number, before any
+  // trimming.
+  if ((seg.flags & flags::kUrg) &&
+      StateSet{State::Established, State::FinWait1, State::FinWait2}.has(state_)) {
+    process_urg(arrived.seq + arrived.urg);
+  }
+  // seventh: the segment text.
   if (seg.len() > 0) {
     if (StateSet{State::Established, State::FinWait1, State::FinWait2}.has(state_)) {
       if (app_closed_) {
@@ -514,6 +522,18 @@ void Connection::update_send_window(const Segment& seg) {
       probe_backoff_ = 0;
     }
   }
+}
+
+void Connection::process_urg(SeqNum up) {
+  // §3.10.7.4 sixth: RCV.UP <- max(RCV.UP, SEG.UP), and tell the user if it
+  // lies beyond the data consumed: when urgent data first appears and
+  // whenever the pointer advances (MUST-32). A pointer at or before what the
+  // user has read repeats urgent data already seen and read.
+  if (!up.after(read_seq())) return;
+  if (rcv_urgent_ && !up.after(bufs().rcv_up)) return;
+  bufs().rcv_up = up;
+  rcv_urgent_ = true;
+  emit(Event::simple(EventKind::Urgent));
 }
 
 void Connection::process_text(Instant now, Segment& seg) {

@@ -92,6 +92,7 @@ std::optional<Segment> Connection::poll_transmit(Instant now, base::MutBytes pay
     Segment s = make_segment(snd_.max, flags::kAck);
     s.options = segment_options(now, true);
     s.wnd = window_field();
+    mark_urgent(s);
     on_segment_sent(now, s);
     return s;
   }
@@ -196,7 +197,10 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
     // so the tail of a large write is not delayed by full segments in flight.
     bool empties_queue = len == unsent;
     bool small_unacked = snd_sml_.after(snd_.una);
-    bool nagle_ok = !nagle_ || !small_unacked || fin_queued_;
+    // Urgent data is never held back (§3.8.5: the receiver should learn of it
+    // as soon as possible).
+    bool urgent = snd_urgent_ && bufs_->snd_up.after(from);
+    bool nagle_ok = !nagle_ || !small_unacked || fin_queued_ || urgent;
     bool big_enough = len >= snd_.max_wnd / 2;
     if (!((empties_queue || big_enough) && nagle_ok)) {
       if (nothing_in_flight && !timers_.armed(Timer::Persist)) {
@@ -224,11 +228,30 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
   }
   if (s.seq_len() == 0) return std::nullopt;
   s.wnd = window_field();
+  mark_urgent(s);
   s.retransmission = retransmission;
   if (len > 0 && len < mss) snd_sml_ = after;  // remember the last short segment (Nagle)
   if (single && sack_recovery) bufs().high_rxt = seq_max(bufs().high_rxt, after);  // HighRxt
   on_segment_sent(now, s, /*advance=*/!single);
   return s;
+}
+
+void Connection::mark_urgent(Segment& s) {
+  // Urgent mode lasts until the peer has acknowledged the urgent data.
+  if (!snd_urgent_) return;
+  const SeqNum up = bufs_->snd_up;
+  if (!up.after(snd_.una)) {
+    snd_urgent_ = false;
+    return;
+  }
+  // Every segment below SND.UP carries URG and the offset of SND.UP from its
+  // sequence number (§3.1; RFC 6093 §4: just past the last urgent byte). The
+  // 16-bit field cannot reach further than 65535 octets: point as far as it
+  // can, and later segments move the pointer on (MUST-31: any length).
+  if (up.after(s.seq)) {
+    s.flags |= flags::kUrg;
+    s.urg = static_cast<uint16_t>(std::min<uint32_t>(static_cast<uint32_t>(up - s.seq), 0xffff));
+  }
 }
 
 void Connection::on_segment_sent(Instant now, const Segment& s, bool advance) {

@@ -32,6 +32,7 @@ std::string_view to_string(EventKind k) {
     case EventKind::Closed: return "closed";
     case EventKind::DeliveryTrouble: return "delivery-trouble";
     case EventKind::SoftError: return "soft-error";
+    case EventKind::Urgent: return "urgent";
   }
   return "?";
 }

@@ -39,6 +39,7 @@ enum class EventKind : uint8_t {
   Closed,        // the connection reached CLOSED; `error` says why if abnormal
   DeliveryTrouble, // R1 passed for a segment (SHLD-9)
   SoftError,       // an ICMP soft error arrived (MUST-47); `error` says which
+  Urgent,          // the peer's urgent pointer appeared or advanced (MUST-32)
 };
 std::string_view to_string(EventKind k);
 

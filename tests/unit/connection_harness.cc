@@ -17,6 +17,7 @@ std::string SegSpec::mismatch(const Segment& got, size_t got_len) const {
   if (want.has_ack() && got.ack != want.ack) os << "ack " << got.ack << " != " << want.ack << "; ";
   if (len_set_ && got_len != want.len()) os << "len " << got_len << " != " << want.len() << "; ";
   if (!len_set_ && got_len != 0) os << "len " << got_len << " != 0; ";
+  if ((want.flags & flags::kUrg) && got.urg != want.urg) os << "urg " << got.urg << " != " << want.urg << "; ";
   if (win_set_ && got.wnd != want.wnd) os << "win " << got.wnd << " != " << want.wnd << "; ";
   if (opts_set_ && !(got.options == want.options)) os << "options differ; ";
   if (rexmit_ && !got.retransmission) os << "not marked as retransmission; ";

@@ -38,6 +38,7 @@ class SegSpec {
     return *this;
   }
   SegSpec& psh() { s_.flags |= flags::kPsh; return *this; }
+  SegSpec& urg(uint16_t up) { s_.flags |= flags::kUrg; s_.urg = up; return *this; }
   SegSpec& fin() { s_.flags |= flags::kFin; return *this; }
   SegSpec& len(size_t n, uint8_t fill = 'x') { data_.assign(n, fill); len_set_ = true; return *this; }
   SegSpec& data(std::string_view d) { data_.assign(d.begin(), d.end()); len_set_ = true; return *this; }
