@@ -10,7 +10,7 @@ namespace synack::tcp {
 
 Connection::Connection(Env& env, const FourTuple& tuple)
     : env_(&env), tuple_(tuple), rtt_(env.config.rto_initial), rcv_buf_cap_(env.config.recv_buffer),
-      nagle_(env.config.nagle) {
+      nagle_(env.config.nagle), keepalive_(env.config.keepalive) {
   cc_.init(env.config.congestion_control, snd_.mss);
 }
 
@@ -43,7 +43,7 @@ void Connection::enter_closed(Cause cause, std::optional<Error> err) {
       bufs_->ooo.clear();
     }
   }
-  syn_pending_ = ack_now_ = probe_now_ = retransmit_head_ = false;
+  syn_pending_ = ack_now_ = probe_now_ = retransmit_head_ = keepalive_now_ = false;
   error_ = err;
   transition_to(State::Closed, cause);
   emit(Event::closed(err));

@@ -9,6 +9,10 @@ namespace synack::tcp {
 
 
 DropReason Connection::on_segment(Instant now, const Segment& seg) {
+  // Any segment from the peer shows it is alive: keep-alive measures idle time
+  // from here (§3.8.4); the timer itself is not touched.
+  last_rcv_ms_ = ms32(now);
+  ka_probes_out_ = 0;
   DropReason r = DropReason::None;
   if (seg.syn() && seg.fin() && env_->config.drop_synfin) {
     r = DropReason::SynFinDropped;  // by policy, before any state looks at it
@@ -19,6 +23,7 @@ DropReason Connection::on_segment(Instant now, const Segment& seg) {
     ++stats().drops;
     stats().last_drop = r;
   }
+  if (keepalive_) resume_keepalive(now);  // e.g. the ACK that ended a retransmission timer
   return r;
 }
 

@@ -84,6 +84,19 @@ std::optional<Segment> Connection::poll_transmit(Instant now, base::MutBytes pay
     on_segment_sent(now, s);
     return s;
   }
+  if (keepalive_now_) {
+    // Keep-alive probe (§3.8.4): <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>, no
+    // data (SHLD-12). Its sequence number is old, so the peer answers with an ACK.
+    keepalive_now_ = false;
+    if (snd_.una == snd_.max) {  // still nothing outstanding (MUST-26)
+      Segment s = make_segment(snd_.nxt - 1, flags::kAck);
+      s.options = segment_options(now, false);
+      s.wnd = window_field();
+      ++stats().keepalive_probes;
+      on_segment_sent(now, s);
+      return s;
+    }
+  }
   if (ack_now_) {
     // A bare ACK carries SND.MAX rather than SND.NXT: after a timeout rewinds
     // SND.NXT, the peer may already hold data up to SND.MAX, and an ACK below
