@@ -18,6 +18,7 @@ std::string_view to_string(Error e) {
     case Error::Deadline: return "timed out";
     case Error::Stopped: return "interrupted";
     case Error::Unreachable: return "destination unreachable";
+    case Error::InvalidArgument: return "invalid argument";
   }
   return "?";
 }

@@ -27,6 +27,7 @@ enum class Error : uint8_t {
   Deadline,         // a blocking call's own time limit passed first
   Stopped,          // the runtime was stopped (signal, Runtime::stop) during a blocking call
   Unreachable,      // an ICMP error said the destination cannot be reached
+  InvalidArgument,  // an option value out of range
 };
 
 std::string_view to_string(Error e);

@@ -194,6 +194,35 @@ void Socket::abort() {
 }
 
 // ---------------------------------------------------------------------------
+// Options.
+
+Expected<void, Error> Socket::set_keepalive(bool on) {
+  if (!rt_ || !conn()) return base::Unexpected(Error::NotConnected);
+  Instant now = rt_->now();
+  rt_->stack().with_connection(now, id_, [&](tcp::Connection& c) { c.set_keepalive(now, on); });
+  rt_->flush();
+  return {};
+}
+
+Expected<void, Error> Socket::set_keepalive_params(Duration idle, Duration interval, uint32_t probes) {
+  if (!rt_ || !conn()) return base::Unexpected(Error::NotConnected);
+  auto whole_secs = [](Duration d) {
+    return d.us() % 1'000'000 == 0 && d >= Duration::seconds(1) &&
+           d <= Duration::seconds(tcp::Connection::kMaxKeepAliveSecs);
+  };
+  if (!whole_secs(idle) || !whole_secs(interval) || probes < 1 || probes > tcp::Connection::kMaxKeepAliveProbes)
+    return base::Unexpected(Error::InvalidArgument);
+  Instant now = rt_->now();
+  rt_->stack().with_connection(now, id_, [&](tcp::Connection& c) {
+    c.set_keepalive_idle(now, idle);
+    c.set_keepalive_interval(now, interval);
+    c.set_keepalive_probes(probes);
+  });
+  rt_->flush();
+  return {};
+}
+
+// ---------------------------------------------------------------------------
 // Callbacks.
 
 void Socket::on_connected(Callback cb) {

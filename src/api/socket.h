@@ -55,6 +55,15 @@ class Socket {
   // Wait until every byte sent has been acknowledged.
   Expected<void, Error> wait_sent(std::optional<Duration> timeout = std::nullopt);
 
+  // ---- Options ----
+  // Keep-alive (RFC 9293 §3.8.4): off unless switched on here or stack-wide
+  // (tcp::Config::keepalive). Idle time and probe interval in whole seconds,
+  // 1 to 32767, and 1 to 127 unanswered probes before the connection times
+  // out (Error::TimedOut); a value out of range changes nothing and fails
+  // with Error::InvalidArgument.
+  Expected<void, Error> set_keepalive(bool on);
+  Expected<void, Error> set_keepalive_params(Duration idle, Duration interval, uint32_t probes);
+
   // ---- Closing ----
   Expected<void, Error> shutdown();  // half-close: FIN after queued data, keep reading
   void close();                      // done with it; the stack finishes the close

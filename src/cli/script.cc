@@ -31,6 +31,7 @@ struct ScriptArgs {
   uint64_t seed = 1;
   int64_t recv_buffer = -1;
   int quick_acks = -1;
+  int keepalive_probes = -1;
 };
 
 int run(const ScriptArgs& a) {
@@ -64,6 +65,7 @@ int run(const ScriptArgs& a) {
   if (a.tolerance_percent >= 0) o.runner.tolerance_percent = a.tolerance_percent;
   if (a.recv_buffer >= 0) o.runner.recv_buffer = static_cast<uint32_t>(a.recv_buffer);
   if (a.quick_acks >= 0) o.runner.quick_acks = static_cast<uint8_t>(a.quick_acks);
+  if (a.keepalive_probes >= 0) o.runner.keepalive_probes = static_cast<uint8_t>(a.keepalive_probes);
   for (const std::string& d : a.defines) {
     size_t eq = d.find('=');
     if (eq == std::string::npos) {
@@ -117,6 +119,9 @@ void register_script(CLI::App& app, ExitCode& exit_code) {
   cmd->add_option("--quick-acks", args->quick_acks,
                   "Data segments ACKed at once at a connection's start (FreeBSD suite: 0)")
       ->check(CLI::Range(0, 255));
+  cmd->add_option("--keepalive-probes", args->keepalive_probes,
+                  "Unanswered keep-alive probes before a connection times out (FreeBSD suite: 8)")
+      ->check(CLI::Range(1, 127));
   cmd->add_option("--seed", args->seed, "Seed for ISNs and ports");
   cmd->add_option("-D,--define", args->defines, "SYMBOL=value for the scripts (as packetdrill's -D)");
   cmd->callback([args, &exit_code] { exit_code.value = run(*args); });

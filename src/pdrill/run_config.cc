@@ -96,6 +96,7 @@ stack::StackConfig RunConfig::stack_config() const {
   sc.tcp.drop_synfin = drop_synfin;
   if (recv_buffer) sc.tcp.recv_buffer = *recv_buffer;
   if (quick_acks) sc.tcp.quick_acks = *quick_acks;
+  if (keepalive_probes) sc.tcp.keepalive_probes = *keepalive_probes;
   return sc;
 }
 
@@ -104,6 +105,7 @@ base::Expected<RunConfig, std::string> make_config(const script::Script& s, cons
   c.relax_options = o.relax_options;
   c.recv_buffer = o.recv_buffer;
   c.quick_acks = o.quick_acks;
+  c.keepalive_probes = o.keepalive_probes;
   c.seed = o.seed;
   if (o.tolerance_percent) c.tolerance.percent = *o.tolerance_percent;  // a script's own line wins
   std::string errors;

@@ -30,6 +30,7 @@ struct RunnerOptions {
   // prologue, and FreeBSD has no quick-ACK start.
   std::optional<uint32_t> recv_buffer;
   std::optional<uint8_t> quick_acks;
+  std::optional<uint8_t> keepalive_probes;  // FreeBSD's net.inet.tcp.keepcnt is 8, Linux's 9
 };
 
 struct RunConfig {
@@ -46,6 +47,7 @@ struct RunConfig {
   uint64_t seed = 1;
   std::optional<uint32_t> recv_buffer;
   std::optional<uint8_t> quick_acks;
+  std::optional<uint8_t> keepalive_probes;
 
   stack::StackConfig stack_config() const;
 };

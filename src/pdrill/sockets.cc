@@ -137,11 +137,16 @@ int Sockets::take_error(Socket& s) {
 
 void Sockets::apply_socket_options(Socket& s) {
   if (!s.conn) return;
-  bool nodelay = s.nodelay;
-  int64_t ut = s.user_timeout_ms;
-  d_.stack().with_connection(d_.now(), *s.conn, [&](tcp::Connection& c) {
-    if (nodelay) c.set_nagle(false);
-    if (ut > 0) c.set_user_timeout(base::Duration::millis(ut));
+  Socket opts = s;
+  base::Instant now = d_.now();
+  d_.stack().with_connection(now, *s.conn, [&](tcp::Connection& c) {
+    if (opts.nodelay) c.set_nagle(false);
+    if (opts.user_timeout_ms > 0) c.set_user_timeout(base::Duration::millis(opts.user_timeout_ms));
+    // Values were checked by setsockopt; the switch goes last so the timer uses them.
+    if (opts.keepidle_s > 0) c.set_keepalive_idle(now, base::Duration::seconds(opts.keepidle_s));
+    if (opts.keepintvl_s > 0) c.set_keepalive_interval(now, base::Duration::seconds(opts.keepintvl_s));
+    if (opts.keepcnt > 0) c.set_keepalive_probes(static_cast<uint32_t>(opts.keepcnt));
+    c.set_keepalive(now, opts.keepalive);
   });
   d_.collect();
 }
@@ -201,6 +206,10 @@ CallOutcome Sockets::sys_accept(const script::Syscall& c) {
   child.conn = *id;
   child.nodelay = s->nodelay;  // Linux: accepted sockets inherit TCP_NODELAY
   child.user_timeout_ms = s->user_timeout_ms;
+  child.keepalive = s->keepalive;  // and keep-alive settings (Linux and FreeBSD)
+  child.keepidle_s = s->keepidle_s;
+  child.keepintvl_s = s->keepintvl_s;
+  child.keepcnt = s->keepcnt;
   int fd = new_fd(c.ret);
   fds_[fd] = child;
   apply_socket_options(fds_[fd]);

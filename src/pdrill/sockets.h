@@ -63,6 +63,11 @@ class Sockets {
     bool rd_shut = false;
     bool error_reported = false;  // the connection's error was returned once (SO_ERROR, read, write)
     int64_t user_timeout_ms = 0;
+    // Keep-alive (SO_KEEPALIVE, TCP_KEEPIDLE/KEEPINTVL/KEEPCNT; 0: the stack's default).
+    bool keepalive = false;
+    int64_t keepidle_s = 0;
+    int64_t keepintvl_s = 0;
+    int64_t keepcnt = 0;
   };
 
   CallOutcome dispatch(const script::Syscall& c, bool retry);

@@ -18,6 +18,8 @@ struct OptName {
 
 bool is(const OptName& o, int64_t level, int64_t name) { return o.level == level && o.name == name; }
 
+int64_t whole_seconds(base::Duration d) { return d.us() / 1'000'000; }
+
 std::string opt_text(const script::Syscall& c) {
   return script::to_string(c.args[1]) + ", " + script::to_string(c.args[2]);
 }
@@ -26,10 +28,7 @@ std::string opt_text(const script::Syscall& c) {
 std::string why_unsupported(const OptName& o) {
   if (o.level == sym::kIpprotoTcp) {
     switch (o.name) {
-      case sym::kTcpKeepidle:
-      case sym::kTcpKeepintvl:
-      case sym::kTcpKeepcnt:
-      case sym::kTcpKeepinit: return "synack has no keep-alive timers";
+      case sym::kTcpKeepinit: return "TCP_KEEPINIT (FreeBSD-only connection-establishment timeout) is not available";
       case sym::kTcpInfo: return "TCP_INFO is not available";
       case sym::kTcpNoopt: return "TCP_NOOPT (FreeBSD-only) is not available";
       case sym::kTcpMd5sig: return "TCP-MD5 (RFC 2385) is not implemented";
@@ -68,6 +67,14 @@ CallOutcome Sockets::sys_getsockopt(const script::Syscall& c) {
     value = s->user_timeout_ms;
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpMaxseg) && conn_of(*s)) {
     value = conn_of(*s)->snd().mss;
+  } else if (is(o, sym::kSolSocket, sym::kSoKeepalive)) {
+    value = s->keepalive ? 1 : 0;
+  } else if (is(o, sym::kIpprotoTcp, sym::kTcpKeepidle)) {
+    value = s->keepidle_s ? s->keepidle_s : whole_seconds(d_.stack().config().tcp.keepalive_idle);
+  } else if (is(o, sym::kIpprotoTcp, sym::kTcpKeepintvl)) {
+    value = s->keepintvl_s ? s->keepintvl_s : whole_seconds(d_.stack().config().tcp.keepalive_interval);
+  } else if (is(o, sym::kIpprotoTcp, sym::kTcpKeepcnt)) {
+    value = s->keepcnt ? s->keepcnt : d_.stack().config().tcp.keepalive_probes;
   } else {
     std::string why = why_unsupported(o);
     return CallOutcome::unsupported("getsockopt(" + opt_text(c) + ")" + (why.empty() ? "" : ": " + why));
@@ -126,8 +133,18 @@ CallOutcome Sockets::sys_setsockopt(const script::Syscall& c) {
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpUserTimeout)) {
     s->user_timeout_ms = *v;
     apply_socket_options(*s);
-  } else if (is(o, sym::kSolSocket, sym::kSoKeepalive) && *v == 0) {
-    // keep-alives are off already (MUST-25)
+  } else if (is(o, sym::kSolSocket, sym::kSoKeepalive)) {
+    s->keepalive = *v != 0;  // per connection (RFC 9293 §3.8.4 MUST-24)
+    apply_socket_options(*s);
+  } else if (is(o, sym::kIpprotoTcp, sym::kTcpKeepidle) || is(o, sym::kIpprotoTcp, sym::kTcpKeepintvl)) {
+    // Seconds, 1..32767 as Linux (EINVAL otherwise).
+    if (*v < 1 || *v > int64_t{tcp::Connection::kMaxKeepAliveSecs}) return CallOutcome::error(EINVAL);
+    (o.name == sym::kTcpKeepidle ? s->keepidle_s : s->keepintvl_s) = *v;
+    apply_socket_options(*s);
+  } else if (is(o, sym::kIpprotoTcp, sym::kTcpKeepcnt)) {
+    if (*v < 1 || *v > int64_t{tcp::Connection::kMaxKeepAliveProbes}) return CallOutcome::error(EINVAL);
+    s->keepcnt = *v;
+    apply_socket_options(*s);
   } else {
     std::string why = why_unsupported(o);
     return CallOutcome::unsupported("setsockopt(" + opt_text(c) + ")" + (why.empty() ? "" : ": " + why));

@@ -9,9 +9,11 @@ std::vector<SuiteSpec> standard_suites() {
   nplab.tolerance_percent = 5.0;
   nplab.recv_buffer = 65536;
   nplab.quick_acks = 0;
+  nplab.keepalive_probes = 8;
   const std::string fb =
       "--tolerance_percent 5 (nplab's, the tool the FreeBSD suite was written for); --recv-buffer 65536 "
-      "--quick-acks 0 (FreeBSD's defaults: the scripts set recvspace=65536; no quick-ACK start)";
+      "--quick-acks 0 --keepalive-probes 8 (FreeBSD's defaults: the scripts set recvspace=65536; no "
+      "quick-ACK start; net.inet.tcp.keepcnt=8)";
   RunnerOptions pd;
   pd.relax_options = true;
   pd.defines = {{"TFO_COOKIE", "3021b9d889017eeb"}, {"CODE", "host_unreachable"}};

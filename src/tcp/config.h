@@ -51,9 +51,19 @@ struct Config {
   // How long an orphaned connection (the application called close()) may sit in
   // FIN-WAIT-2 waiting for the peer's FIN (as Linux's tcp_fin_timeout).
   Duration fin_wait_2_timeout = Duration::seconds(60);
+  // Keep-alive (RFC 9293 §3.8.4), for connections that switch it on (off by
+  // default, MUST-25; per connection, MUST-24). After `keepalive_idle` without
+  // receiving anything (MUST-27, MUST-28: at least 2 hours; 7200 s as Linux and
+  // FreeBSD), a probe every `keepalive_interval`; after `keepalive_probes`
+  // unanswered probes the connection times out (MUST-29: one is not enough).
+  // Linux's defaults (FreeBSD counts 8 probes).
+  Duration keepalive_idle = Duration::seconds(7200);
+  Duration keepalive_interval = Duration::seconds(75);
+  uint8_t keepalive_probes = 9;
 
   // --- Behaviour switches ---
   bool nagle = true;              // SHLD-7, MUST-17 (per connection switch too)
+  bool keepalive = false;         // MUST-25: off unless asked for (per connection switch too)
   bool rfc5961_rst = true;        // RFC 5961 §3: challenge ACK for in-window RST != RCV.NXT
   bool rfc5961_syn = true;        // RFC 5961 §4: challenge ACK for SYN in synchronized states
   bool rfc5961_ack = true;        // RFC 5961 §5: drop ACKs below SND.UNA - MAX.SND.WND

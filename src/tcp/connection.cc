@@ -10,7 +10,7 @@ namespace synack::tcp {
 
 Connection::Connection(Env& env, const FourTuple& tuple)
     : env_(&env), tuple_(tuple), rtt_(env.config.rto_initial), rcv_buf_cap_(env.config.recv_buffer),
-      nagle_(env.config.nagle) {
+      nagle_(env.config.nagle), keepalive_(env.config.keepalive) {
   cc_.init(env.config.congestion_control, snd_.mss);
 }
 
@@ -43,7 +43,7 @@ void Connection::enter_closed(Cause cause, std::optional<Error> err) {
       bufs_->ooo.clear();
     }
   }
-  syn_pending_ = ack_now_ = probe_now_ = retransmit_head_ = false;
+  syn_pending_ = ack_now_ = probe_now_ = retransmit_head_ = keepalive_now_ = false;
   error_ = err;
   transition_to(State::Closed, cause);
   emit(Event::closed(err));
@@ -126,7 +126,7 @@ Expected<size_t, Error> Connection::send_urgent(Instant now, base::Bytes data) {
   auto r = send(now, data);
   if (r && *r > 0) {
     bufs().snd_up = data_end();
-    snd_urgent_ = true;
+    bufs().snd_urgent = true;
   }
   return r;
 }
@@ -137,7 +137,7 @@ SeqNum Connection::read_seq() const {
 }
 
 uint32_t Connection::urgent_remaining() const {
-  if (!rcv_urgent_ || !bufs_) return 0;
+  if (!bufs_ || !bufs_->rcv_urgent) return 0;
   SeqNum from = read_seq();
   return bufs_->rcv_up.after(from) ? static_cast<uint32_t>(bufs_->rcv_up - from) : 0;
 }
@@ -156,7 +156,7 @@ Expected<size_t, Error> Connection::recv(Instant, base::MutBytes out) {
   bufs().rcv.copy_out(0, out.first(n));
   bufs().rcv.consume(n);
   // Reading past RCV.UP ends urgent mode (§3.8.5).
-  if (rcv_urgent_ && !bufs_->rcv_up.after(read_seq())) rcv_urgent_ = false;
+  if (bufs_->rcv_urgent && !bufs_->rcv_up.after(read_seq())) bufs_->rcv_urgent = false;
   maybe_window_update();
   return n;
 }

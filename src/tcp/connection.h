@@ -81,6 +81,7 @@ struct ConnCounters {
   uint32_t dup_acks_in = 0;
   uint32_t challenge_acks = 0;    // RFC 5961
   uint32_t probes = 0;            // zero-window probes
+  uint32_t keepalive_probes = 0;  // keep-alive probes (RFC 9293 §3.8.4)
   DropReason last_drop = DropReason::None;
 };
 
@@ -145,6 +146,23 @@ class Connection {
   void release_idle_buffers();
   // R2 for this connection (MUST-21); zero means the configured default.
   void set_user_timeout(Duration d) { user_timeout_ms_ = static_cast<uint32_t>(d.ms()); }
+  // Keep-alive (RFC 9293 §3.8.4): the application switches it per connection
+  // (MUST-24; Config::keepalive, off by default, MUST-25) and may change the
+  // idle time before the first probe (MUST-27), the probe interval and the
+  // number of unanswered probes after which the connection times out. Times are
+  // whole seconds from 1 to kMaxKeepAliveSecs, counts 1 to kMaxKeepAliveProbes
+  // (Linux's limits); a setter given a value out of range changes nothing and
+  // returns false. Zero-argument getters report the value in effect.
+  static constexpr uint32_t kMaxKeepAliveSecs = 32767;
+  static constexpr uint32_t kMaxKeepAliveProbes = 127;
+  void set_keepalive(Instant now, bool on);
+  bool set_keepalive_idle(Instant now, Duration idle);
+  bool set_keepalive_interval(Instant now, Duration interval);
+  bool set_keepalive_probes(uint32_t probes);
+  bool keepalive() const { return keepalive_; }
+  Duration keepalive_idle() const;
+  Duration keepalive_interval() const;
+  uint32_t keepalive_probes() const;
 
   // ---- Inputs ----
   // An ICMP error about a segment this connection sent (RFC 9293 §3.9.2.2),
@@ -268,6 +286,10 @@ class Connection {
   void arm_retransmit(Instant now);
   void on_retransmit_timeout(Instant now);
   void on_persist_timeout(Instant now);
+  // keep-alive (connection_keepalive.cc)
+  bool keepalive_applies() const;
+  void resume_keepalive(Instant now);
+  void on_keepalive_timeout(Instant now);
   void schedule_ack(Instant now, bool immediate);
   void maybe_window_update();
   Duration r2() const;
@@ -296,8 +318,10 @@ class Connection {
     // Urgent pointers (§3.8.5; RFC 6093: each points just past the urgent
     // data). Urgent data only comes with data, so it lives here, not in the
     // control block.
-    SeqNum snd_up;  // valid while snd_urgent_
-    SeqNum rcv_up;  // valid while rcv_urgent_
+    SeqNum snd_up;  // valid while snd_urgent
+    SeqNum rcv_up;  // valid while rcv_urgent
+    bool snd_urgent = false;  // urgent mode on send: SND.UP ahead of SND.UNA
+    bool rcv_urgent = false;  // RCV.UP has been set by the peer
     ConnCounters counters;
   };
   Buffers& bufs() {
@@ -312,9 +336,16 @@ class Connection {
   Env* env_;
   FourTuple tuple_;
   State state_ = State::Closed;
+  // Keep-alive, in what would be padding: probes sent since the last segment
+  // arrived, and the idle time override in seconds (0: Config::keepalive_idle).
+  uint8_t ka_probes_out_ = 0;
+  uint16_t ka_idle_s_ = 0;
   SendVars snd_;
   RecvVars rcv_;
   RttEstimator rtt_;
+  // When the last segment arrived (milliseconds, modulo 2^32; see ms32): a
+  // store per segment, read only when the keep-alive timer fires (BSD's t_rcvtime).
+  uint32_t last_rcv_ms_ = 0;
   CongestionControl cc_;
   TimerTable timers_;
   std::unique_ptr<Buffers> bufs_;
@@ -369,10 +400,13 @@ class Connection {
   bool sent_any_ : 1 = false;
   bool ts_ok_ : 1 = false;            // timestamps negotiated (RFC 7323 §3.2)
   bool sack_ok_ : 1 = false;          // SACK negotiated (RFC 2018 §2)
-  bool snd_urgent_ : 1 = false;       // urgent mode on send: SND.UP ahead of SND.UNA
-  bool rcv_urgent_ : 1 = false;       // RCV.UP has been set by the peer
+  bool keepalive_ : 1 = false;        // keep-alive switched on (§3.8.4, MUST-24)
+  bool keepalive_now_ : 1 = false;    // send a keep-alive probe
   std::optional<Error> error_;
   std::optional<Error> soft_error_;
+  // Keep-alive overrides (0: the Config value): probe interval in seconds, probe count.
+  uint16_t ka_intvl_s_ = 0;
+  uint8_t ka_probes_ = 0;
 };
 
 // RFC 9293 §3.10.7.1: the reply to a segment that reaches no connection (no TCB),

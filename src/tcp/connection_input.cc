@@ -9,6 +9,10 @@ namespace synack::tcp {
 
 
 DropReason Connection::on_segment(Instant now, const Segment& seg) {
+  // Any segment from the peer shows it is alive: keep-alive measures idle time
+  // from here (§3.8.4); the timer itself is not touched.
+  last_rcv_ms_ = ms32(now);
+  ka_probes_out_ = 0;
   DropReason r = DropReason::None;
   if (seg.syn() && seg.fin() && env_->config.drop_synfin) {
     r = DropReason::SynFinDropped;  // by policy, before any state looks at it
@@ -19,6 +23,7 @@ DropReason Connection::on_segment(Instant now, const Segment& seg) {
     ++stats().drops;
     stats().last_drop = r;
   }
+  if (keepalive_) resume_keepalive(now);  // e.g. the ACK that ended a retransmission timer
   return r;
 }
 
@@ -530,9 +535,9 @@ void Connection::process_urg(SeqNum up) {
   // whenever the pointer advances (MUST-32). A pointer at or before what the
   // user has read repeats urgent data already seen and read.
   if (!up.after(read_seq())) return;
-  if (rcv_urgent_ && !up.after(bufs().rcv_up)) return;
+  if (bufs().rcv_urgent && !up.after(bufs().rcv_up)) return;
   bufs().rcv_up = up;
-  rcv_urgent_ = true;
+  bufs().rcv_urgent = true;
   emit(Event::simple(EventKind::Urgent));
 }
 

@@ -84,6 +84,19 @@ std::optional<Segment> Connection::poll_transmit(Instant now, base::MutBytes pay
     on_segment_sent(now, s);
     return s;
   }
+  if (keepalive_now_) {
+    // Keep-alive probe (§3.8.4): <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>, no
+    // data (SHLD-12). Its sequence number is old, so the peer answers with an ACK.
+    keepalive_now_ = false;
+    if (snd_.una == snd_.max) {  // still nothing outstanding (MUST-26)
+      Segment s = make_segment(snd_.nxt - 1, flags::kAck);
+      s.options = segment_options(now, false);
+      s.wnd = window_field();
+      ++stats().keepalive_probes;
+      on_segment_sent(now, s);
+      return s;
+    }
+  }
   if (ack_now_) {
     // A bare ACK carries SND.MAX rather than SND.NXT: after a timeout rewinds
     // SND.NXT, the peer may already hold data up to SND.MAX, and an ACK below
@@ -199,7 +212,7 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
     bool small_unacked = snd_sml_.after(snd_.una);
     // Urgent data is never held back (§3.8.5: the receiver should learn of it
     // as soon as possible).
-    bool urgent = snd_urgent_ && bufs_->snd_up.after(from);
+    bool urgent = bufs_->snd_urgent && bufs_->snd_up.after(from);
     bool nagle_ok = !nagle_ || !small_unacked || fin_queued_ || urgent;
     bool big_enough = len >= snd_.max_wnd / 2;
     if (!((empties_queue || big_enough) && nagle_ok)) {
@@ -238,10 +251,10 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
 
 void Connection::mark_urgent(Segment& s) {
   // Urgent mode lasts until the peer has acknowledged the urgent data.
-  if (!snd_urgent_) return;
+  if (!bufs_ || !bufs_->snd_urgent) return;
   const SeqNum up = bufs_->snd_up;
   if (!up.after(snd_.una)) {
-    snd_urgent_ = false;
+    bufs_->snd_urgent = false;
     return;
   }
   // Every segment below SND.UP carries URG and the offset of SND.UP from its

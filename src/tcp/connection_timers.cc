@@ -1,5 +1,6 @@
 // Timers: retransmission (RFC 6298), persist (§3.8.6.1), delayed ACK
 // (§3.8.6.3), TIME-WAIT (§3.6.1) and the orphaned FIN-WAIT-2 timeout.
+// Keep-alive (§3.8.4) is in connection_keepalive.cc.
 #include <algorithm>
 
 #include "tcp/connection.h"
@@ -29,6 +30,8 @@ void Connection::on_timeout(Instant now) {
   }
   if (timers_.expired(Timer::Retransmit, now)) on_retransmit_timeout(now);
   if (state_ != State::Closed && timers_.expired(Timer::Persist, now)) on_persist_timeout(now);
+  if (timers_.expired(Timer::KeepAlive, now)) on_keepalive_timeout(now);
+  if (keepalive_) resume_keepalive(now);
 }
 
 void Connection::on_retransmit_timeout(Instant now) {

@@ -18,6 +18,7 @@ std::string_view to_string(Cause c) {
     case Cause::TimeWaitExpired: return "2MSL expired";
     case Cause::FinWait2Timeout: return "FIN-WAIT-2 timeout";
     case Cause::DataAfterClose: return "data after close";
+    case Cause::KeepAliveTimeout: return "keep-alive timeout";
   }
   return "?";
 }

@@ -27,6 +27,7 @@ enum class Cause : uint8_t {
   TimeWaitExpired, // 2*MSL elapsed (§3.10.8)
   FinWait2Timeout, // orphaned FIN-WAIT-2 gave up
   DataAfterClose,  // data arrived after close(): RST sent (SHLD-3)
+  KeepAliveTimeout, // keep-alive probes went unanswered (§3.8.4)
 };
 std::string_view to_string(Cause c);
 

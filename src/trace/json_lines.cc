@@ -67,6 +67,7 @@ std::string_view cause_id(tcp::Cause c) {
     case tcp::Cause::TimeWaitExpired: return "time_wait_expired";
     case tcp::Cause::FinWait2Timeout: return "fin_wait_2_timeout";
     case tcp::Cause::DataAfterClose: return "data_after_close";
+    case tcp::Cause::KeepAliveTimeout: return "keepalive_timeout";
   }
   return "?";
 }

@@ -114,6 +114,42 @@ TEST(ApiRuntime, ConnectToClosedPortIsRefused) {
   peer.join();
 }
 
+// RFC 9293 §3.8.4 (MUST-24, MUST-29): keep-alive switched on through the
+// socket; when the peer falls silent the probes go unanswered and the
+// connection times out after idle + probes * interval (1 s + 2 * 1 s here).
+TEST(ApiRuntime, KeepAliveTimesOutASilentPeer_Rfc9293_3_8_4_MUST24_MUST29) {
+  auto [la, lb] = testing::socket_link_pair();
+  Host a(kA, *la, 100), b(kB, *lb, 300);
+  auto l = b.rt->listen(7);
+  ASSERT_TRUE(l.has_value());
+  std::atomic<bool> silent = false;
+  std::thread peer([&] {
+    auto s = l->accept(Duration::seconds(5));
+    ASSERT_TRUE(s.has_value());
+    b.rt->run_until([&] { return silent.load(); });
+    lb->drop_all = true;  // from now on nothing leaves B (set in B's own thread)
+    b.rt->resume();
+    b.rt->run();
+  });
+  auto s = a.rt->connect({kB, 7}, Duration::seconds(5));
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->set_keepalive_params(Duration::millis(500), Duration::seconds(1), 2).error(), Error::InvalidArgument);
+  EXPECT_EQ(s->set_keepalive_params(Duration::seconds(1), Duration::seconds(1), 0).error(), Error::InvalidArgument);
+  ASSERT_TRUE(s->set_keepalive_params(Duration::seconds(1), Duration::seconds(1), 2).has_value());
+  ASSERT_TRUE(s->set_keepalive(true).has_value());
+  // Answered probes keep the connection.
+  a.rt->run_for(Duration::millis(1500));
+  EXPECT_EQ(s->state(), tcp::State::Established);
+  EXPECT_GE(a.stack->connection(s->id())->counters().keepalive_probes, 1u);
+  silent = true;
+  auto t0 = a.rt->now();
+  EXPECT_TRUE(a.rt->run_until([&] { return s->state() == tcp::State::Closed; }, Duration::seconds(6)));
+  EXPECT_EQ(s->error(), Error::TimedOut);
+  EXPECT_LT(a.rt->now() - t0, Duration::seconds(5));
+  b.rt->stop();
+  peer.join();
+}
+
 TEST(ApiRuntime, ConnectDeadlineAbortsTheAttempt) {
   auto [la, lb] = testing::socket_link_pair();
   la->drop_all = true;
