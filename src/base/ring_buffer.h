@@ -28,7 +28,8 @@ class ByteRing {
     if (n <= cap_) return;
     size_t c = cap_ ? cap_ : kMinCapacity;
     while (c < n) c *= 2;
-    auto fresh = std::make_unique<uint8_t[]>(c);
+    // Not zero-filled: the ring only hands out bytes that were written into it.
+    auto fresh = std::make_unique_for_overwrite<uint8_t[]>(c);
     // Copy the whole old capacity in logical order, so bytes written ahead of
     // size() (out-of-order data) survive growth too.
     if (cap_) copy_out(0, {fresh.get(), cap_});
