@@ -19,6 +19,8 @@ class ByteRing {
   ByteRing(ByteRing&&) noexcept = default;
   ByteRing& operator=(ByteRing&&) noexcept = default;
 
+  static constexpr size_t kMinCapacity = 1024;
+
   size_t size() const { return size_; }
   size_t capacity() const { return cap_; }
   bool empty() const { return size_ == 0; }
@@ -45,6 +47,21 @@ class ByteRing {
       cap_ = 0;
       head_ = 0;
     }
+  }
+
+  // Drop the contents and hand the storage over (to recycle it); the ring is
+  // left empty, holding none.
+  std::unique_ptr<uint8_t[]> take_storage() {
+    cap_ = head_ = size_ = 0;
+    return std::move(buf_);
+  }
+
+  // Give a ring that holds no storage `storage` of `capacity` bytes (a power of
+  // two), such as a block from take_storage.
+  void adopt_storage(std::unique_ptr<uint8_t[]> storage, size_t capacity) {
+    buf_ = std::move(storage);
+    cap_ = capacity;
+    head_ = size_ = 0;
   }
 
   // Append bytes at the tail (caller has reserved room).
@@ -83,7 +100,6 @@ class ByteRing {
   }
 
  private:
-  static constexpr size_t kMinCapacity = 1024;
   std::unique_ptr<uint8_t[]> buf_;
   size_t cap_ = 0;
   size_t head_ = 0;

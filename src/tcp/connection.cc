@@ -14,6 +14,10 @@ Connection::Connection(Env& env, const FourTuple& tuple)
   cc_.init(env.config.congestion_control, snd_.mss);
 }
 
+Connection::~Connection() {
+  if (bufs_) env_->buffers.give(std::move(bufs_));
+}
+
 // ---------------------------------------------------------------------------
 // State changes: the one place the state variable is written.
 
@@ -35,11 +39,11 @@ void Connection::emit(Event e) {
 void Connection::enter_closed(Cause cause, std::optional<Error> err) {
   timers_.clear_all();
   if (bufs_) {
-    bufs_->snd = {};
+    env_->buffers.release(bufs_->snd);
     if (err) {
       // A reset or abort flushes everything (§3.10.7.4 second check); a normal
       // close leaves unread data readable.
-      bufs_->rcv = {};
+      env_->buffers.release(bufs_->rcv);
       bufs_->ooo.clear();
     }
   }
@@ -61,7 +65,7 @@ void Connection::return_to_listen(Cause cause) {
 
 void Connection::enter_time_wait(Instant now, Cause cause) {
   timers_.clear_all();
-  if (bufs_) bufs_->snd = {};
+  if (bufs_) env_->buffers.release(bufs_->snd);
   transition_to(State::TimeWait, cause);
   timers_.set(Timer::TimeWait, now + env_->config.msl * 2);  // MUST-13
 }
@@ -115,7 +119,7 @@ Expected<size_t, Error> Connection::send(Instant, base::Bytes data) {
   size_t n = std::min(data.size(), send_space());
   if (n < data.size()) want_writable_ = true;
   if (n == 0) return size_t{0};
-  bufs().snd.reserve(snd_size() + n);
+  env_->buffers.reserve(bufs().snd, snd_size() + n);
   bufs().snd.append(data.first(n));
   return n;
 }
@@ -239,8 +243,8 @@ void Connection::abort(Instant) {
 
 void Connection::release_idle_buffers() {
   if (!bufs_) return;
-  bufs_->snd.release_if_empty();
-  if (bufs_->ooo.empty()) bufs_->rcv.release_if_empty();
+  if (bufs_->snd.empty()) env_->buffers.release(bufs_->snd);
+  if (bufs_->rcv.empty() && bufs_->ooo.empty()) env_->buffers.release(bufs_->rcv);
 }
 
 const ConnCounters& Connection::counters() const {

@@ -28,6 +28,8 @@
 #include "base/ring_queue.h"
 #include "base/seq_num.h"
 #include "base/time.h"
+#include "tcp/buffer_cache.h"
+#include "tcp/buffers.h"
 #include "tcp/config.h"
 #include "tcp/congestion.h"
 #include "tcp/drop_reason.h"
@@ -70,19 +72,7 @@ struct Env {
     Event event;
   };
   base::RingQueue<TaggedEvent> events;
-};
-
-// Per-connection counters (stack-wide ones live in the stack).
-struct ConnCounters {
-  uint32_t drops = 0;
-  uint32_t retransmits = 0;       // segments sent again (RTO, fast retransmit)
-  uint32_t timeouts = 0;          // retransmission timer expirations
-  uint32_t fast_retransmits = 0;  // RFC 5681 §3.2
-  uint32_t dup_acks_in = 0;
-  uint32_t challenge_acks = 0;    // RFC 5961
-  uint32_t probes = 0;            // zero-window probes
-  uint32_t keepalive_probes = 0;  // keep-alive probes (RFC 9293 §3.8.4)
-  DropReason last_drop = DropReason::None;
+  BufferCache buffers;  // outlives the connections: they give their Buffers back
 };
 
 // The RFC's send sequence variables (§3.3.1, Figure 3) and their companions.
@@ -110,6 +100,9 @@ struct RecvVars {
 class Connection {
  public:
   Connection(Env& env, const FourTuple& tuple);
+  ~Connection();
+  Connection(Connection&&) noexcept = default;
+  Connection& operator=(Connection&&) noexcept = default;
 
   // ---- User calls (RFC 9293 §3.10.1-3.10.6) ----
   // Active OPEN: CLOSED -> SYN-SENT, SYN queued.
@@ -294,38 +287,8 @@ class Connection {
   void maybe_window_update();
   Duration r2() const;
 
-  // Buffers and rarely-needed state, allocated when the first byte is queued
-  // or received: an idle connection that never carried data costs only its
-  // control block.
-  struct Buffers {
-    base::ByteRing snd;          // [snd_buf_seq_, data_end): unacked and unsent data
-    base::ByteRing rcv;          // unread in-order data, then out-of-order data ahead
-    base::SeqRangeSet<8> ooo;    // out-of-order ranges held above RCV.NXT
-    std::optional<SeqNum> ooo_fin;  // a FIN seen ahead of RCV.NXT
-    // SACK, receiver side (RFC 2018 §4, RFC 2883): arrival order of
-    // out-of-order segments, and a duplicate to report once.
-    std::array<SeqNum, 4> sack_recent{};
-    uint8_t sack_recent_n = 0;
-    std::optional<base::SeqRange> dsack;
-    // SACK, sender side (RFC 6675): SACKed ranges above SND.UNA, and HighRxt.
-    base::SeqRangeSet<16> sacked;
-    SeqNum high_rxt;
-    // TSval of the first retransmission since the last forward progress: an
-    // echo older than that measures a round trip that included the loss (RFC
-    // 7323 §4.3 keeps TS.Recent at the segment before a hole): no RTT sample.
-    uint32_t rexmit_tsval = 0;
-    bool rexmit_ts_set = false;
-    // Urgent pointers (§3.8.5; RFC 6093: each points just past the urgent
-    // data). Urgent data only comes with data, so it lives here, not in the
-    // control block.
-    SeqNum snd_up;  // valid while snd_urgent
-    SeqNum rcv_up;  // valid while rcv_urgent
-    bool snd_urgent = false;  // urgent mode on send: SND.UP ahead of SND.UNA
-    bool rcv_urgent = false;  // RCV.UP has been set by the peer
-    ConnCounters counters;
-  };
   Buffers& bufs() {
-    if (!bufs_) bufs_ = std::make_unique<Buffers>();
+    if (!bufs_) bufs_ = env_->buffers.take();
     return *bufs_;
   }
   ConnCounters& stats() { return bufs().counters; }
@@ -348,7 +311,7 @@ class Connection {
   uint32_t last_rcv_ms_ = 0;
   CongestionControl cc_;
   TimerTable timers_;
-  std::unique_ptr<Buffers> bufs_;
+  std::unique_ptr<Buffers> bufs_;  // see tcp/buffers.h; recycled through env_->buffers
   SeqNum snd_buf_seq_;  // sequence number of the first byte in the send buffer
   uint32_t rcv_buf_cap_;  // receive buffer size: the configured one rounded up to whole segments
 

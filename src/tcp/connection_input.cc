@@ -163,7 +163,7 @@ DropReason Connection::on_segment_syn_sent(Instant now, const Segment& seg) {
   // acknowledged) and delivered when the handshake completes. A FIN on the
   // SYN is ignored, as BSD does; the peer sends it again.
   if (seg.len() > 0 && seg.len() <= rcv_buf_cap_) {
-    bufs().rcv.reserve(rcv_buf_cap_);
+    env_->buffers.reserve(bufs().rcv, rcv_buf_cap_);
     bufs().rcv.write_at(0, seg.payload);
     bufs().ooo.insert(rcv_.nxt, rcv_.nxt + seg.len());
   }
@@ -546,7 +546,7 @@ void Connection::process_text(Instant now, Segment& seg) {
   if (len == 0) return;
   size_t unread = rcv_size();
   if (seg.seq == rcv_.nxt) {
-    bufs().rcv.reserve(unread + (ooo_empty() ? len : rcv_buf_cap_));
+    env_->buffers.reserve(bufs().rcv, unread + (ooo_empty() ? len : rcv_buf_cap_));
     bufs().rcv.append(seg.payload);
     rcv_.nxt += len;
     // Data was held out of order: this segment filled (part of) the hole, even
@@ -581,7 +581,7 @@ void Connection::process_text(Instant now, Segment& seg) {
     note_duplicate(seg.seq, seg.seq + len);
   } else if (bufs().ooo.insert(seg.seq, seg.seq + len)) {
     note_out_of_order(seg.seq);
-    bufs().rcv.reserve(std::max<size_t>(unread + ahead + len, rcv_buf_cap_));
+    env_->buffers.reserve(bufs().rcv, std::max<size_t>(unread + ahead + len, rcv_buf_cap_));
     bufs().rcv.write_at(unread + ahead, seg.payload);
   } else {
     ++stats().drops;

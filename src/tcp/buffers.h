@@ -1,0 +1,61 @@
+#pragma once
+// tcp::Buffers — what a connection allocates on demand, apart from its control
+// block: the send and receive rings and rarely-needed state (reassembly, SACK,
+// urgent pointers, counters). Allocated when the first byte is queued or
+// received, so an idle connection that never carried data costs only its
+// control block.
+#include <array>
+#include <cstdint>
+#include <optional>
+
+#include "base/interval_set.h"
+#include "base/ring_buffer.h"
+#include "base/seq_num.h"
+#include "tcp/drop_reason.h"
+
+namespace synack::tcp {
+
+using base::SeqNum;
+
+// Per-connection counters (stack-wide ones live in the stack).
+struct ConnCounters {
+  uint32_t drops = 0;
+  uint32_t retransmits = 0;       // segments sent again (RTO, fast retransmit)
+  uint32_t timeouts = 0;          // retransmission timer expirations
+  uint32_t fast_retransmits = 0;  // RFC 5681 §3.2
+  uint32_t dup_acks_in = 0;
+  uint32_t challenge_acks = 0;    // RFC 5961
+  uint32_t probes = 0;            // zero-window probes
+  uint32_t keepalive_probes = 0;  // keep-alive probes (RFC 9293 §3.8.4)
+  DropReason last_drop = DropReason::None;
+};
+
+struct Buffers {
+  base::ByteRing snd;          // [snd_buf_seq_, data_end): unacked and unsent data
+  base::ByteRing rcv;          // unread in-order data, then out-of-order data ahead
+  base::SeqRangeSet<8> ooo;    // out-of-order ranges held above RCV.NXT
+  std::optional<SeqNum> ooo_fin;  // a FIN seen ahead of RCV.NXT
+  // SACK, receiver side (RFC 2018 §4, RFC 2883): arrival order of
+  // out-of-order segments, and a duplicate to report once.
+  std::array<SeqNum, 4> sack_recent{};
+  uint8_t sack_recent_n = 0;
+  std::optional<base::SeqRange> dsack;
+  // SACK, sender side (RFC 6675): SACKed ranges above SND.UNA, and HighRxt.
+  base::SeqRangeSet<16> sacked;
+  SeqNum high_rxt;
+  // TSval of the first retransmission since the last forward progress: an
+  // echo older than that measures a round trip that included the loss (RFC
+  // 7323 §4.3 keeps TS.Recent at the segment before a hole): no RTT sample.
+  uint32_t rexmit_tsval = 0;
+  bool rexmit_ts_set = false;
+  // Urgent pointers (§3.8.5; RFC 6093: each points just past the urgent
+  // data). Urgent data only comes with data, so it lives here, not in the
+  // control block.
+  SeqNum snd_up;  // valid while snd_urgent
+  SeqNum rcv_up;  // valid while rcv_urgent
+  bool snd_urgent = false;  // urgent mode on send: SND.UP ahead of SND.UNA
+  bool rcv_urgent = false;  // RCV.UP has been set by the peer
+  ConnCounters counters;
+};
+
+}  // namespace synack::tcp
