@@ -11,8 +11,8 @@ EphemeralPorts::EphemeralPorts(uint16_t lo, uint16_t hi, uint64_t secret) : lo_(
   for (int i = 8; i < 16; ++i) key_[static_cast<size_t>(i)] = static_cast<uint8_t>((secret * 0x9e3779b97f4a7c15ULL) >> (8 * (i - 8)));
 }
 
-uint16_t EphemeralPorts::candidate(wire::Ipv4Addr local, const wire::Endpoint& remote,
-                                   uint32_t attempt) const {
+uint32_t EphemeralPorts::offset(wire::Ipv4Addr local, const wire::Endpoint& remote) {
+  if (last_ && last_->local == local && last_->remote == remote) return last_->offset;
   // offset = F(local IP, remote IP, remote port, secret)  (RFC 6056 Algorithm 3)
   uint8_t msg[10];
   base::store_be32(msg, local.value());
@@ -20,9 +20,8 @@ uint16_t EphemeralPorts::candidate(wire::Ipv4Addr local, const wire::Endpoint& r
   base::store_be16(msg + 8, remote.port);
   uint8_t out[8];
   crypto_shorthash(out, msg, sizeof msg, key_.data());
-  uint32_t offset = base::load_be32(out);
-  uint32_t n = range();
-  return static_cast<uint16_t>(lo_ + (offset + counter_ + attempt) % n);
+  last_ = Last{local, remote, base::load_be32(out)};
+  return last_->offset;
 }
 
 }  // namespace synack::stack

@@ -267,8 +267,9 @@ Expected<ConnId, StackError> Stack::connect(Instant now, const Endpoint& remote,
   auto in_use = [&](const FourTuple& x) { return conns_.find(x) || tw_.find(x); };
   if (local_port == 0) {
     bool found = false;
+    uint32_t offset = ports_.offset(cfg_.addr, remote);
     for (uint32_t attempt = 0; attempt < ports_.range(); ++attempt) {
-      t.local.port = ports_.candidate(cfg_.addr, remote, attempt);
+      t.local.port = ports_.candidate(offset, attempt);
       if (!in_use(t) && !listeners_.find(PortKey{t.local.port})) {
         found = true;
         break;
