@@ -29,6 +29,7 @@ Stack::Stack(const StackConfig& cfg, tcp::IsnGenerator& isn)
   cfg_.tcp.mss = static_cast<uint16_t>(std::min<int>(cfg_.tcp.mss, cfg_.mtu - 40));
   env_.config = cfg_.tcp;
   env_.isn = &isn;
+  env_.state_events = cfg_.state_events;
   fired_.reserve(256);
 }
 
@@ -121,21 +122,21 @@ void Stack::handle_event(uint32_t idx, Instant now, const tcp::Event& e) {
   Slot& s = slot(idx);
   if (e.kind == tcp::EventKind::StateChanged) {
     if (observer_) observer_->on_state_change(now, s.conn->tuple(), e.from, e.to, e.cause);
-    if (e.to == tcp::State::Established && s.in_syn_queue) {
-      // The handshake of a listener's child completed: it can be accepted.
-      Listener** lp = listeners_.find(PortKey{s.listener_port});
-      if (lp) {
-        Listener& l = **lp;
-        s.in_syn_queue = false;
-        --l.syn_count;
-        s.in_accept_queue = true;
-        ++l.accept_count;
-        l.accept_queue.push(ConnId{idx, s.gen});
-        StackEvent ev;
-        ev.kind = StackEvent::Kind::Acceptable;
-        ev.port = l.port;
-        events_.push(ev);
-      }
+    if (!cfg_.state_events) return;  // the application did not ask for them
+  }
+  if (e.kind == tcp::EventKind::Connected && s.in_syn_queue) {
+    // The handshake of a listener's child completed (ESTABLISHED): it can be accepted.
+    if (Listener** lp = listeners_.find(PortKey{s.listener_port})) {
+      Listener& l = **lp;
+      s.in_syn_queue = false;
+      --l.syn_count;
+      s.in_accept_queue = true;
+      ++l.accept_count;
+      l.accept_queue.push(ConnId{idx, s.gen});
+      StackEvent ev;
+      ev.kind = StackEvent::Kind::Acceptable;
+      ev.port = l.port;
+      events_.push(ev);
     }
   }
   if (s.app_owned) {

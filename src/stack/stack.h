@@ -57,6 +57,11 @@ struct StackConfig {
   // the application reads or the peer acknowledges (idle connections cost
   // only their control block).
   bool release_idle_buffers = true;
+  // Give the application tcp::EventKind::StateChanged events too (observers
+  // see every state change regardless). Off by default: applications act on
+  // Connected, Readable, PeerClosed and Closed and can ask a connection its
+  // state(); state changes are half the events of a lifecycle.
+  bool state_events = false;
 };
 
 // A handle to a connection. Stale handles (the connection was freed) are
@@ -136,7 +141,10 @@ class Stack {
   size_t connection_count() const { return conns_.size(); }
   size_t time_wait_count() const { return tw_.size(); }
   size_t time_wait_memory() const { return tw_.memory_bytes(); }
-  void set_observer(Observer* o) { observer_ = o; }
+  void set_observer(Observer* o) {
+    observer_ = o;
+    env_.state_events = o || cfg_.state_events;  // connections emit state changes only if wanted
+  }
   // The state of a 4-tuple as the stack knows it (for conformance runners):
   // a full connection, a compact TIME-WAIT record, or nothing (CLOSED).
   tcp::State state_of(const FourTuple& t) const;

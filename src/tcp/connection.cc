@@ -25,7 +25,7 @@ void Connection::transition_to(State to, Cause cause) {
   if (to == state_) return;
   State from = state_;
   state_ = to;
-  emit(Event::state_changed(from, to, cause));
+  if (env_->state_events) emit(Event::state_changed(from, to, cause));
   if (to == State::Established) {
     quick_acks_left_ = env_->config.quick_acks;
     emit(Event::simple(EventKind::Connected));

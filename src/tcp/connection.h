@@ -15,7 +15,8 @@
 //
 // After any input, call poll_transmit until it returns nothing, drain
 // poll_event, and re-arm the timer for next_deadline(). Every state change goes
-// through transition_to(), which emits Event::StateChanged.
+// through transition_to(), which emits Event::StateChanged (unless the Env
+// says nobody listens).
 #include <cstddef>
 #include <array>
 #include <cstdint>
@@ -72,6 +73,9 @@ struct Env {
     Event event;
   };
   base::RingQueue<TaggedEvent> events;
+  // Emit Event::StateChanged. An owner that neither traces nor tells anyone
+  // about state changes turns it off: most events of a lifecycle are those.
+  bool state_events = true;
   BufferCache buffers;  // outlives the connections: they give their Buffers back
 };
 

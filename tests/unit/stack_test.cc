@@ -391,5 +391,47 @@ TEST(StackIcmp, FragmentationNeededLowersTheMss_Rfc1191) {
   EXPECT_LE(pkt->size(), 1000u);
 }
 
+// State changes reach the application only if it asks (StackConfig::state_events);
+// the server's child becomes acceptable either way (on Connected).
+TEST(Stack, StateChangeEventsReachTheApplicationOnlyWhenAsked) {
+  for (bool asked : {false, true}) {
+    stack::StackConfig cfg;
+    cfg.state_events = asked;
+    StackPair p(cfg);
+    ASSERT_TRUE(p.b().listen(80, 8).has_value());
+    auto c = p.a().connect(p.now(), kServer);
+    ASSERT_TRUE(c.has_value());
+    p.exchange();
+    int state_changes = 0, connected = 0;
+    while (auto e = p.a().poll_event()) {
+      state_changes += e->event.kind == tcp::EventKind::StateChanged;
+      connected += e->event.kind == tcp::EventKind::Connected;
+    }
+    EXPECT_EQ(state_changes, asked ? 2 : 0);  // CLOSED -> SYN-SENT -> ESTABLISHED
+    EXPECT_EQ(connected, 1);
+    EXPECT_TRUE(p.b().accept(80).has_value());
+  }
+}
+
+// An observer sees every state change although the application did not ask.
+TEST(Stack, ObserverSeesStateChangesWithoutStateEvents) {
+  struct Watch : stack::Observer {
+    std::vector<std::pair<State, State>> seen;
+    void on_state_change(base::Instant, const wire::FourTuple&, State from, State to, tcp::Cause) override {
+      seen.emplace_back(from, to);
+    }
+  } watch;
+  StackPair p;
+  p.a().set_observer(&watch);
+  ASSERT_TRUE(p.b().listen(80, 8).has_value());
+  auto c = p.a().connect(p.now(), kServer);
+  ASSERT_TRUE(c.has_value());
+  p.exchange();
+  std::vector<std::pair<State, State>> want{{State::Closed, State::SynSent}, {State::SynSent, State::Established}};
+  EXPECT_EQ(watch.seen, want);
+  while (auto e = p.a().poll_event()) EXPECT_NE(e->event.kind, tcp::EventKind::StateChanged);
+  p.a().set_observer(nullptr);
+}
+
 }  // namespace
 }  // namespace synack::testing
