@@ -29,7 +29,9 @@ class BufferCache {
     release(b->snd);
     release(b->rcv);
     if (n_bufs_ == kKeep) return;
-    *b = Buffers{};
+    // Back to the initial state in place: cheaper than assigning a temporary.
+    std::destroy_at(b.get());
+    std::construct_at(b.get());
     bufs_[n_bufs_++] = std::move(b);
   }
 
