@@ -77,13 +77,17 @@ class ReadingJob : public ClientJob {
 
 class SendJob final : public ReadingJob {
  public:
-  SendJob(api::Socket& s, uint64_t n, JobOutput out) : ReadingJob(s, std::move(out)), total_(n) {}
+  SendJob(api::Socket& s, uint64_t n, uint64_t urgent, JobOutput out)
+      : ReadingJob(s, std::move(out)), total_(n), urgent_from_(n - std::min(n, urgent)) {}
 
  private:
   void pump_send() override {
     while (sent_ < total_ && !done()) {
-      size_t want = static_cast<size_t>(std::min<uint64_t>(total_ - sent_, Pattern::kChunk));
-      auto n = sock().try_send(Pattern::at(sent_, want));
+      // Ordinary bytes up to urgent_from_, the rest as urgent data.
+      bool urgent = sent_ >= urgent_from_;
+      uint64_t stop = urgent ? total_ : urgent_from_;
+      size_t want = static_cast<size_t>(std::min<uint64_t>(stop - sent_, Pattern::kChunk));
+      auto n = urgent ? sock().try_send_urgent(Pattern::at(sent_, want)) : sock().try_send(Pattern::at(sent_, want));
       if (!n) {
         if (n.error() != api::Error::WouldBlock) complete(std::string(to_string(n.error())));
         return;
@@ -123,6 +127,7 @@ class SendJob final : public ReadingJob {
     complete();
   }
   uint64_t total_;
+  uint64_t urgent_from_;
   uint64_t sent_ = 0;
   bool shut_ = false;
   bool eof_ = false;
@@ -182,8 +187,8 @@ class HttpGetJob final : public ReadingJob {
 std::unique_ptr<ClientJob> make_receive_job(api::Socket& s, JobOutput out) {
   return std::make_unique<ReadingJob>(s, std::move(out));
 }
-std::unique_ptr<ClientJob> make_send_job(api::Socket& s, uint64_t n, JobOutput out) {
-  return std::make_unique<SendJob>(s, n, std::move(out));
+std::unique_ptr<ClientJob> make_send_job(api::Socket& s, uint64_t n, uint64_t urgent, JobOutput out) {
+  return std::make_unique<SendJob>(s, n, urgent, std::move(out));
 }
 std::unique_ptr<ClientJob> make_http_get_job(api::Socket& s, const std::string& path, JobOutput out) {
   return std::make_unique<HttpGetJob>(s, path, std::move(out));

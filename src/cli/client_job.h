@@ -60,7 +60,8 @@ class ClientJob {
 };
 
 std::unique_ptr<ClientJob> make_receive_job(api::Socket& s, JobOutput out);
-std::unique_ptr<ClientJob> make_send_job(api::Socket& s, uint64_t n, JobOutput out);
+// Send n pattern bytes, the last `urgent` of them as urgent data, then half-close.
+std::unique_ptr<ClientJob> make_send_job(api::Socket& s, uint64_t n, uint64_t urgent, JobOutput out);
 std::unique_ptr<ClientJob> make_http_get_job(api::Socket& s, const std::string& path, JobOutput out);
 
 }  // namespace synack::cli

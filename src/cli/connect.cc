@@ -27,6 +27,7 @@ struct ConnectOptions {
   TunOptions net;
   std::string target;
   std::optional<uint64_t> send;
+  uint64_t urgent = 0;  // the last `urgent` bytes of --send go as urgent data
   std::string http_get;
   bool sha256 = false;
   double connect_timeout = 10;
@@ -47,7 +48,7 @@ std::optional<wire::Endpoint> parse_endpoint(std::string_view s) {
 base::Duration seconds(double s) { return base::Duration::micros(static_cast<int64_t>(s * 1e6)); }
 
 std::unique_ptr<ClientJob> make_job(const ConnectOptions& o, api::Socket& s) {
-  if (o.send) return make_send_job(s, *o.send, JobOutput(o.sha256, /*print=*/false));  // verified, not shown
+  if (o.send) return make_send_job(s, *o.send, o.urgent, JobOutput(o.sha256, /*print=*/false));  // verified, not shown
   JobOutput out(o.sha256);
   if (!o.http_get.empty()) return make_http_get_job(s, o.http_get, std::move(out));
   return make_receive_job(s, std::move(out));
@@ -95,6 +96,11 @@ int connect_main(const ConnectOptions& o) {
     std::fprintf(stderr, "synack connect: '%s' is not A.B.C.D:PORT\n", o.target.c_str());
     return 2;
   }
+  if (o.urgent > 0 && (!o.send || o.urgent > *o.send)) {
+    std::fprintf(stderr, "synack connect: --urgent %lu needs --send N with N >= %lu\n",
+                 static_cast<unsigned long>(o.urgent), static_cast<unsigned long>(o.urgent));
+    return 2;
+  }
   if (sodium_init() < 0) {
     std::fprintf(stderr, "synack connect: libsodium failed to initialize\n");
     return 1;
@@ -125,6 +131,9 @@ void register_connect(CLI::App& app, ExitCode& exit_code) {
   add_tun_options(*cmd, o->net);
   auto* send = cmd->add_option("--send", o->send,
                                "send N pattern bytes (byte i = i % 251), half-close, and verify an echo");
+  cmd->add_option("--urgent", o->urgent,
+                  "send the last K of the --send bytes as urgent data (RFC 9293 §3.8.5; MSG_OOB to the peer)")
+      ->needs(send);
   cmd->add_option("--http-get", o->http_get, "GET this path (HTTP/1.1, Connection: close) and print the body")
       ->excludes(send);
   cmd->add_flag("--sha256", o->sha256, "print the SHA-256 of what was received instead of the bytes");

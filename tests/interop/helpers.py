@@ -96,6 +96,23 @@ def echo_client(addr, port, n, half_close_first=False):
     say(f"ok {n}")
 
 
+def urgent_echo_client(addr, port):
+    """Send "hello", then "!" as urgent data (MSG_OOB), then "world"; the echo
+    must hold all eleven bytes in order: synack keeps urgent data inline."""
+    s = connect(addr, int(port))
+    s.sendall(b"hello")
+    time.sleep(0.05)  # separate segments, so the URG one stands alone
+    s.send(b"!", socket.MSG_OOB)
+    time.sleep(0.05)
+    s.sendall(b"world")
+    s.shutdown(socket.SHUT_WR)
+    got = recv_all(s)
+    s.close()
+    if got != b"hello!world":
+        die(f"echo of urgent data: got {got!r}")
+    say("ok urgent")
+
+
 def http_get(addr, port, path):
     s = connect(addr, port)
     s.sendall(f"GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n".encode())
@@ -134,6 +151,26 @@ def concurrent(addr, port, count):
     if errors:
         die(f"{len(errors)} of {count} failed: " + "; ".join(errors[:5]))
     say(f"ok {count}")
+
+
+def oob_sink_server(addr, port):
+    """Accept one connection; Linux (without SO_OOBINLINE) takes the byte just
+    before the urgent pointer out of the stream as the out-of-band byte. Print
+    'ok oob=<byte> inline=<bytes read normally>'."""
+    c = listen(addr, int(port))
+    oob = None
+    deadline = time.time() + TIMEOUT
+    while oob is None and time.time() < deadline:
+        try:
+            oob = c.recv(1, socket.MSG_OOB)[0]
+        except (BlockingIOError, OSError):  # EINVAL/EAGAIN: no urgent data yet
+            time.sleep(0.01)
+    c.settimeout(TIMEOUT)
+    n = len(recv_all(c))
+    c.close()
+    if oob is None:
+        die("no urgent data arrived")
+    say(f"ok oob={oob} inline={n}")
 
 
 def sink_server(addr, port):
@@ -259,9 +296,11 @@ def ping(addr, count):
 
 COMMANDS = {
     "echo_client": echo_client,
+    "urgent_echo_client": urgent_echo_client,
     "echo_client_half_close": lambda a, p, n: echo_client(a, p, n, half_close_first=True),
     "concurrent": concurrent,
     "sink_server": sink_server,
+    "oob_sink_server": oob_sink_server,
     "stalled_sink_server": stalled_sink_server,
     "echo_server": echo_server,
     "close_first_server": close_first_server,

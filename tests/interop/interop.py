@@ -65,6 +65,34 @@ def echo_10mb(env):
 
 
 @case
+def urgent_inline(env):
+    """The kernel sends urgent data (MSG_OOB): synack sees URG with Linux's
+    pointer, announces it and keeps the byte inline (RFC 9293 §3.8.5, RFC 6093);
+    the echo returns every byte in order."""
+    srv = env.serve("echo", 7, "--trace")
+    out = env.run_helper("urgent_echo_client", SYNACK_ADDR, 7)
+    check(out == "ok urgent", out)
+    srv.stop()
+    trace = srv.text()
+    urg = [ln for ln in trace.splitlines() if "URG" in ln and " len=1 " in ln]
+    check(urg, "no URG segment in synack's trace:\n" + trace[-3000:])
+
+
+@case
+def urgent_to_kernel(env):
+    """synack sends 1000 bytes, the last 3 urgent: the Linux receiver's
+    out-of-band byte is the last urgent one, so Linux reads synack's pointer as
+    pointing just past the urgent data (RFC 9293 §3.8.5, RFC 6093 §4)."""
+    srv = env.helper("oob_sink_server", ANY, 9500)
+    srv.wait_for("listening")
+    r = env.connect(f"{KERNEL_ADDR}:9500", "--send", 1000, "--urgent", 3)
+    check(r.returncode == 0, f"connect failed: {r.stderr.decode(errors='replace')[-2000:]}")
+    srv.wait(30)
+    want = f"ok oob={999 % 251} inline=999"
+    check(want in srv.text(), f"kernel reported {srv.text()!r}, expected {want!r}")
+
+
+@case
 def concurrent_100(env):
     """100 connections at once, each one HTTP request/response."""
     env.serve("http", 80)
