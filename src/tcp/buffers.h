@@ -56,6 +56,13 @@ struct Buffers {
   bool snd_urgent = false;  // urgent mode on send: SND.UP ahead of SND.UNA
   bool rcv_urgent = false;  // RCV.UP has been set by the peer
   ConnCounters counters;
+  // The connection's send buffer size if the application set one (0: the
+  // Config's). Here rather than in the control block, which has no 4 spare
+  // bytes left (sizeof(Connection) stays 224): it sits in the tail padding of
+  // this struct, so it costs nothing, and a connection that never sets it
+  // never allocates Buffers for it (one that does would allocate them for its
+  // first byte of data anyway).
+  uint32_t snd_limit = 0;
 };
 
 }  // namespace synack::tcp

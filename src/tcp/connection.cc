@@ -56,7 +56,11 @@ void Connection::enter_closed(Cause cause, std::optional<Error> err) {
 void Connection::return_to_listen(Cause cause) {
   // Forget everything learned from the peer; keep identity, events and counters.
   Connection fresh(*env_, tuple_);
-  if (bufs_) fresh.stats() = bufs_->counters;
+  if (bufs_) {
+    fresh.stats() = bufs_->counters;
+    fresh.bufs().snd_limit = bufs_->snd_limit;  // the application's buffer sizes stay
+  }
+  fresh.rcv_buf_cap_ = rcv_buf_cap_;
   fresh.from_listen_ = true;
   fresh.state_ = state_;
   *this = std::move(fresh);
@@ -83,6 +87,8 @@ Expected<void, Error> Connection::connect(Instant now) {
   snd_buf_seq_ = snd_.iss + 1;
   snd_.mss = 536;  // until the peer's MSS option says otherwise (MUST-15)
   recover_ = snd_sml_ = snd_.iss;
+  // The scale we offer, from the buffer we could advertise (RFC 7323 §2.2).
+  rcv_.wscale = env_->config.window_scaling ? window_shift_for(rcv_buf_cap_) : 0;
   from_listen_ = false;
   syn_pending_ = true;
   transition_to(State::SynSent, Cause::UserOpen);
@@ -264,8 +270,52 @@ uint32_t Connection::rcv_wnd() const {
 size_t Connection::recv_available() const { return rcv_size(); }
 
 size_t Connection::send_space() const {
-  size_t cap = env_->config.send_buffer;
+  size_t cap = send_buffer();
   return snd_size() >= cap ? 0 : cap - snd_size();
+}
+
+uint32_t Connection::send_buffer() const {
+  return bufs_ && bufs_->snd_limit ? bufs_->snd_limit : env_->config.send_buffer;
+}
+
+// ---------------------------------------------------------------------------
+// Buffer sizes.
+
+bool Connection::set_send_buffer(uint32_t bytes) {
+  if (bytes == 0 || bytes > kMaxBuffer) return false;
+  // Queued data stays queued whatever the new size: send_space() is simply 0
+  // until ACKs bring the queue below it.
+  if (bytes != send_buffer()) bufs().snd_limit = bytes;
+  if (want_writable_ && send_space() > 0) {
+    want_writable_ = false;
+    emit(Event::simple(EventKind::Writable));
+  }
+  return true;
+}
+
+bool Connection::set_recv_buffer(uint32_t bytes) {
+  if (bytes == 0 || bytes > kMaxBuffer) return false;
+  switch (state_) {
+    case State::Closed:
+    case State::Listen:
+      rcv_buf_cap_ = bytes;  // connect() or the SYN's arrival chooses the scale from it
+      return true;
+    case State::SynSent:
+      rcv_buf_cap_ = bytes;
+      // Until our SYN has gone out the scale we offer may still follow the
+      // buffer (RFC 7323 §2.2); after that it is fixed.
+      if (!snd_.max.after(snd_.iss) && env_->config.window_scaling) rcv_.wscale = window_shift_for(bytes);
+      return true;
+    default:
+      break;
+  }
+  // The MSS is known: whole segments, as negotiate_options sizes it. A larger
+  // buffer opens the window (announced when maybe_window_update says it
+  // matters); a smaller one closes it only as data arrives: window_field()
+  // never moves the advertised right edge left (RFC 9293 §3.8.6, SHLD-14).
+  rcv_buf_cap_ = whole_segments(bytes);
+  maybe_window_update();
+  return true;
 }
 
 SeqNum Connection::data_end() const { return snd_buf_seq_ + static_cast<uint32_t>(snd_size()); }

@@ -160,6 +160,24 @@ class Connection {
   Duration keepalive_idle() const;
   Duration keepalive_interval() const;
   uint32_t keepalive_probes() const;
+  // Buffer sizes for this connection (SO_SNDBUF / SO_RCVBUF); Config::send_buffer
+  // and Config::recv_buffer are the defaults. 1 to kMaxBuffer bytes; a setter
+  // given 0 or more changes nothing and returns false.
+  //  - The receive buffer set before the SYN goes out (or, for a passive open,
+  //    before the SYN arrives) chooses the window scale we offer (RFC 7323 §2.2:
+  //    the shift that lets the 16-bit field carry the whole buffer). Later it
+  //    may grow (the window opens; a window update follows when the BSD rule of
+  //    maybe_window_update says so) or shrink (the window closes as data
+  //    arrives: the advertised right edge never moves left, RFC 9293 §3.8.6
+  //    SHLD-14); the scale stays. Once the MSS is known it is rounded up to
+  //    whole segments, and recv_buffer() reports the rounded size.
+  //  - A send buffer smaller than what is queued drops nothing: send() accepts
+  //    nothing more until the peer's ACKs bring the queue below it.
+  static constexpr uint32_t kMaxBuffer = uint32_t{0xffff} << 14;  // the largest window RFC 7323 carries
+  bool set_send_buffer(uint32_t bytes);
+  bool set_recv_buffer(uint32_t bytes);
+  uint32_t send_buffer() const;
+  uint32_t recv_buffer() const { return rcv_buf_cap_; }
 
   // ---- Inputs ----
   // An ICMP error about a segment this connection sent (RFC 9293 §3.9.2.2),
@@ -244,6 +262,7 @@ class Connection {
   // options (connection_options.cc)
   void negotiate_options(Instant now, const Segment& syn);
   static uint8_t window_shift_for(uint32_t buffer);
+  uint32_t whole_segments(uint32_t bytes) const;
   uint16_t send_mss() const;
   uint32_t ts_now(Instant now) const;
   uint32_t ts_offset() const { return snd_.iss.value() * 0x9E3779B1u; }
@@ -317,7 +336,10 @@ class Connection {
   TimerTable timers_;
   std::unique_ptr<Buffers> bufs_;  // see tcp/buffers.h; recycled through env_->buffers
   SeqNum snd_buf_seq_;  // sequence number of the first byte in the send buffer
-  uint32_t rcv_buf_cap_;  // receive buffer size: the configured one rounded up to whole segments
+  // Receive buffer size: the configured or per-connection one, rounded up to
+  // whole segments once the MSS is known. (The per-connection send buffer size
+  // lives in Buffers, see Buffers::snd_limit.)
+  uint32_t rcv_buf_cap_;
 
   // Compact clocks for the control block: microseconds or milliseconds in 32
   // bits, compared modulo 2^32 (valid for intervals up to 71 minutes / 49 days).

@@ -20,6 +20,11 @@ uint8_t Connection::window_shift_for(uint32_t buffer) {
   return s;
 }
 
+uint32_t Connection::whole_segments(uint32_t bytes) const {
+  uint64_t rounded = (uint64_t{bytes} + snd_.mss - 1) / snd_.mss * snd_.mss;
+  return static_cast<uint32_t>(std::min<uint64_t>(rounded, kMaxBuffer));
+}
+
 uint32_t Connection::ts_now(Instant now) const {
   // A 1 ms clock, offset per connection by a value derived from the keyed ISS so
   // the timestamp does not reveal the host's uptime (RFC 7323 §5.4, §7.1).
@@ -50,7 +55,10 @@ void Connection::negotiate_options(Instant now, const Segment& syn) {
   wscale_ok_ = cfg.window_scaling && syn.options.window_scale.has_value();
   if (wscale_ok_) {
     snd_.wscale = std::min(*syn.options.window_scale, kMaxWindowShift);
-    rcv_.wscale = window_shift_for(cfg.recv_buffer);
+    // An active open keeps the scale its SYN offered (connect(),
+    // set_recv_buffer()); a passive one chooses it now, from the receive
+    // buffer in effect (RFC 7323 §2.2).
+    if (state_ == State::Listen) rcv_.wscale = window_shift_for(rcv_buf_cap_);
   } else {
     snd_.wscale = rcv_.wscale = 0;
   }
@@ -62,7 +70,7 @@ void Connection::negotiate_options(Instant now, const Segment& syn) {
   sack_ok_ = cfg.sack && syn.options.sack_permitted;
   // The receive buffer holds whole segments (as BSD and Linux size it), so the
   // window never ends in a sliver smaller than an MSS.
-  rcv_buf_cap_ = (cfg.recv_buffer + snd_.mss - 1) / snd_.mss * snd_.mss;
+  rcv_buf_cap_ = whole_segments(rcv_buf_cap_);
   cc_.init(cc_.algorithm(), send_mss());  // the IW depends on the MSS (RFC 6928)
 }
 
@@ -79,7 +87,7 @@ wire::TcpOptions Connection::syn_options(Instant now) const {
   // Offer everything in a SYN; a SYN,ACK (passive or simultaneous open)
   // carries only what the peer's SYN offered (RFC 7323 §2.2, §3.2).
   bool active = state_ == State::SynSent;
-  if (cfg.window_scaling && (active || wscale_ok_)) o.window_scale = window_shift_for(cfg.recv_buffer);
+  if (cfg.window_scaling && (active || wscale_ok_)) o.window_scale = rcv_.wscale;
   if (cfg.sack && (active || sack_ok_)) o.sack_permitted = true;
   if (cfg.timestamps && (active || ts_ok_)) {
     // TSecr is only meaningful when the ACK bit is set (RFC 7323 §3.2).
