@@ -28,6 +28,10 @@ Outcome Run::execute() {
     EventTiming t = resolve_timing(e.time, base_, cfg_.tolerance);
     if (!do_event(e, t)) break;
   }
+  // A blocking call still in flight when the script ends must still return
+  // within its window: run the clock to the end of it (packetdrill does not
+  // let a script end with its system call thread blocked either).
+  if (!stopped_ && pending_ && !pending_->result) (void)advance(at(pending_->timing.hi()) + base::Duration::micros(1));
   if (!stopped_ && settle_pending()) end_of_script();
   out_.virtual_usecs = driver_.now().us();
   out_.ladder = driver_.ladder();
