@@ -50,6 +50,7 @@ Error from_stack(stack::StackError e) {
     case stack::StackError::InvalidAddress: return Error::InvalidAddress;
     case stack::StackError::NoSuchConnection: return Error::NotConnected;
     case stack::StackError::NoSuchListener: return Error::NotConnected;
+    case stack::StackError::InvalidArgument: return Error::InvalidArgument;
   }
   return Error::NotConnected;
 }

@@ -5,13 +5,15 @@
 
 namespace synack::api {
 
-Listener::Listener(Listener&& o) noexcept : rt_(std::exchange(o.rt_, nullptr)), port_(o.port_) {}
+Listener::Listener(Listener&& o) noexcept
+    : rt_(std::exchange(o.rt_, nullptr)), port_(o.port_), child_opts_(o.child_opts_) {}
 
 Listener& Listener::operator=(Listener&& o) noexcept {
   if (this != &o) {
     close();
     rt_ = std::exchange(o.rt_, nullptr);
     port_ = o.port_;
+    child_opts_ = o.child_opts_;
   }
   return *this;
 }
@@ -52,6 +54,26 @@ void Listener::on_accept(Callback cb) {
   if (!r) return;
   r->on_accept = std::move(cb);
   rt_->notify_later(Runtime::Notify::Accept, {}, port_);
+}
+
+Expected<void, Error> Listener::set_send_buffer(uint32_t bytes) {
+  if (!rt_) return base::Unexpected(Error::NotConnected);
+  if (bytes == 0 || bytes > tcp::Connection::kMaxBuffer) return base::Unexpected(Error::InvalidArgument);
+  stack::ConnOptions o = child_opts_;
+  o.send_buffer = bytes;
+  if (auto r = rt_->stack().set_listener_options(port_, o); !r) return base::Unexpected(from_stack(r.error()));
+  child_opts_ = o;
+  return {};
+}
+
+Expected<void, Error> Listener::set_recv_buffer(uint32_t bytes) {
+  if (!rt_) return base::Unexpected(Error::NotConnected);
+  if (bytes == 0 || bytes > tcp::Connection::kMaxBuffer) return base::Unexpected(Error::InvalidArgument);
+  stack::ConnOptions o = child_opts_;
+  o.recv_buffer = bytes;
+  if (auto r = rt_->stack().set_listener_options(port_, o); !r) return base::Unexpected(from_stack(r.error()));
+  child_opts_ = o;
+  return {};
 }
 
 void Listener::close() {

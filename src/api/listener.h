@@ -28,12 +28,20 @@ class Listener {
   // call try_accept() until it returns nothing.
   void on_accept(Callback cb);
   void close();
+  // Buffer sizes for the connections accepted from now on (as
+  // Socket::set_send_buffer / set_recv_buffer). They apply before the SYN is
+  // answered, so the receive buffer chooses the SYN,ACK's window scale (RFC
+  // 7323 §2.2). Error::InvalidArgument for 0 or more than
+  // tcp::Connection::kMaxBuffer.
+  Expected<void, Error> set_send_buffer(uint32_t bytes);
+  Expected<void, Error> set_recv_buffer(uint32_t bytes);
 
  private:
   friend class Runtime;
   Listener(Runtime& rt, uint16_t port) : rt_(&rt), port_(port) {}
   Runtime* rt_ = nullptr;
   uint16_t port_ = 0;
+  stack::ConnOptions child_opts_;
 };
 
 }  // namespace synack::api

@@ -72,8 +72,9 @@ Expected<Listener, Error> Runtime::listen(uint16_t port, uint32_t backlog) {
   return Listener(*this, port);
 }
 
-Expected<Socket, Error> Runtime::open(const wire::Endpoint& remote, uint16_t local_port) {
-  auto id = stack_->connect(now(), remote, local_port);
+Expected<Socket, Error> Runtime::open(const wire::Endpoint& remote, uint16_t local_port,
+                                     const stack::ConnOptions& opts) {
+  auto id = stack_->connect(now(), remote, local_port, opts);
   if (!id) return base::Unexpected(from_stack(id.error()));
   adopt(*id);
   flush();

@@ -63,7 +63,11 @@ class Runtime {
   Expected<Listener, Error> listen(uint16_t port, uint32_t backlog = 128);
   // Start a connection and return at once (SYN-SENT); on_connected or on_closed
   // tells the outcome.
-  Expected<Socket, Error> open(const wire::Endpoint& remote, uint16_t local_port = 0);
+  // `opts` sets the buffer sizes before the SYN goes out (the receive buffer
+  // chooses the window scale offered, RFC 7323 §2.2); Error::InvalidArgument
+  // if one is out of range.
+  Expected<Socket, Error> open(const wire::Endpoint& remote, uint16_t local_port = 0,
+                               const stack::ConnOptions& opts = {});
   // Connect and wait for the handshake: refused, timed out (TCP's own limit),
   // or Error::Deadline when `timeout` passes first (the attempt is aborted).
   Expected<Socket, Error> connect(const wire::Endpoint& remote,

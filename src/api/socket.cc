@@ -222,6 +222,34 @@ Expected<void, Error> Socket::set_keepalive_params(Duration idle, Duration inter
   return {};
 }
 
+Expected<void, Error> Socket::set_send_buffer(uint32_t bytes) {
+  if (!rt_ || !conn()) return base::Unexpected(Error::NotConnected);
+  bool ok = false;
+  rt_->stack().with_connection(rt_->now(), id_, [&](tcp::Connection& c) { ok = c.set_send_buffer(bytes); });
+  rt_->flush();
+  if (!ok) return base::Unexpected(Error::InvalidArgument);
+  return {};
+}
+
+Expected<void, Error> Socket::set_recv_buffer(uint32_t bytes) {
+  if (!rt_ || !conn()) return base::Unexpected(Error::NotConnected);
+  bool ok = false;
+  rt_->stack().with_connection(rt_->now(), id_, [&](tcp::Connection& c) { ok = c.set_recv_buffer(bytes); });
+  rt_->flush();  // a window update, if the larger buffer opened the window enough
+  if (!ok) return base::Unexpected(Error::InvalidArgument);
+  return {};
+}
+
+uint32_t Socket::send_buffer() const {
+  const tcp::Connection* c = rt_ ? conn() : nullptr;
+  return c ? c->send_buffer() : 0;
+}
+
+uint32_t Socket::recv_buffer() const {
+  const tcp::Connection* c = rt_ ? conn() : nullptr;
+  return c ? c->recv_buffer() : 0;
+}
+
 // ---------------------------------------------------------------------------
 // Callbacks.
 

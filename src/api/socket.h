@@ -63,6 +63,19 @@ class Socket {
   // with Error::InvalidArgument.
   Expected<void, Error> set_keepalive(bool on);
   Expected<void, Error> set_keepalive_params(Duration idle, Duration interval, uint32_t probes);
+  // Buffer sizes of this connection in bytes (SO_SNDBUF / SO_RCVBUF, taken
+  // as given: no doubling), 1 to tcp::Connection::kMaxBuffer; anything else
+  // changes nothing and fails with Error::InvalidArgument. The window scale
+  // was fixed by the SYN (set the receive buffer before it with
+  // Runtime::open's options or Listener::set_recv_buffer); after that a larger
+  // receive buffer opens the window and a smaller one closes it as data
+  // arrives, never taking back window already advertised. A send buffer
+  // smaller than the data queued keeps that data and accepts no more until
+  // it drains below the new size.
+  Expected<void, Error> set_send_buffer(uint32_t bytes);
+  Expected<void, Error> set_recv_buffer(uint32_t bytes);
+  uint32_t send_buffer() const;  // 0 once the handle is closed
+  uint32_t recv_buffer() const;  // rounded up to whole segments once the MSS is known
 
   // ---- Closing ----
   Expected<void, Error> shutdown();  // half-close: FIN after queued data, keep reading

@@ -190,6 +190,7 @@ CallOutcome Sockets::sys_listen(const script::Syscall& c) {
   if (!r) return CallOutcome::error(EADDRINUSE);
   s->kind = Socket::Kind::Listening;
   s->port = port;
+  (void)d_.stack().set_listener_options(port, s->conn_options());  // checked by setsockopt
   sut_ = Sut{Sut::Kind::Listener, port, 0};
   return CallOutcome::done(0);
 }
@@ -210,6 +211,8 @@ CallOutcome Sockets::sys_accept(const script::Syscall& c) {
   child.keepidle_s = s->keepidle_s;
   child.keepintvl_s = s->keepintvl_s;
   child.keepcnt = s->keepcnt;
+  child.sndbuf = s->sndbuf;  // and buffer sizes (the stack applied them before the SYN,ACK)
+  child.rcvbuf = s->rcvbuf;
   int fd = new_fd(c.ret);
   fds_[fd] = child;
   apply_socket_options(fds_[fd]);
@@ -234,7 +237,7 @@ CallOutcome Sockets::sys_connect(const script::Syscall& c, bool retry) {
   if (!addr) return bad_args(c, addr.error());
   wire::Endpoint remote = addr->value_or(wire::Endpoint{env_.remote_ip, env_.connect_port});
   uint16_t local_port = s->kind == Socket::Kind::Bound ? s->port : 0;
-  auto id = d_.stack().connect(d_.now(), remote, local_port);
+  auto id = d_.stack().connect(d_.now(), remote, local_port, s->conn_options());
   d_.collect();
   if (!id) {
     switch (id.error()) {
@@ -242,7 +245,8 @@ CallOutcome Sockets::sys_connect(const script::Syscall& c, bool retry) {
       case stack::StackError::NoEphemeralPort: return CallOutcome::error(EADDRNOTAVAIL);
       case stack::StackError::InvalidAddress: return CallOutcome::error(ENETUNREACH);
       case stack::StackError::NoSuchConnection:
-      case stack::StackError::NoSuchListener: return CallOutcome::error(EINVAL);
+      case stack::StackError::NoSuchListener:
+      case stack::StackError::InvalidArgument: return CallOutcome::error(EINVAL);
     }
     return CallOutcome::error(EINVAL);
   }

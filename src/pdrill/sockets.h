@@ -68,6 +68,10 @@ class Sockets {
     int64_t keepidle_s = 0;
     int64_t keepintvl_s = 0;
     int64_t keepcnt = 0;
+    // SO_SNDBUF / SO_RCVBUF as the script set them (0: not set); see sockopt.cc.
+    uint32_t sndbuf = 0;
+    uint32_t rcvbuf = 0;
+    stack::ConnOptions conn_options() const { return {sndbuf, rcvbuf}; }
   };
 
   CallOutcome dispatch(const script::Syscall& c, bool retry);
@@ -87,6 +91,8 @@ class Sockets {
   // sockopt.cc
   CallOutcome sys_getsockopt(const script::Syscall& c);
   CallOutcome sys_setsockopt(const script::Syscall& c);
+  CallOutcome set_buffer(Socket& s, bool send, int64_t v);
+  int64_t get_buffer(const Socket& s, bool send) const;
 
   Socket* find_fd(const script::Syscall& c, CallOutcome& err);
   const tcp::Connection* conn_of(const Socket& s) const;

@@ -39,9 +39,6 @@ std::string why_unsupported(const OptName& o) {
   if (o.level == sym::kIpprotoIp && (o.name == sym::kIpTos || o.name == sym::kIpTtl)) {
     return "the stack API has no per-connection TOS/TTL";
   }
-  if (o.level == sym::kSolSocket && (o.name == sym::kSoRcvbuf || o.name == sym::kSoSndbuf)) {
-    return "socket buffer sizes are stack-wide in synack";
-  }
   return "";
 }
 
@@ -69,6 +66,8 @@ CallOutcome Sockets::sys_getsockopt(const script::Syscall& c) {
     value = conn_of(*s)->snd().mss;
   } else if (is(o, sym::kSolSocket, sym::kSoKeepalive)) {
     value = s->keepalive ? 1 : 0;
+  } else if (is(o, sym::kSolSocket, sym::kSoSndbuf) || is(o, sym::kSolSocket, sym::kSoRcvbuf)) {
+    value = get_buffer(*s, o.name == sym::kSoSndbuf);
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpKeepidle)) {
     value = s->keepidle_s ? s->keepidle_s : whole_seconds(d_.stack().config().tcp.keepalive_idle);
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpKeepintvl)) {
@@ -133,6 +132,8 @@ CallOutcome Sockets::sys_setsockopt(const script::Syscall& c) {
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpUserTimeout)) {
     s->user_timeout_ms = *v;
     apply_socket_options(*s);
+  } else if (is(o, sym::kSolSocket, sym::kSoSndbuf) || is(o, sym::kSolSocket, sym::kSoRcvbuf)) {
+    return set_buffer(*s, o.name == sym::kSoSndbuf, *v);
   } else if (is(o, sym::kSolSocket, sym::kSoKeepalive)) {
     s->keepalive = *v != 0;  // per connection (RFC 9293 §3.8.4 MUST-24)
     apply_socket_options(*s);
@@ -150,6 +151,47 @@ CallOutcome Sockets::sys_setsockopt(const script::Syscall& c) {
     return CallOutcome::unsupported("setsockopt(" + opt_text(c) + ")" + (why.empty() ? "" : ": " + why));
   }
   return CallOutcome::done(0);
+}
+
+}  // namespace synack::pdrill
+
+namespace synack::pdrill {
+
+// SO_SNDBUF / SO_RCVBUF with Linux's semantics: setsockopt(v) gives the socket
+// 2v (the kernel doubles it to cover its bookkeeping) and getsockopt reports
+// 2v. FreeBSD keeps v as given, but the runner has no per-OS switch for socket
+// calls: the FreeBSD suites reach it through portable.py, which drops their
+// SO_RCVBUF/SO_SNDBUF lines, so only the packetdrill suite (Linux's) sees
+// these options. The connection gets v, the payload the application asked
+// for (synack counts no overhead). Where Linux clamps (a minimum of about
+// 2 KiB, a maximum of net.core.[rw]mem_max), synack refuses 0 and values past
+// tcp::Connection::kMaxBuffer with EINVAL. Set on a listener, the sizes go to
+// the connections it accepts before their SYN,ACK (as Linux's request sockets
+// inherit them); set before connect(), they shape the SYN (RFC 7323 §2.2).
+CallOutcome Sockets::set_buffer(Socket& s, bool send, int64_t v) {
+  if (v <= 0 || v > int64_t{tcp::Connection::kMaxBuffer}) return CallOutcome::error(EINVAL);
+  (send ? s.sndbuf : s.rcvbuf) = static_cast<uint32_t>(v);
+  if (s.kind == Socket::Kind::Listening) {
+    (void)d_.stack().set_listener_options(s.port, s.conn_options());
+  } else if (s.conn) {
+    auto bytes = static_cast<uint32_t>(v);
+    d_.stack().with_connection(d_.now(), *s.conn, [&](tcp::Connection& c) {
+      (void)(send ? c.set_send_buffer(bytes) : c.set_recv_buffer(bytes));
+    });
+    d_.collect();
+  }
+  return CallOutcome::done(0);
+}
+
+// What setsockopt set, doubled; not set, the size in effect (the connection's,
+// else the stack's default), doubled alike.
+int64_t Sockets::get_buffer(const Socket& s, bool send) const {
+  uint32_t set = send ? s.sndbuf : s.rcvbuf;
+  if (set) return int64_t{set} * 2;
+  const tcp::Config& cfg = d_.stack().config().tcp;
+  const tcp::Connection* c = conn_of(s);
+  uint32_t in_effect = send ? (c ? c->send_buffer() : cfg.send_buffer) : (c ? c->recv_buffer() : cfg.recv_buffer);
+  return int64_t{in_effect} * 2;
 }
 
 }  // namespace synack::pdrill

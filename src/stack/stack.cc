@@ -18,6 +18,7 @@ std::string_view to_string(StackError e) {
     case StackError::NoEphemeralPort: return "no ephemeral port available";
     case StackError::InvalidAddress: return "invalid remote address";
     case StackError::NoSuchConnection: return "no such connection";
+    case StackError::InvalidArgument: return "invalid argument";
     case StackError::NoSuchListener: return "no such listener";
   }
   return "?";
@@ -258,7 +259,22 @@ std::optional<ConnId> Stack::accept(uint16_t port) {
   return std::nullopt;
 }
 
-Expected<ConnId, StackError> Stack::connect(Instant now, const Endpoint& remote, uint16_t local_port) {
+void Stack::apply(tcp::Connection& c, const ConnOptions& opts) {
+  if (opts.send_buffer) (void)c.set_send_buffer(opts.send_buffer);  // checked by valid()
+  if (opts.recv_buffer) (void)c.set_recv_buffer(opts.recv_buffer);
+}
+
+Expected<void, StackError> Stack::set_listener_options(uint16_t port, const ConnOptions& opts) {
+  Listener** l = listeners_.find(PortKey{port});
+  if (!l) return base::Unexpected(StackError::NoSuchListener);
+  if (!opts.valid()) return base::Unexpected(StackError::InvalidArgument);
+  (*l)->child_opts = opts;
+  return {};
+}
+
+Expected<ConnId, StackError> Stack::connect(Instant now, const Endpoint& remote, uint16_t local_port,
+                                            const ConnOptions& opts) {
+  if (!opts.valid()) return base::Unexpected(StackError::InvalidArgument);
   // MUST-46: no active OPEN to a broadcast or multicast address.
   if (remote.addr.is_unspecified() || remote.addr.is_broadcast() || remote.addr.is_multicast() ||
       remote.port == 0) {
@@ -287,6 +303,7 @@ Expected<ConnId, StackError> Stack::connect(Instant now, const Endpoint& remote,
   s.app_owned = true;
   conns_.put(t, idx);
   ++counters_.active_opens;
+  apply(*s.conn, opts);  // before the SYN: the receive buffer chooses its window scale
   (void)s.conn->connect(now);
   ConnId id{idx, s.gen};
   after_conn(idx, now);

@@ -79,6 +79,18 @@ enum class StackError : uint8_t {
   InvalidAddress,     // broadcast/multicast/unspecified remote (MUST-46)
   NoSuchConnection,   // stale or unknown ConnId
   NoSuchListener,
+  InvalidArgument,    // an option value out of range (a buffer size of 0, or too large)
+};
+
+// Per-connection options that must be in place before the first segment of a
+// connection is built (0: the stack's tcp::Config default). The receive buffer
+// chooses the window scale offered in the SYN or SYN,ACK (RFC 7323 §2.2).
+struct ConnOptions {
+  uint32_t send_buffer = 0;
+  uint32_t recv_buffer = 0;
+  bool valid() const {
+    return send_buffer <= tcp::Connection::kMaxBuffer && recv_buffer <= tcp::Connection::kMaxBuffer;
+  }
 };
 std::string_view to_string(StackError e);
 
@@ -112,7 +124,12 @@ class Stack {
   Expected<void, StackError> listen(uint16_t port, uint32_t backlog);
   Expected<void, StackError> close_listener(Instant now, uint16_t port);
   std::optional<ConnId> accept(uint16_t port);
-  Expected<ConnId, StackError> connect(Instant now, const Endpoint& remote, uint16_t local_port = 0);
+  Expected<ConnId, StackError> connect(Instant now, const Endpoint& remote, uint16_t local_port = 0,
+                                       const ConnOptions& opts = {});
+  // Options for the connections a listener accepts from now on (SO_SNDBUF and
+  // SO_RCVBUF set on a listening socket): applied to each new connection
+  // before it processes the SYN, so the SYN,ACK's window and scale follow them.
+  Expected<void, StackError> set_listener_options(uint16_t port, const ConnOptions& opts);
   Expected<size_t, tcp::Error> send(Instant now, ConnId id, base::Bytes data);
   // SEND with the URGENT flag (RFC 9293 §3.8.5): see tcp::Connection::send_urgent.
   Expected<size_t, tcp::Error> send_urgent(Instant now, ConnId id, base::Bytes data);
@@ -170,6 +187,7 @@ class Stack {
     uint32_t accept_count = 0;
     base::RingQueue<ConnId> accept_queue;
     uint32_t children = 0xffffffffu;
+    ConnOptions child_opts;
   };
   struct PacketBuf {
     std::vector<uint8_t> data;
@@ -201,6 +219,7 @@ class Stack {
   void compact_time_wait(uint32_t idx, Instant now);
   void unlink_child(uint32_t idx);
   void expire_time_wait(Instant now);
+  static void apply(tcp::Connection& c, const ConnOptions& opts);
 
   // output (stack_output.cc)
   PacketBuf& new_packet();

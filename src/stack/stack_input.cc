@@ -160,6 +160,7 @@ void Stack::listener_input(Instant now, Listener& l, const FourTuple& t, const t
   Slot& s = slot(idx);
   s.conn.emplace(env_, t);
   (void)s.conn->listen();
+  apply(*s.conn, l.child_opts);  // before the SYN: the SYN,ACK's window and scale follow them
   while (s.conn->poll_event()) {
   }  // CLOSED -> LISTEN of a child is not news to anybody
   conns_.put(t, idx);

@@ -150,6 +150,48 @@ TEST(ApiRuntime, KeepAliveTimesOutASilentPeer_Rfc9293_3_8_4_MUST24_MUST29) {
   peer.join();
 }
 
+// Per-connection buffer sizes: on the listener (inherited by accepted
+// sockets, before the SYN,ACK), before the SYN (Runtime::open's options),
+// and on a socket; 0 and sizes past tcp::Connection::kMaxBuffer are refused.
+TEST(ApiRuntime, BufferSizesPerSocketAndInheritedFromTheListener_Rfc7323_2_2) {
+  auto [la, lb] = testing::socket_link_pair();
+  Host a(kA, *la, 100), b(kB, *lb, 300);
+  auto l = b.rt->listen(7);
+  ASSERT_TRUE(l.has_value());
+  EXPECT_EQ(l->set_recv_buffer(0).error(), Error::InvalidArgument);
+  EXPECT_EQ(l->set_send_buffer(tcp::Connection::kMaxBuffer + 1).error(), Error::InvalidArgument);
+  ASSERT_TRUE(l->set_recv_buffer(8000).has_value());
+  ASSERT_TRUE(l->set_send_buffer(3000).has_value());
+  std::promise<std::pair<uint32_t, uint32_t>> accepted;
+  std::thread peer([&] {
+    auto s = l->accept(Duration::seconds(5));
+    ASSERT_TRUE(s.has_value());
+    accepted.set_value({s->send_buffer(), s->recv_buffer()});
+    b.rt->run();
+  });
+  auto s = a.rt->open({kB, 7}, 0, {0, 16384});
+  ASSERT_TRUE(s.has_value());
+  ASSERT_TRUE(s->wait_connected(Duration::seconds(5)).has_value());
+  auto [snd, rcv] = accepted.get_future().get();
+  EXPECT_EQ(snd, 3000u);
+  EXPECT_EQ(rcv, 8760u);  // 8000 in whole segments of 1460
+  EXPECT_EQ(a.stack->connection(s->id())->snd().wscale, 0);  // offered by the listener's 8000
+  EXPECT_EQ(a.stack->connection(s->id())->rcv().wscale, 0);  // chosen by our 16384
+  EXPECT_EQ(s->recv_buffer(), 17520u);
+  EXPECT_EQ(s->set_send_buffer(0).error(), Error::InvalidArgument);
+  EXPECT_EQ(s->set_recv_buffer(0xffffffffu).error(), Error::InvalidArgument);
+  ASSERT_TRUE(s->set_send_buffer(2000).has_value());
+  EXPECT_EQ(s->send_buffer(), 2000u);
+  std::vector<uint8_t> data = pattern(5000);
+  EXPECT_EQ(s->try_send(data).value(), 2000u);
+  ASSERT_TRUE(s->set_recv_buffer(65536).has_value());
+  EXPECT_EQ(s->recv_buffer(), 65700u);  // 45 segments of 1460
+  s->close();
+  EXPECT_EQ(s->set_send_buffer(1000).error(), Error::NotConnected);
+  b.rt->stop();
+  peer.join();
+}
+
 TEST(ApiRuntime, ConnectDeadlineAbortsTheAttempt) {
   auto [la, lb] = testing::socket_link_pair();
   la->drop_all = true;

@@ -248,6 +248,35 @@ TEST(Stack, CloseListenerResetsPendingChildren) {
   EXPECT_EQ(p.b().connection_count(), 0u);
 }
 
+TEST(Stack, BufferSizesReachConnectionsBeforeTheirSyn_Rfc7323_2_2) {
+  StackPair p;
+  ASSERT_TRUE(p.b().listen(80, 8).has_value());
+  // The listener's sizes go to each connection it accepts before the SYN,ACK
+  // is built; the client's before its SYN. 8000 and 16384 bytes need no
+  // scaling, so both ends offer shift 0 (the default 256 KiB would give 3).
+  ASSERT_TRUE(p.b().set_listener_options(80, {3000, 8000}).has_value());
+  auto c = p.a().connect(p.now(), kServer, 0, {0, 16384});
+  ASSERT_TRUE(c.has_value());
+  p.exchange();
+  auto s = p.b().accept(80);
+  ASSERT_TRUE(s.has_value());
+  const tcp::Connection* server = p.b().connection(*s);
+  const tcp::Connection* client = p.a().connection(*c);
+  EXPECT_EQ(server->send_buffer(), 3000u);
+  EXPECT_EQ(server->recv_buffer(), 8760u);  // whole segments of 1460
+  EXPECT_EQ(server->rcv().wscale, 0);
+  EXPECT_EQ(client->snd().wscale, 0);       // what the server offered
+  EXPECT_EQ(client->rcv().wscale, 0);
+  EXPECT_EQ(client->recv_buffer(), 17520u);
+  EXPECT_EQ(client->send_buffer(), p.a().config().tcp.send_buffer);
+  // Out of range, or no such listener: refused, nothing changes.
+  EXPECT_EQ(p.b().set_listener_options(80, {0, tcp::Connection::kMaxBuffer + 1}).error(),
+            stack::StackError::InvalidArgument);
+  EXPECT_EQ(p.b().set_listener_options(81, {1000, 1000}).error(), stack::StackError::NoSuchListener);
+  EXPECT_EQ(p.a().connect(p.now(), kServer, 0, {tcp::Connection::kMaxBuffer + 1, 0}).error(),
+            stack::StackError::InvalidArgument);
+}
+
 TEST(Stack, StaleHandleIsRejected) {
   StackPair p;
   auto c = *p.a().connect(p.now(), kServer);
