@@ -17,7 +17,8 @@ struct Config {
   // MSS we advertise: an MTU of 1500 minus 20 (IPv4) and 20 (TCP) (MUST-67).
   uint16_t mss = 1460;
 
-  // --- Buffers: upper limits; memory is taken on demand ---
+  // --- Buffers: upper limits; memory is taken on demand. Defaults for every
+  // connection; Connection::set_send_buffer/set_recv_buffer override them. ---
   uint32_t send_buffer = 256 * 1024;
   uint32_t recv_buffer = 256 * 1024;
 
