@@ -46,21 +46,35 @@ def summary(c_sent, s_sent):
             f"segments: client sent {c_sent}, server sent {s_sent}; link: 0 lost, 0 duplicated, 0 reordered, 0 corrupted; dropped at the hosts: 0\n"
             "end: both hosts CLOSED at 60.060 s of virtual time (TIME-WAIT lasts 2*MSL = 60 s)\n")
 
-def seed(port):
-    L = [
+# The rows the three runs share. A normal open: SYN, SYN,ACK, ACK.
+def active_open():
+    return [
       (0,  'L', f"SYN seq=100 len=0 win=65535 {syn_opts(ts(C_OFF, 0, 0))}", "SYN_SENT", ""),
       (10, 'R', f"SYN,ACK seq=300 ack=101 len=0 win=65535 {syn_opts(ts(S_OFF, 10, C_OFF))}", "", "SYN_RECEIVED"),
       (20, 'L', f"ACK seq=101 ack=301 len=0 win=32850 <{ts(C_OFF, 20, S_OFF + 10)}>", "ESTABLISHED", "ESTABLISHED"),
+    ]
+
+# From ESTABLISHED at 20 ms: 1000 bytes each way, then the client's FIN.
+def echo_then_client_fin():
+    return [
       (20, 'L', f"PSH,ACK seq=101 ack=301 len=1000 win=32850 <{ts(C_OFF, 20, S_OFF + 10)}>", "", ""),
       (30, 'R', f"ACK seq=301 ack=1101 len=0 win=32725 <{ts(S_OFF, 30, C_OFF + 20)}>", "", ""),
       (30, 'R', f"PSH,ACK seq=301 ack=1101 len=1000 win=32850 <{ts(S_OFF, 30, C_OFF + 20)}>", "", ""),
       (40, 'L', f"ACK seq=1101 ack=1301 len=0 win=32725 <{ts(C_OFF, 40, S_OFF + 30)}>", "", ""),
       (40, 'L', f"FIN,ACK seq=1101 ack=1301 len=0 win=32850 <{ts(C_OFF, 40, S_OFF + 30)}>", "FIN_WAIT_1", ""),
+    ]
+
+# The server closes after reading end of stream: ACK, FIN, the last ACK, 2*MSL.
+def server_closes_after_eof():
+    return [
       (50, 'R', f"ACK seq=1301 ack=1102 len=0 win=32850 <{ts(S_OFF, 50, C_OFF + 40)}>", "FIN_WAIT_2", "CLOSE_WAIT"),
       (50, 'R', f"FIN,ACK seq=1301 ack=1102 len=0 win=32850 <{ts(S_OFF, 50, C_OFF + 40)}>", "", "LAST_ACK"),
       (60, 'L', f"ACK seq=1102 ack=1302 len=0 win=32850 <{ts(C_OFF, 60, S_OFF + 50)}>", "TIME_WAIT", "CLOSED"),
       (60060, None, "", "CLOSED  (after 2MSL)", ""),
     ]
+
+def seed(port):
+    L = active_open() + echo_then_client_fin() + server_closes_after_eof()
     return layout(f"client 10.0.0.1:{port}", "server 10.0.0.2:80", "CLOSED", "LISTEN", L, summary(6, 5))
 
 def simultaneous_open():
@@ -71,28 +85,11 @@ def simultaneous_open():
       (10, 'L', f"SYN,ACK seq=100 ack=301 len=0 win=65535 {syn_opts(ts(C_OFF, 10, S_OFF))} [retransmission]", "SYN_RECEIVED", ""),
       (20, 'R', f"ACK seq=301 ack=101 len=0 win=32850 <{ts(S_OFF, 20, C_OFF + 10)}>", "", "ESTABLISHED"),
       (20, 'L', f"ACK seq=101 ack=301 len=0 win=32850 <{ts(C_OFF, 20, S_OFF + 10)}>", "ESTABLISHED", ""),
-      (20, 'L', f"PSH,ACK seq=101 ack=301 len=1000 win=32850 <{ts(C_OFF, 20, S_OFF + 10)}>", "", ""),
-      (30, 'R', f"ACK seq=301 ack=1101 len=0 win=32725 <{ts(S_OFF, 30, C_OFF + 20)}>", "", ""),
-      (30, 'R', f"PSH,ACK seq=301 ack=1101 len=1000 win=32850 <{ts(S_OFF, 30, C_OFF + 20)}>", "", ""),
-      (40, 'L', f"ACK seq=1101 ack=1301 len=0 win=32725 <{ts(C_OFF, 40, S_OFF + 30)}>", "", ""),
-      (40, 'L', f"FIN,ACK seq=1101 ack=1301 len=0 win=32850 <{ts(C_OFF, 40, S_OFF + 30)}>", "FIN_WAIT_1", ""),
-      (50, 'R', f"ACK seq=1301 ack=1102 len=0 win=32850 <{ts(S_OFF, 50, C_OFF + 40)}>", "FIN_WAIT_2", "CLOSE_WAIT"),
-      (50, 'R', f"FIN,ACK seq=1301 ack=1102 len=0 win=32850 <{ts(S_OFF, 50, C_OFF + 40)}>", "", "LAST_ACK"),
-      (60, 'L', f"ACK seq=1102 ack=1302 len=0 win=32850 <{ts(C_OFF, 60, S_OFF + 50)}>", "TIME_WAIT", "CLOSED"),
-      (60060, None, "", "CLOSED  (after 2MSL)", ""),
-    ]
+    ] + echo_then_client_fin() + server_closes_after_eof()
     return layout("client 10.0.0.1:40000", "server 10.0.0.2:80", "CLOSED", "CLOSED", L, summary(7, 7))
 
 def simultaneous_close(port):
-    L = [
-      (0,  'L', f"SYN seq=100 len=0 win=65535 {syn_opts(ts(C_OFF, 0, 0))}", "SYN_SENT", ""),
-      (10, 'R', f"SYN,ACK seq=300 ack=101 len=0 win=65535 {syn_opts(ts(S_OFF, 10, C_OFF))}", "", "SYN_RECEIVED"),
-      (20, 'L', f"ACK seq=101 ack=301 len=0 win=32850 <{ts(C_OFF, 20, S_OFF + 10)}>", "ESTABLISHED", "ESTABLISHED"),
-      (20, 'L', f"PSH,ACK seq=101 ack=301 len=1000 win=32850 <{ts(C_OFF, 20, S_OFF + 10)}>", "", ""),
-      (30, 'R', f"ACK seq=301 ack=1101 len=0 win=32725 <{ts(S_OFF, 30, C_OFF + 20)}>", "", ""),
-      (30, 'R', f"PSH,ACK seq=301 ack=1101 len=1000 win=32850 <{ts(S_OFF, 30, C_OFF + 20)}>", "", ""),
-      (40, 'L', f"ACK seq=1101 ack=1301 len=0 win=32725 <{ts(C_OFF, 40, S_OFF + 30)}>", "", ""),
-      (40, 'L', f"FIN,ACK seq=1101 ack=1301 len=0 win=32850 <{ts(C_OFF, 40, S_OFF + 30)}>", "FIN_WAIT_1", ""),
+    L = active_open() + echo_then_client_fin() + [
       (40, 'R', f"FIN,ACK seq=1301 ack=1101 len=0 win=32850 <{ts(S_OFF, 40, C_OFF + 20)}>", "", "FIN_WAIT_1"),
       (50, 'R', f"ACK seq=1302 ack=1102 len=0 win=32850 <{ts(S_OFF, 50, C_OFF + 40)}>", "TIME_WAIT", "CLOSING"),
       (50, 'L', f"ACK seq=1102 ack=1302 len=0 win=32850 <{ts(C_OFF, 50, S_OFF + 40)}>", "CLOSING", "TIME_WAIT"),
