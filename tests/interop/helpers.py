@@ -42,9 +42,11 @@ def connect(addr, port):
     return s
 
 
-def listen(addr, port):
+def listen(addr, port, rcvbuf=None):
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if rcvbuf:
+        ls.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)  # inherited by the accepted socket
     ls.bind((addr, port))
     ls.listen(16)
     ls.settimeout(TIMEOUT)
@@ -173,9 +175,8 @@ def oob_sink_server(addr, port):
     say(f"ok oob={oob} inline={n}")
 
 
-def sink_server(addr, port):
-    """Accept one connection, read to the end, print 'ok <bytes> <sha256>'."""
-    c = listen(addr, int(port))
+def say_length_and_sha256(c):
+    """Read c to the end, close it, print 'ok <bytes> <sha256>'."""
     h = hashlib.sha256()
     n = 0
     while True:
@@ -186,31 +187,20 @@ def sink_server(addr, port):
         n += len(b)
     c.close()
     say(f"ok {n} {h.hexdigest()}")
+
+
+def sink_server(addr, port):
+    """Accept one connection, read to the end, print 'ok <bytes> <sha256>'."""
+    c = listen(addr, int(port))
+    say_length_and_sha256(c)
 
 
 def stalled_sink_server(addr, port, stall):
     """Like sink_server, but with a small receive buffer and no reading for
     `stall` seconds after accepting: the sender meets a zero window."""
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)  # inherited by the accepted socket
-    ls.bind((addr, int(port)))
-    ls.listen(1)
-    ls.settimeout(TIMEOUT)
-    say("listening")
-    c, _ = ls.accept()
-    c.settimeout(TIMEOUT)
+    c = listen(addr, int(port), rcvbuf=32768)
     time.sleep(float(stall))
-    h = hashlib.sha256()
-    n = 0
-    while True:
-        b = c.recv(1 << 16)
-        if not b:
-            break
-        h.update(b)
-        n += len(b)
-    c.close()
-    say(f"ok {n} {h.hexdigest()}")
+    say_length_and_sha256(c)
 
 
 def echo_server(addr, port):
