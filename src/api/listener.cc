@@ -57,20 +57,18 @@ void Listener::on_accept(Callback cb) {
 }
 
 Expected<void, Error> Listener::set_send_buffer(uint32_t bytes) {
-  if (!rt_) return base::Unexpected(Error::NotConnected);
-  if (bytes == 0 || bytes > tcp::Connection::kMaxBuffer) return base::Unexpected(Error::InvalidArgument);
-  stack::ConnOptions o = child_opts_;
-  o.send_buffer = bytes;
-  if (auto r = rt_->stack().set_listener_options(port_, o); !r) return base::Unexpected(from_stack(r.error()));
-  child_opts_ = o;
-  return {};
+  return set_child_buffer(&stack::ConnOptions::send_buffer, bytes);
 }
 
 Expected<void, Error> Listener::set_recv_buffer(uint32_t bytes) {
+  return set_child_buffer(&stack::ConnOptions::recv_buffer, bytes);
+}
+
+Expected<void, Error> Listener::set_child_buffer(uint32_t stack::ConnOptions::*size, uint32_t bytes) {
   if (!rt_) return base::Unexpected(Error::NotConnected);
   if (bytes == 0 || bytes > tcp::Connection::kMaxBuffer) return base::Unexpected(Error::InvalidArgument);
   stack::ConnOptions o = child_opts_;
-  o.recv_buffer = bytes;
+  o.*size = bytes;
   if (auto r = rt_->stack().set_listener_options(port_, o); !r) return base::Unexpected(from_stack(r.error()));
   child_opts_ = o;
   return {};

@@ -39,6 +39,8 @@ class Listener {
  private:
   friend class Runtime;
   Listener(Runtime& rt, uint16_t port) : rt_(&rt), port_(port) {}
+  // set_send_buffer / set_recv_buffer: one field of the children's options.
+  Expected<void, Error> set_child_buffer(uint32_t stack::ConnOptions::*size, uint32_t bytes);
   Runtime* rt_ = nullptr;
   uint16_t port_ = 0;
   stack::ConnOptions child_opts_;

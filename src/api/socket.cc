@@ -64,18 +64,15 @@ Expected<size_t, Error> Socket::try_recv(base::MutBytes out) {
   return *r;
 }
 
-Expected<size_t, Error> Socket::try_send(base::Bytes data) {
-  if (!rt_) return base::Unexpected(Error::NotConnected);
-  auto r = rt_->stack().send(rt_->now(), id_, data);
-  rt_->flush();
-  if (!r) return base::Unexpected(from_tcp(r.error()));
-  if (*r == 0 && !data.empty()) return base::Unexpected(Error::WouldBlock);
-  return *r;
-}
+Expected<size_t, Error> Socket::try_send(base::Bytes data) { return try_send_with(&stack::Stack::send, data); }
 
 Expected<size_t, Error> Socket::try_send_urgent(base::Bytes data) {
+  return try_send_with(&stack::Stack::send_urgent, data);
+}
+
+Expected<size_t, Error> Socket::try_send_with(StackSend stack_send, base::Bytes data) {
   if (!rt_) return base::Unexpected(Error::NotConnected);
-  auto r = rt_->stack().send_urgent(rt_->now(), id_, data);
+  auto r = (rt_->stack().*stack_send)(rt_->now(), id_, data);
   rt_->flush();
   if (!r) return base::Unexpected(from_tcp(r.error()));
   if (*r == 0 && !data.empty()) return base::Unexpected(Error::WouldBlock);
@@ -223,19 +220,18 @@ Expected<void, Error> Socket::set_keepalive_params(Duration idle, Duration inter
 }
 
 Expected<void, Error> Socket::set_send_buffer(uint32_t bytes) {
-  if (!rt_ || !conn()) return base::Unexpected(Error::NotConnected);
-  bool ok = false;
-  rt_->stack().with_connection(rt_->now(), id_, [&](tcp::Connection& c) { ok = c.set_send_buffer(bytes); });
-  rt_->flush();
-  if (!ok) return base::Unexpected(Error::InvalidArgument);
-  return {};
+  return set_buffer(&tcp::Connection::set_send_buffer, bytes);
 }
 
 Expected<void, Error> Socket::set_recv_buffer(uint32_t bytes) {
+  return set_buffer(&tcp::Connection::set_recv_buffer, bytes);
+}
+
+Expected<void, Error> Socket::set_buffer(bool (tcp::Connection::*set)(uint32_t), uint32_t bytes) {
   if (!rt_ || !conn()) return base::Unexpected(Error::NotConnected);
   bool ok = false;
-  rt_->stack().with_connection(rt_->now(), id_, [&](tcp::Connection& c) { ok = c.set_recv_buffer(bytes); });
-  rt_->flush();  // a window update, if the larger buffer opened the window enough
+  rt_->stack().with_connection(rt_->now(), id_, [&](tcp::Connection& c) { ok = (c.*set)(bytes); });
+  rt_->flush();  // a window update, if a larger receive buffer opened the window enough
   if (!ok) return base::Unexpected(Error::InvalidArgument);
   return {};
 }

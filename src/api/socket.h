@@ -94,6 +94,11 @@ class Socket {
   friend class Listener;
   Socket(Runtime& rt, stack::ConnId id, const wire::FourTuple& t) : rt_(&rt), id_(id), tuple_(t) {}
   const tcp::Connection* conn() const;
+  // try_send and try_send_urgent: the stack call, then the same outcomes.
+  using StackSend = Expected<size_t, tcp::Error> (stack::Stack::*)(base::Instant, stack::ConnId, base::Bytes);
+  Expected<size_t, Error> try_send_with(StackSend stack_send, base::Bytes data);
+  // set_send_buffer / set_recv_buffer: the connection's setter, then the flush.
+  Expected<void, Error> set_buffer(bool (tcp::Connection::*set)(uint32_t), uint32_t bytes);
   bool wait(const std::function<bool()>& cond, std::optional<Duration> timeout, Error& why);
 
   Runtime* rt_ = nullptr;

@@ -325,36 +325,29 @@ tcp::Connection* Stack::connection(ConnId id) {
   return s ? &*s->conn : nullptr;
 }
 
-Expected<size_t, tcp::Error> Stack::send(Instant now, ConnId id, base::Bytes data) {
+template <class F>
+auto Stack::user_call(Instant now, ConnId id, F&& call) -> decltype(call(std::declval<tcp::Connection&>())) {
   Slot* s = owned(id);
   if (!s) return base::Unexpected(tcp::Error::ConnectionDoesNotExist);
-  auto r = s->conn->send(now, data);
+  auto r = call(*s->conn);
   after_conn(id.index, now);
   return r;
+}
+
+Expected<size_t, tcp::Error> Stack::send(Instant now, ConnId id, base::Bytes data) {
+  return user_call(now, id, [&](tcp::Connection& c) { return c.send(now, data); });
 }
 
 Expected<size_t, tcp::Error> Stack::send_urgent(Instant now, ConnId id, base::Bytes data) {
-  Slot* s = owned(id);
-  if (!s) return base::Unexpected(tcp::Error::ConnectionDoesNotExist);
-  auto r = s->conn->send_urgent(now, data);
-  after_conn(id.index, now);
-  return r;
+  return user_call(now, id, [&](tcp::Connection& c) { return c.send_urgent(now, data); });
 }
 
 Expected<size_t, tcp::Error> Stack::recv(Instant now, ConnId id, base::MutBytes out) {
-  Slot* s = owned(id);
-  if (!s) return base::Unexpected(tcp::Error::ConnectionDoesNotExist);
-  auto r = s->conn->recv(now, out);
-  after_conn(id.index, now);
-  return r;
+  return user_call(now, id, [&](tcp::Connection& c) { return c.recv(now, out); });
 }
 
 Expected<void, tcp::Error> Stack::shutdown(Instant now, ConnId id) {
-  Slot* s = owned(id);
-  if (!s) return base::Unexpected(tcp::Error::ConnectionDoesNotExist);
-  auto r = s->conn->shutdown_send(now);
-  after_conn(id.index, now);
-  return r;
+  return user_call(now, id, [&](tcp::Connection& c) { return c.shutdown_send(now); });
 }
 
 void Stack::close(Instant now, ConnId id) {

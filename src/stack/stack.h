@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "base/expected.h"
@@ -213,6 +214,10 @@ class Stack {
   const Slot* live(ConnId id) const;
   Slot* owned(ConnId id);  // live and held by the application
   void flush_dirty();
+  // A user call (RFC 9293 §3.10) on a connection the application owns, then
+  // the flush of what it wants to send; "connection does not exist" otherwise.
+  template <class F>
+  auto user_call(Instant now, ConnId id, F&& call) -> decltype(call(std::declval<tcp::Connection&>()));
   void after_conn(uint32_t idx, Instant now);
   void handle_event(uint32_t idx, Instant now, const tcp::Event& e);
   void maybe_reap(uint32_t idx, Instant now);
