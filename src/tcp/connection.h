@@ -287,6 +287,7 @@ class Connection {
 
   // -- output --
   Segment make_segment(SeqNum seq, uint8_t flags) const;
+  Segment bare_ack(Instant now, SeqNum seq, bool with_sack);  // probes and ACKs
   std::optional<Segment> build_data_segment(Instant now, base::MutBytes payload_buf);
   bool fin_queued() const { return fin_queued_; }
   SeqNum data_end() const;   // sequence number after the last queued byte

@@ -14,6 +14,14 @@ Segment Connection::make_segment(SeqNum seq, uint8_t f) const {
   return s;
 }
 
+Segment Connection::bare_ack(Instant now, SeqNum seq, bool with_sack) {
+  // <SEQ=seq><ACK=RCV.NXT><CTL=ACK>, no data: our window and options.
+  Segment s = make_segment(seq, flags::kAck);
+  s.options = segment_options(now, with_sack);
+  s.wnd = window_field();
+  return s;
+}
+
 uint16_t Connection::window_field() {
   uint32_t free = rcv_wnd();
   if (state_ == State::SynSent || state_ == State::SynReceived || state_ == State::Listen) {
@@ -77,9 +85,7 @@ std::optional<Segment> Connection::poll_transmit(Instant now, base::MutBytes pay
     // Zero-window probe: an ACK with an old sequence number, which the peer
     // must answer with its current window (§3.8.6.1; the form Linux uses).
     probe_now_ = false;
-    Segment s = make_segment(snd_.una - 1, flags::kAck);
-    s.options = segment_options(now, false);
-    s.wnd = window_field();
+    Segment s = bare_ack(now, snd_.una - 1, /*with_sack=*/false);
     ++stats().probes;
     on_segment_sent(now, s);
     return s;
@@ -89,9 +95,7 @@ std::optional<Segment> Connection::poll_transmit(Instant now, base::MutBytes pay
     // data (SHLD-12). Its sequence number is old, so the peer answers with an ACK.
     keepalive_now_ = false;
     if (snd_.una == snd_.max) {  // still nothing outstanding (MUST-26)
-      Segment s = make_segment(snd_.nxt - 1, flags::kAck);
-      s.options = segment_options(now, false);
-      s.wnd = window_field();
+      Segment s = bare_ack(now, snd_.nxt - 1, /*with_sack=*/false);
       ++stats().keepalive_probes;
       on_segment_sent(now, s);
       return s;
@@ -102,9 +106,7 @@ std::optional<Segment> Connection::poll_transmit(Instant now, base::MutBytes pay
     // SND.NXT, the peer may already hold data up to SND.MAX, and an ACK below
     // its RCV.NXT would be unacceptable to it (§3.10.7.4 first check) — both
     // ends could then ignore each other's ACKs for ever. (BSD does the same.)
-    Segment s = make_segment(snd_.max, flags::kAck);
-    s.options = segment_options(now, true);
-    s.wnd = window_field();
+    Segment s = bare_ack(now, snd_.max, /*with_sack=*/true);
     mark_urgent(s);
     on_segment_sent(now, s);
     return s;
