@@ -305,6 +305,7 @@ class Connection {
   void on_persist_timeout(Instant now);
   // keep-alive (connection_keepalive.cc)
   bool keepalive_applies() const;
+  Duration idle_time(Instant now) const;
   void resume_keepalive(Instant now);
   void on_keepalive_timeout(Instant now);
   void schedule_ack(Instant now, bool immediate);

@@ -86,23 +86,26 @@ bool Connection::keepalive_applies() const {
   return StateSet{State::Established, State::CloseWait, State::FinWait2}.has(state_);
 }
 
+// How long since the last segment arrived (last_rcv_ms_ is 32-bit milliseconds).
+Duration Connection::idle_time(Instant now) const {
+  return Duration::millis(static_cast<uint32_t>(ms32(now) - last_rcv_ms_));
+}
+
 // Put the keep-alive timer (back) in the shared slot when nothing else uses it:
 // due one idle time after the last segment received.
 void Connection::resume_keepalive(Instant now) {
   if (!keepalive_ || !timers_.main_free() || !keepalive_applies()) return;
-  int64_t idle_ms = static_cast<uint32_t>(ms32(now) - last_rcv_ms_);
-  Duration left = keepalive_idle() - Duration::millis(idle_ms);
+  Duration left = keepalive_idle() - idle_time(now);
   timers_.set(Timer::KeepAlive, now + std::max(left, Duration::zero()));
 }
 
 void Connection::on_keepalive_timeout(Instant now) {
   timers_.clear(Timer::KeepAlive);
   if (!keepalive_ || !keepalive_applies()) return;
-  int64_t idle_ms = static_cast<uint32_t>(ms32(now) - last_rcv_ms_);
   Duration idle = keepalive_idle();
-  if (ka_probes_out_ == 0 && Duration::millis(idle_ms) < idle) {
+  if (Duration since = idle_time(now); ka_probes_out_ == 0 && since < idle) {
     // Something arrived since the timer was set: not idle yet (MUST-26).
-    timers_.set(Timer::KeepAlive, now + (idle - Duration::millis(idle_ms)));
+    timers_.set(Timer::KeepAlive, now + (idle - since));
     return;
   }
   if (ka_probes_out_ >= keepalive_probes()) {
