@@ -66,7 +66,7 @@ Expected<void, Error> Listener::set_recv_buffer(uint32_t bytes) {
 
 Expected<void, Error> Listener::set_child_buffer(uint32_t stack::ConnOptions::*size, uint32_t bytes) {
   if (!rt_) return base::Unexpected(Error::NotConnected);
-  if (bytes == 0 || bytes > tcp::Connection::kMaxBuffer) return base::Unexpected(Error::InvalidArgument);
+  if (!tcp::Connection::buffer_size_ok(bytes)) return base::Unexpected(Error::InvalidArgument);
   stack::ConnOptions o = child_opts_;
   o.*size = bytes;
   if (auto r = rt_->stack().set_listener_options(port_, o); !r) return base::Unexpected(from_stack(r.error()));

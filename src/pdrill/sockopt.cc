@@ -169,7 +169,7 @@ namespace synack::pdrill {
 // the connections it accepts before their SYN,ACK (as Linux's request sockets
 // inherit them); set before connect(), they shape the SYN (RFC 7323 §2.2).
 CallOutcome Sockets::set_buffer(Socket& s, bool send, int64_t v) {
-  if (v <= 0 || v > int64_t{tcp::Connection::kMaxBuffer}) return CallOutcome::error(EINVAL);
+  if (v <= 0 || !tcp::Connection::buffer_size_ok(static_cast<uint64_t>(v))) return CallOutcome::error(EINVAL);
   (send ? s.sndbuf : s.rcvbuf) = static_cast<uint32_t>(v);
   if (s.kind == Socket::Kind::Listening) {
     (void)d_.stack().set_listener_options(s.port, s.conn_options());

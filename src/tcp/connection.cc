@@ -282,7 +282,7 @@ uint32_t Connection::send_buffer() const {
 // Buffer sizes.
 
 bool Connection::set_send_buffer(uint32_t bytes) {
-  if (bytes == 0 || bytes > kMaxBuffer) return false;
+  if (!buffer_size_ok(bytes)) return false;
   // Queued data stays queued whatever the new size: send_space() is simply 0
   // until ACKs bring the queue below it.
   if (bytes != send_buffer()) bufs().snd_limit = bytes;
@@ -294,7 +294,7 @@ bool Connection::set_send_buffer(uint32_t bytes) {
 }
 
 bool Connection::set_recv_buffer(uint32_t bytes) {
-  if (bytes == 0 || bytes > kMaxBuffer) return false;
+  if (!buffer_size_ok(bytes)) return false;
   switch (state_) {
     case State::Closed:
     case State::Listen:

@@ -174,6 +174,7 @@ class Connection {
   //  - A send buffer smaller than what is queued drops nothing: send() accepts
   //    nothing more until the peer's ACKs bring the queue below it.
   static constexpr uint32_t kMaxBuffer = uint32_t{0xffff} << 14;  // the largest window RFC 7323 carries
+  static constexpr bool buffer_size_ok(uint64_t bytes) { return bytes >= 1 && bytes <= kMaxBuffer; }
   bool set_send_buffer(uint32_t bytes);
   bool set_recv_buffer(uint32_t bytes);
   uint32_t send_buffer() const;
