@@ -11,6 +11,7 @@
 #include "base/interval_set.h"
 #include "base/ring_buffer.h"
 #include "base/seq_num.h"
+#include "tcp/congestion.h"
 #include "tcp/drop_reason.h"
 
 namespace synack::tcp {
@@ -56,6 +57,9 @@ struct Buffers {
   bool snd_urgent = false;  // urgent mode on send: SND.UP ahead of SND.UNA
   bool rcv_urgent = false;  // RCV.UP has been set by the peer
   ConnCounters counters;
+  // CUBIC's state (RFC 9438), used while Connection::cubic_ is set: it only
+  // changes as data is acknowledged or lost.
+  CubicState cubic;
   // The connection's send buffer size if the application set one (0: the
   // Config's). Here rather than in the control block, which has no 4 spare
   // bytes left (sizeof(Connection) stays 224): it sits in the tail padding of

@@ -11,36 +11,21 @@ constexpr double kCubicBeta = 0.7;  // RFC 9438 §4.6 β_cubic
 constexpr double kCubicAlpha = 3.0 * (1.0 - kCubicBeta) / (1.0 + kCubicBeta);
 }  // namespace
 
-struct CongestionControl::Cubic {
-  double w_max = 0;          // segments: the window before the last reduction
-  double k = 0;              // seconds: time to grow back to w_max (eq. 2)
-  double w_est = 0;          // segments: the Reno-friendly estimate (eq. 4)
-  double cwnd_epoch = 0;     // segments: cwnd when the epoch began
-  int64_t epoch_start_us = -1;  // start of the current congestion-avoidance epoch
-};
-
-CongestionControl::CongestionControl() = default;
-CongestionControl::~CongestionControl() = default;
-CongestionControl::CongestionControl(CongestionControl&&) noexcept = default;
-CongestionControl& CongestionControl::operator=(CongestionControl&&) noexcept = default;
-
-void CongestionControl::init(CcAlgorithm alg, uint32_t smss) {
-  alg_ = alg;
+void CongestionControl::init(uint32_t smss) {
   cwnd_ = initial_window(smss);
   ssthresh_ = 0xffffffffu;
   bytes_acked_ = 0;
-  if (alg_ == CcAlgorithm::Cubic) cubic_ = std::make_unique<Cubic>();
-  else cubic_.reset();
 }
 
-void CongestionControl::on_ack(base::Instant now, uint32_t acked, uint32_t smss, base::Duration srtt) {
+void CongestionControl::on_ack(base::Instant now, uint32_t acked, uint32_t smss, base::Duration srtt,
+                               CubicState* cubic) {
   if (cwnd_ < ssthresh_) {
     // Slow start: cwnd += min(N, SMSS) per ACK (RFC 5681 eq. 2, L = 1 SMSS).
     cwnd_ += std::min(acked, smss);
     return;
   }
-  if (cubic_) {
-    cubic_ack(now, acked, smss, srtt);
+  if (cubic) {
+    cubic_ack(now, acked, smss, srtt, *cubic);
     return;
   }
   // Congestion avoidance with appropriate byte counting: one SMSS per cwnd of
@@ -52,8 +37,8 @@ void CongestionControl::on_ack(base::Instant now, uint32_t acked, uint32_t smss,
   }
 }
 
-void CongestionControl::cubic_ack(base::Instant now, uint32_t acked, uint32_t smss, base::Duration srtt) {
-  Cubic& c = *cubic_;
+void CongestionControl::cubic_ack(base::Instant now, uint32_t acked, uint32_t smss, base::Duration srtt,
+                                  CubicState& c) {
   double seg = smss;
   double cwnd = cwnd_ / seg;
   if (c.epoch_start_us < 0) {
@@ -86,20 +71,20 @@ void CongestionControl::cubic_ack(base::Instant now, uint32_t acked, uint32_t sm
   }
 }
 
-uint32_t CongestionControl::reduce(uint32_t flight_size, uint32_t smss) {
+uint32_t CongestionControl::reduce(uint32_t flight_size, uint32_t smss, CubicState* cubic) {
   bytes_acked_ = 0;
-  if (!cubic_) return std::max(flight_size / 2, 2 * smss);  // RFC 5681 eq. 4
+  if (!cubic) return std::max(flight_size / 2, 2 * smss);  // RFC 5681 eq. 4
   // RFC 9438 §4.6-4.7: multiplicative decrease by β_cubic, and fast
   // convergence: if the window shrank since the last loss, release bandwidth.
-  Cubic& c = *cubic_;
+  CubicState& c = *cubic;
   double cwnd = static_cast<double>(cwnd_) / smss;
   c.w_max = cwnd < c.w_max ? cwnd * (1.0 + kCubicBeta) / 2.0 : cwnd;
   c.epoch_start_us = -1;
   return std::max(static_cast<uint32_t>(cwnd_ * kCubicBeta), 2 * smss);
 }
 
-void CongestionControl::on_enter_recovery(uint32_t flight_size, uint32_t smss, bool sack) {
-  ssthresh_ = reduce(flight_size, smss);
+void CongestionControl::on_enter_recovery(uint32_t flight_size, uint32_t smss, CubicState* cubic, bool sack) {
+  ssthresh_ = reduce(flight_size, smss, cubic);
   cwnd_ = sack ? ssthresh_ : ssthresh_ + 3 * smss;
 }
 
@@ -114,18 +99,18 @@ void CongestionControl::on_exit_recovery(uint32_t flight_size, uint32_t smss) {
   cwnd_ = std::min(ssthresh_, std::max(flight_size, smss) + smss);
 }
 
-void CongestionControl::on_rto(uint32_t flight_size, uint32_t smss, bool first_timeout) {
+void CongestionControl::on_rto(uint32_t flight_size, uint32_t smss, bool first_timeout, CubicState* cubic) {
   // ssthresh is reduced only for the first timeout of a segment (RFC 5681
   // §3.1); the loss window is one segment.
-  if (first_timeout) ssthresh_ = reduce(flight_size, smss);
-  if (cubic_) cubic_->epoch_start_us = -1;
+  if (first_timeout) ssthresh_ = reduce(flight_size, smss, cubic);
+  if (cubic) cubic->epoch_start_us = -1;
   cwnd_ = smss;
   bytes_acked_ = 0;
 }
 
-void CongestionControl::on_idle_restart(uint32_t smss) {
+void CongestionControl::on_idle_restart(uint32_t smss, CubicState* cubic) {
   cwnd_ = std::min(cwnd_, initial_window(smss));  // RW = min(IW, cwnd)
-  if (cubic_) cubic_->epoch_start_us = -1;
+  if (cubic) cubic->epoch_start_us = -1;
 }
 
 }  // namespace synack::tcp

@@ -9,9 +9,13 @@
 //    RFC 6582 partial-ACK rules.
 //  - CUBIC (RFC 9438): the cubic window growth with the Reno-friendly region
 //    and fast convergence; slow start and recovery mechanics as NewReno.
+//
+// The CUBIC state is not part of this class: it only matters once data flows,
+// so a connection keeps it with its on-demand Buffers and passes it to each
+// call (nullptr: NewReno). That keeps cwnd, ssthresh and the ABC counter, all
+// an idle connection needs, at 12 bytes of the control block.
 #include <algorithm>
 #include <cstdint>
-#include <memory>
 
 #include "base/time.h"
 #include "tcp/config.h"
@@ -23,26 +27,30 @@ constexpr uint32_t initial_window(uint32_t smss) {
   return std::min(10 * smss, std::max(2 * smss, 14600u));
 }
 
+// RFC 9438 state of one connection.
+struct CubicState {
+  double w_max = 0;             // segments: the window before the last reduction
+  double k = 0;                 // seconds: time to grow back to w_max (eq. 2)
+  double w_est = 0;             // segments: the Reno-friendly estimate (eq. 4)
+  double cwnd_epoch = 0;        // segments: cwnd when the epoch began
+  int64_t epoch_start_us = -1;  // start of the current congestion-avoidance epoch
+};
+
 class CongestionControl {
  public:
-  CongestionControl();
-  ~CongestionControl();
-  CongestionControl(CongestionControl&&) noexcept;
-  CongestionControl& operator=(CongestionControl&&) noexcept;
-
-  void init(CcAlgorithm alg, uint32_t smss);
+  // cwnd = IW, ssthresh "arbitrarily high" (RFC 5681 §3.1).
+  void init(uint32_t smss);
 
   uint32_t cwnd() const { return cwnd_; }
   uint32_t ssthresh() const { return ssthresh_; }
   bool in_slow_start() const { return cwnd_ < ssthresh_; }
-  CcAlgorithm algorithm() const { return alg_; }
 
   // New data was cumulatively acknowledged while not in fast recovery.
-  void on_ack(base::Instant now, uint32_t acked, uint32_t smss, base::Duration srtt);
+  void on_ack(base::Instant now, uint32_t acked, uint32_t smss, base::Duration srtt, CubicState* cubic);
   // Entering fast recovery after the third duplicate ACK (RFC 5681 §3.2 steps
   // 2-3: cwnd = ssthresh + 3*SMSS), or SACK-based recovery (RFC 6675 §5 step
   // 4.2: cwnd = ssthresh, the pipe estimate does the rest).
-  void on_enter_recovery(uint32_t flight_size, uint32_t smss, bool sack = false);
+  void on_enter_recovery(uint32_t flight_size, uint32_t smss, CubicState* cubic, bool sack = false);
   // Another duplicate ACK in NewReno fast recovery: inflate (RFC 5681 §3.2 step 4).
   void on_recovery_dupack(uint32_t smss) { cwnd_ += smss; }
   // A partial ACK in NewReno fast recovery (RFC 6582 §3.2 step 5): deflate by
@@ -52,20 +60,17 @@ class CongestionControl {
   // A full ACK ends fast recovery (RFC 6582 §3.2 step 6, option 1).
   void on_exit_recovery(uint32_t flight_size, uint32_t smss);
   // Retransmission timeout (RFC 5681 §3.1 eq. 4 and the loss window; RFC 9438 §4.8).
-  void on_rto(uint32_t flight_size, uint32_t smss, bool first_timeout);
+  void on_rto(uint32_t flight_size, uint32_t smss, bool first_timeout, CubicState* cubic);
   // Restart after an idle period longer than one RTO (RFC 5681 §4.1).
-  void on_idle_restart(uint32_t smss);
+  void on_idle_restart(uint32_t smss, CubicState* cubic);
 
  private:
-  struct Cubic;  // RFC 9438 state, allocated when CUBIC is chosen
-  void cubic_ack(base::Instant now, uint32_t acked, uint32_t smss, base::Duration srtt);
-  uint32_t reduce(uint32_t flight_size, uint32_t smss);  // new ssthresh; CUBIC bookkeeping
+  void cubic_ack(base::Instant now, uint32_t acked, uint32_t smss, base::Duration srtt, CubicState& c);
+  uint32_t reduce(uint32_t flight_size, uint32_t smss, CubicState* cubic);  // new ssthresh
 
-  CcAlgorithm alg_ = CcAlgorithm::NewReno;
   uint32_t cwnd_ = 0;
   uint32_t ssthresh_ = 0xffffffffu;  // "arbitrarily high" initially (RFC 5681 §3.1)
   uint32_t bytes_acked_ = 0;         // congestion-avoidance byte counter (RFC 5681 §3.1, ABC)
-  std::unique_ptr<Cubic> cubic_;
 };
 
 }  // namespace synack::tcp

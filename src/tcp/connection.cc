@@ -11,7 +11,13 @@ namespace synack::tcp {
 Connection::Connection(Env& env, const FourTuple& tuple)
     : env_(&env), tuple_(tuple), rtt_(env.config.rto_initial), rcv_buf_cap_(env.config.recv_buffer),
       nagle_(env.config.nagle), keepalive_(env.config.keepalive) {
-  cc_.init(env.config.congestion_control, snd_.mss);
+  set_congestion_control(env.config.congestion_control);
+}
+
+void Connection::set_congestion_control(CcAlgorithm alg) {
+  cubic_ = alg == CcAlgorithm::Cubic;
+  cc_.init(send_mss());
+  if (bufs_) bufs_->cubic = {};
 }
 
 Connection::~Connection() {

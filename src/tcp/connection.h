@@ -136,7 +136,7 @@ class Connection {
   void abort(Instant now);
   void set_nagle(bool on) { nagle_ = on; }
   // Choose the congestion control algorithm for this connection (before data flows).
-  void set_congestion_control(CcAlgorithm alg) { cc_.init(alg, send_mss()); }
+  void set_congestion_control(CcAlgorithm alg);
   // Give buffer memory back while nothing is buffered. Buffers are kept across
   // bursts so steady traffic allocates nothing; the owner calls this for
   // connections that have gone idle.
@@ -318,6 +318,8 @@ class Connection {
     return *bufs_;
   }
   ConnCounters& stats() { return bufs().counters; }
+  // The congestion controller's per-algorithm state: none for NewReno.
+  CubicState* cubic_state() { return cubic_ ? &bufs().cubic : nullptr; }
   size_t snd_size() const { return bufs_ ? bufs_->snd.size() : 0; }
   size_t rcv_size() const { return bufs_ ? bufs_->rcv.size() : 0; }
   bool ooo_empty() const { return !bufs_ || bufs_->ooo.empty(); }
@@ -394,6 +396,7 @@ class Connection {
   bool sack_ok_ : 1 = false;          // SACK negotiated (RFC 2018 §2)
   bool keepalive_ : 1 = false;        // keep-alive switched on (§3.8.4, MUST-24)
   bool keepalive_now_ : 1 = false;    // send a keep-alive probe
+  bool cubic_ : 1 = false;            // CUBIC (RFC 9438) rather than NewReno
   std::optional<Error> error_;
   std::optional<Error> soft_error_;
   // Keep-alive overrides (0: the Config value): probe interval in seconds, probe count.

@@ -465,7 +465,7 @@ void Connection::process_new_ack(Instant now, const Segment& seg) {
       retransmit_head_ = true;
     }  // with SACK, the scoreboard and pipe choose what goes next
   } else if (data_acked > 0) {
-    cc_.on_ack(now, data_acked, snd_.mss, rtt_.srtt());
+    cc_.on_ack(now, data_acked, snd_.mss, rtt_.srtt(), cubic_state());
   }
   dup_acks_ = 0;
   rexmit_count_ = 0;
@@ -508,7 +508,7 @@ void Connection::process_duplicate_ack(Instant, const Segment& seg, bool new_sac
     }
     in_recovery_ = true;
     recover_ = snd_.max;
-    cc_.on_enter_recovery(static_cast<uint32_t>(snd_.max - snd_.una), send_mss());
+    cc_.on_enter_recovery(static_cast<uint32_t>(snd_.max - snd_.una), send_mss(), cubic_state());
     retransmit_head_ = true;
     rtt_timing_ = false;
     ++stats().fast_retransmits;

@@ -132,7 +132,7 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
   const SeqNum end = data_end();
   // Restart after idle (RFC 5681 §4.1): nothing in flight for more than an RTO.
   if (snd_.una == snd_.max && sent_any_ && int64_t{ms32(now) - last_send_ms_} > rtt_.rto().ms()) {
-    cc_.on_idle_restart(mss);
+    cc_.on_idle_restart(mss, cubic_state());
     last_send_ms_ = ms32(now);
   }
 

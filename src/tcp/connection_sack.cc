@@ -96,7 +96,7 @@ void Connection::enter_sack_recovery() {
   recover_ = snd_.max;
   bufs().high_rxt = snd_.una;
   retransmit_head_ = true;
-  cc_.on_enter_recovery(static_cast<uint32_t>(snd_.max - snd_.una), send_mss(), /*sack=*/true);
+  cc_.on_enter_recovery(static_cast<uint32_t>(snd_.max - snd_.una), send_mss(), cubic_state(), /*sack=*/true);
   rtt_timing_ = false;
   ++stats().fast_retransmits;
 }

@@ -64,7 +64,7 @@ void Connection::on_retransmit_timeout(Instant now) {
   // Data or FIN: go back to SND.UNA with a loss window (RFC 5681 §3.1, RFC 6298
   // §5.4). ssthresh is reduced only for the first timeout of this segment.
   uint32_t flight = static_cast<uint32_t>(snd_.max - snd_.una);
-  cc_.on_rto(flight, send_mss(), /*first_timeout=*/rexmit_count_ == 1);
+  cc_.on_rto(flight, send_mss(), /*first_timeout=*/rexmit_count_ == 1, cubic_state());
   snd_.nxt = snd_.una;
   in_recovery_ = false;
   dup_acks_ = 0;

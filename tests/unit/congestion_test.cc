@@ -13,9 +13,9 @@ using base::Instant;
 constexpr uint32_t kMss = 1000;
 
 // Grow cwnd in slow start to about `segments` segments, then cut it once.
-void slow_start_to(CongestionControl& cc, uint32_t segments) {
+void slow_start_to(CongestionControl& cc, uint32_t segments, CubicState* cubic) {
   Instant t = Instant::from_micros(0);
-  while (cc.cwnd() < segments * kMss) cc.on_ack(t, kMss, kMss, Duration::millis(100));
+  while (cc.cwnd() < segments * kMss) cc.on_ack(t, kMss, kMss, Duration::millis(100), cubic);
 }
 
 TEST(Congestion, InitialWindow_Rfc6928) {
@@ -26,24 +26,27 @@ TEST(Congestion, InitialWindow_Rfc6928) {
 
 TEST(Congestion, NewRenoHalvesOnLossAndGrowsOneSegmentPerWindow_Rfc5681_3) {
   CongestionControl cc;
-  cc.init(CcAlgorithm::NewReno, kMss);
-  slow_start_to(cc, 40);
-  cc.on_enter_recovery(40 * kMss, kMss, /*sack=*/true);
+  CubicState* newreno = nullptr;
+  cc.init(kMss);
+  slow_start_to(cc, 40, newreno);
+  cc.on_enter_recovery(40 * kMss, kMss, newreno, /*sack=*/true);
   EXPECT_EQ(cc.ssthresh(), 20 * kMss);  // FlightSize / 2
   EXPECT_EQ(cc.cwnd(), 20 * kMss);
   Instant t = Instant::from_micros(0);
-  for (int i = 0; i < 20; ++i) cc.on_ack(t, kMss, kMss, Duration::millis(100));  // one window
+  for (int i = 0; i < 20; ++i) cc.on_ack(t, kMss, kMss, Duration::millis(100), newreno);  // one window
   EXPECT_EQ(cc.cwnd(), 21 * kMss);
-  cc.on_rto(21 * kMss, kMss, true);
+  cc.on_rto(21 * kMss, kMss, true, newreno);
   EXPECT_EQ(cc.cwnd(), kMss);  // the loss window
   EXPECT_EQ(cc.ssthresh(), 10500u);
 }
 
 TEST(Congestion, CubicReducesByBetaAndReturnsToWmaxAfterK_Rfc9438_4) {
   CongestionControl cc;
-  cc.init(CcAlgorithm::Cubic, kMss);
-  slow_start_to(cc, 100);
-  cc.on_enter_recovery(100 * kMss, kMss, /*sack=*/true);
+  CubicState state;
+  CubicState* cubic = &state;
+  cc.init(kMss);
+  slow_start_to(cc, 100, cubic);
+  cc.on_enter_recovery(100 * kMss, kMss, cubic, /*sack=*/true);
   EXPECT_EQ(cc.cwnd(), 70 * kMss);  // β_cubic = 0.7 (§4.6)
   cc.on_exit_recovery(70 * kMss, kMss);
   // K = cbrt((W_max - cwnd_epoch) / C) = cbrt(30 / 0.4) ≈ 4.22 s (eq. 2).
@@ -54,7 +57,7 @@ TEST(Congestion, CubicReducesByBetaAndReturnsToWmaxAfterK_Rfc9438_4) {
     // One window of ACKs per RTT.
     while (t < Instant::from_micros(1'000'000 + static_cast<int64_t>(secs * 1e6))) {
       uint32_t per_rtt = cc.cwnd() / kMss;
-      for (uint32_t i = 0; i < per_rtt; ++i) cc.on_ack(t, kMss, kMss, rtt);
+      for (uint32_t i = 0; i < per_rtt; ++i) cc.on_ack(t, kMss, kMss, rtt, cubic);
       t += rtt;
     }
   };
@@ -70,23 +73,26 @@ TEST(Congestion, CubicReducesByBetaAndReturnsToWmaxAfterK_Rfc9438_4) {
 
 TEST(Congestion, CubicFastConvergence_Rfc9438_4_7) {
   CongestionControl cc;
-  cc.init(CcAlgorithm::Cubic, kMss);
-  slow_start_to(cc, 100);
-  cc.on_enter_recovery(100 * kMss, kMss, true);  // W_max = 100
+  CubicState state;
+  CubicState* cubic = &state;
+  cc.init(kMss);
+  slow_start_to(cc, 100, cubic);
+  cc.on_enter_recovery(100 * kMss, kMss, cubic, true);  // W_max = 100
   cc.on_exit_recovery(70 * kMss, kMss);
   // A second loss before regaining W_max: W_max shrinks to cwnd (1 + β) / 2.
   Instant t = Instant::from_micros(0);
-  for (int i = 0; i < 10; ++i) cc.on_ack(t, kMss, kMss, Duration::millis(100));
+  for (int i = 0; i < 10; ++i) cc.on_ack(t, kMss, kMss, Duration::millis(100), cubic);
   uint32_t before = cc.cwnd();
-  cc.on_enter_recovery(before, kMss, true);
+  cc.on_enter_recovery(before, kMss, cubic, true);
   EXPECT_EQ(cc.cwnd(), static_cast<uint32_t>(before * 0.7));
 }
 
 TEST(Congestion, RestartAfterIdleClampsToInitialWindow_Rfc5681_4_1) {
   CongestionControl cc;
-  cc.init(CcAlgorithm::NewReno, kMss);
-  slow_start_to(cc, 50);
-  cc.on_idle_restart(kMss);
+  CubicState* newreno = nullptr;
+  cc.init(kMss);
+  slow_start_to(cc, 50, newreno);
+  cc.on_idle_restart(kMss, newreno);
   EXPECT_EQ(cc.cwnd(), initial_window(kMss));
 }
 
