@@ -13,6 +13,7 @@
 #include "base/seq_num.h"
 #include "tcp/congestion.h"
 #include "tcp/drop_reason.h"
+#include "tcp/error.h"
 
 namespace synack::tcp {
 
@@ -32,7 +33,8 @@ struct ConnCounters {
 };
 
 struct Buffers {
-  base::ByteRing snd;          // [snd_buf_seq_, data_end): unacked and unsent data
+  base::ByteRing snd;          // [snd_seq, data_end): unacked and unsent data
+  SeqNum snd_seq;              // sequence number of the first byte in `snd`
   base::ByteRing rcv;          // unread in-order data, then out-of-order data ahead
   base::SeqRangeSet<8> ooo;    // out-of-order ranges held above RCV.NXT
   std::optional<SeqNum> ooo_fin;  // a FIN seen ahead of RCV.NXT
@@ -60,13 +62,23 @@ struct Buffers {
   // CUBIC's state (RFC 9438), used while Connection::cubic_ is set: it only
   // changes as data is acknowledged or lost.
   CubicState cubic;
-  // The connection's send buffer size if the application set one (0: the
-  // Config's). Here rather than in the control block, which has no 4 spare
-  // bytes left (sizeof(Connection) stays 224): it sits in the tail padding of
-  // this struct, so it costs nothing, and a connection that never sets it
-  // never allocates Buffers for it (one that does would allocate them for its
-  // first byte of data anyway).
-  uint32_t snd_limit = 0;
+  // Send-side state that matters only once data is queued (the control block
+  // keeps what a connection needs to open, close and sit idle):
+  SeqNum snd_sml;     // end of the last short segment sent (Nagle, Minshall's variant)
+  SeqNum recover;     // NewReno recovery point (RFC 6582)
+  uint32_t last_send_ms = 0;  // for restart after idle (RFC 5681 §4.1), valid if sent
+  bool sent = false;          // a segment has been sent since these Buffers came
+  // A RST waiting to be sent: <SEQ=rst_seq>[<ACK=rst_ack>] (Connection::rst_pending_).
+  SeqNum rst_seq;
+  SeqNum rst_ack;
+  // What the application set for this connection; 0 or empty: the Config's.
+  // Setting one allocates Buffers, which a connection carrying data has anyway.
+  uint32_t snd_limit = 0;        // send buffer size
+  uint32_t user_timeout_ms = 0;  // R2 override (MUST-21)
+  uint16_t ka_idle_s = 0;        // keep-alive idle time, seconds
+  uint16_t ka_intvl_s = 0;       // keep-alive probe interval, seconds
+  uint8_t ka_probes = 0;         // keep-alive probe count
+  std::optional<Error> soft_error;  // the last ICMP soft error (MUST-47, SHLD-25)
 };
 
 }  // namespace synack::tcp

@@ -90,9 +90,8 @@ Expected<void, Error> Connection::connect(Instant now) {
     return base::Unexpected(Error::ForeignSocketUnspecified);
   snd_.iss = env_->isn->generate(now, tuple_);
   snd_.una = snd_.nxt = snd_.max = snd_.iss;
-  snd_buf_seq_ = snd_.iss + 1;
+  reset_send_sequence();
   snd_.mss = 536;  // until the peer's MSS option says otherwise (MUST-15)
-  recover_ = snd_sml_ = snd_.iss;
   // The scale we offer, from the buffer we could advertise (RFC 7323 §2.2).
   rcv_.wscale = env_->config.window_scaling ? window_shift_for(rcv_buf_cap_) : 0;
   from_listen_ = false;
@@ -324,11 +323,25 @@ bool Connection::set_recv_buffer(uint32_t bytes) {
   return true;
 }
 
-SeqNum Connection::data_end() const { return snd_buf_seq_ + static_cast<uint32_t>(snd_size()); }
+SeqNum Connection::data_end() const {
+  // Without Buffers nothing was ever queued: the data would start after the SYN.
+  return bufs_ ? bufs_->snd_seq + static_cast<uint32_t>(bufs_->snd.size()) : snd_.iss + 1;
+}
+
+void Connection::take_buffers() {
+  bufs_ = env_->buffers.take();
+  reset_send_sequence();
+}
+
+void Connection::reset_send_sequence() {
+  if (!bufs_) return;
+  bufs_->snd_seq = snd_.iss + 1;  // the first data byte follows the SYN
+  bufs_->snd_sml = bufs_->recover = snd_.una;
+}
 
 void Connection::queue_rst(SeqNum seq, std::optional<SeqNum> ack) {
-  rst_seq_ = seq;
-  rst_ack_ = ack.value_or(SeqNum(0));
+  bufs().rst_seq = seq;
+  bufs().rst_ack = ack.value_or(SeqNum(0));
   rst_with_ack_ = ack.has_value();
   rst_pending_ = true;
 }

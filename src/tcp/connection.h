@@ -142,7 +142,7 @@ class Connection {
   // connections that have gone idle.
   void release_idle_buffers();
   // R2 for this connection (MUST-21); zero means the configured default.
-  void set_user_timeout(Duration d) { user_timeout_ms_ = static_cast<uint32_t>(d.ms()); }
+  void set_user_timeout(Duration d) { bufs().user_timeout_ms = static_cast<uint32_t>(d.ms()); }
   // Keep-alive (RFC 9293 §3.8.4): the application switches it per connection
   // (MUST-24; Config::keepalive, off by default, MUST-25) and may change the
   // idle time before the first probe (MUST-27), the probe interval and the
@@ -225,7 +225,7 @@ class Connection {
   bool from_listen() const { return from_listen_; }  // SYN-RECEIVED came from LISTEN (MUST-11)
   std::optional<Error> error() const { return error_; }
   // The last ICMP soft error, reported to the application (MUST-47).
-  std::optional<Error> soft_error() const { return soft_error_; }
+  std::optional<Error> soft_error() const { return bufs_ ? bufs_->soft_error : std::nullopt; }
   // Bytes of urgent data the application has not yet read (MUST-33): from the
   // next byte recv() returns up to RCV.UP; 0 when not in urgent mode. An
   // EventKind::Urgent announces each advance of RCV.UP (MUST-32).
@@ -314,9 +314,11 @@ class Connection {
   Duration r2() const;
 
   Buffers& bufs() {
-    if (!bufs_) bufs_ = env_->buffers.take();
+    if (!bufs_) [[unlikely]] take_buffers();
     return *bufs_;
   }
+  void take_buffers();
+  void reset_send_sequence();  // Buffers' sequence numbers from a new ISS
   ConnCounters& stats() { return bufs().counters; }
   // The congestion controller's per-algorithm state: none for NewReno.
   CubicState* cubic_state() { return cubic_ ? &bufs().cubic : nullptr; }
@@ -327,10 +329,7 @@ class Connection {
   Env* env_;
   FourTuple tuple_;
   State state_ = State::Closed;
-  // Keep-alive, in what would be padding: probes sent since the last segment
-  // arrived, and the idle time override in seconds (0: Config::keepalive_idle).
-  uint8_t ka_probes_out_ = 0;
-  uint16_t ka_idle_s_ = 0;
+  uint8_t ka_probes_out_ = 0;  // keep-alive probes sent since the last segment arrived
   SendVars snd_;
   RecvVars rcv_;
   RttEstimator rtt_;
@@ -340,7 +339,6 @@ class Connection {
   CongestionControl cc_;
   TimerTable timers_;
   std::unique_ptr<Buffers> bufs_;  // see tcp/buffers.h; recycled through env_->buffers
-  SeqNum snd_buf_seq_;  // sequence number of the first byte in the send buffer
   // Receive buffer size: the configured or per-connection one, rounded up to
   // whole segments once the MSS is known. (The per-connection send buffer size
   // lives in Buffers, see Buffers::snd_limit.)
@@ -354,18 +352,12 @@ class Connection {
   // RTT timing of one segment at a time (Karn: never a retransmitted one).
   SeqNum rtt_seq_;
   uint32_t rtt_start_us_ = 0;     // valid while rtt_timing_
-  uint32_t last_send_ms_ = 0;     // for restart after idle (RFC 5681 §4.1), valid if sent_any_
   uint32_t first_rexmit_ms_ = 0;  // first retransmission of the head, valid if rexmit_started_
-  uint32_t user_timeout_ms_ = 0;  // R2 override (MUST-21); 0: configured default
 
-  SeqNum snd_sml_;  // end of the last short segment sent (Nagle, Minshall's variant)
-  SeqNum recover_;  // NewReno recovery point (RFC 6582)
   // Timestamps (RFC 7323): TS.Recent, when it was set, and Last.ACK.sent.
   uint32_t ts_recent_ = 0;
   uint32_t ts_recent_ms_ = 0;
   SeqNum last_ack_sent_;
-  SeqNum rst_seq_;  // a RST waiting to be sent: <SEQ=rst_seq_>[<ACK=rst_ack_>]
-  SeqNum rst_ack_;
 
   uint8_t dup_acks_ = 0;
   uint8_t rexmit_count_ = 0;    // consecutive timeouts of the current head
@@ -391,17 +383,12 @@ class Connection {
   bool rst_with_ack_ : 1 = false;
   bool rtt_timing_ : 1 = false;
   bool rexmit_started_ : 1 = false;
-  bool sent_any_ : 1 = false;
   bool ts_ok_ : 1 = false;            // timestamps negotiated (RFC 7323 §3.2)
   bool sack_ok_ : 1 = false;          // SACK negotiated (RFC 2018 §2)
   bool keepalive_ : 1 = false;        // keep-alive switched on (§3.8.4, MUST-24)
   bool keepalive_now_ : 1 = false;    // send a keep-alive probe
   bool cubic_ : 1 = false;            // CUBIC (RFC 9438) rather than NewReno
   std::optional<Error> error_;
-  std::optional<Error> soft_error_;
-  // Keep-alive overrides (0: the Config value): probe interval in seconds, probe count.
-  uint16_t ka_intvl_s_ = 0;
-  uint8_t ka_probes_ = 0;
 };
 
 // RFC 9293 §3.10.7.1: the reply to a segment that reaches no connection (no TCB),

@@ -50,7 +50,7 @@ bool Connection::on_icmp_error(Instant now, const IcmpReport& r) {
       enter_closed(Cause::IcmpError, e);
       return true;
     }
-    soft_error_ = e;  // MUST-47: the application can ask; SHLD-25: and is told
+    bufs().soft_error = e;  // MUST-47: the application can ask; SHLD-25: and is told
     Event ev = Event::simple(EventKind::SoftError);
     ev.error = e;
     emit(ev);

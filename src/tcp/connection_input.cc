@@ -88,8 +88,7 @@ DropReason Connection::on_segment_listen(Instant now, const Segment& seg) {
   negotiate_options(now, seg);
   snd_.iss = env_->isn->generate(now, tuple_);
   snd_.una = snd_.nxt = snd_.max = snd_.iss;
-  snd_buf_seq_ = snd_.iss + 1;
-  recover_ = snd_sml_ = snd_.iss;
+  reset_send_sequence();
   snd_.wnd = seg.wnd;  // a SYN's window is never scaled (RFC 7323 §2.2)
   snd_.max_wnd = snd_.wnd;
   snd_.wl1 = seg.seq;
@@ -435,11 +434,11 @@ void Connection::process_new_ack(Instant now, const Segment& seg) {
   // Drop acknowledged data from the send buffer. Only data counts for
   // congestion control, not the SYN or FIN.
   uint32_t data_acked = 0;
-  if (seg.ack.after(snd_buf_seq_)) {
-    data_acked = std::min<uint32_t>(static_cast<uint32_t>(seg.ack - snd_buf_seq_),
+  if (bufs_ && seg.ack.after(bufs_->snd_seq)) {
+    data_acked = std::min<uint32_t>(static_cast<uint32_t>(seg.ack - bufs_->snd_seq),
                                     static_cast<uint32_t>(snd_size()));
     if (data_acked > 0) bufs().snd.consume(data_acked);
-    snd_buf_seq_ += data_acked;
+    bufs_->snd_seq += data_acked;
   }
   // RTT sample (Karn: timing stops whenever we retransmit).
   if (rtt_timing_ && seg.ack.after(rtt_seq_)) {
@@ -457,7 +456,7 @@ void Connection::process_new_ack(Instant now, const Segment& seg) {
   // Congestion control (RFC 5681, RFC 6582, RFC 6675).
   uint32_t flight = static_cast<uint32_t>(snd_.max - snd_.una);
   if (in_recovery_) {
-    if (seg.ack.after_eq(recover_)) {
+    if (seg.ack.after_eq(bufs().recover)) {
       in_recovery_ = false;  // full acknowledgment: recovery ends
       cc_.on_exit_recovery(flight, send_mss());
     } else if (!sack_ok_) {
@@ -501,13 +500,13 @@ void Connection::process_duplicate_ack(Instant, const Segment& seg, bool new_sac
   // scoreboard says the first segment is lost (RFC 6675 §5 (B)) — unless this
   // loss episode was already handled (RFC 6582 §3.2: SEG.ACK must pass `recover`).
   bool lost = sack_ok_ && lost_boundary().after(snd_.una);
-  if ((dup_acks_ >= 3 || lost) && seg.ack.after(recover_ - 1)) {
+  if ((dup_acks_ >= 3 || lost) && seg.ack.after(bufs().recover - 1)) {
     if (sack_ok_) {
       enter_sack_recovery();
       return;
     }
     in_recovery_ = true;
-    recover_ = snd_.max;
+    bufs().recover = snd_.max;
     cc_.on_enter_recovery(static_cast<uint32_t>(snd_.max - snd_.una), send_mss(), cubic_state());
     retransmit_head_ = true;
     rtt_timing_ = false;

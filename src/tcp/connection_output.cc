@@ -47,11 +47,11 @@ uint16_t Connection::window_field() {
 
 std::optional<Segment> Connection::poll_transmit(Instant now, base::MutBytes payload_buf) {
   if (rst_pending_) {
-    Segment r = make_segment(rst_seq_, flags::kRst);
+    Segment r = make_segment(bufs_->rst_seq, flags::kRst);
     r.options = segment_options(now, false);  // the RST carries a fresh TSval
     if (rst_with_ack_) {
       r.flags |= flags::kAck;
-      r.ack = rst_ack_;
+      r.ack = bufs_->rst_ack;
     }
     rst_pending_ = false;
     return r;
@@ -131,9 +131,9 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
   const uint32_t mss = snd_.mss - static_cast<uint32_t>(opts.wire_size());
   const SeqNum end = data_end();
   // Restart after idle (RFC 5681 §4.1): nothing in flight for more than an RTO.
-  if (snd_.una == snd_.max && sent_any_ && int64_t{ms32(now) - last_send_ms_} > rtt_.rto().ms()) {
+  if (bufs_ && bufs_->sent && snd_.una == snd_.max && int64_t{ms32(now) - bufs_->last_send_ms} > rtt_.rto().ms()) {
     cc_.on_idle_restart(mss, cubic_state());
-    last_send_ms_ = ms32(now);
+    bufs_->last_send_ms = ms32(now);
   }
 
   // Choose what to send: a single retransmission that leaves SND.NXT alone
@@ -211,7 +211,7 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
     // Linux): hold a short segment only while an earlier short one is unacked,
     // so the tail of a large write is not delayed by full segments in flight.
     bool empties_queue = len == unsent;
-    bool small_unacked = snd_sml_.after(snd_.una);
+    bool small_unacked = bufs_->snd_sml.after(snd_.una);
     // Urgent data is never held back (§3.8.5: the receiver should learn of it
     // as soon as possible).
     bool urgent = bufs_->snd_urgent && bufs_->snd_up.after(from);
@@ -230,7 +230,7 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
   s.options = opts;
   if (len > 0) {
     auto out = buf.first(len);
-    bufs().snd.copy_out(static_cast<size_t>(from - snd_buf_seq_), out);
+    bufs().snd.copy_out(static_cast<size_t>(from - bufs_->snd_seq), out);
     s.payload = out;
   }
   SeqNum after = from + len;
@@ -245,7 +245,7 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
   s.wnd = window_field();
   mark_urgent(s);
   s.retransmission = retransmission;
-  if (len > 0 && len < mss) snd_sml_ = after;  // remember the last short segment (Nagle)
+  if (len > 0 && len < mss) bufs().snd_sml = after;  // remember the last short segment (Nagle)
   if (single && sack_recovery) bufs().high_rxt = seq_max(bufs().high_rxt, after);  // HighRxt
   on_segment_sent(now, s, /*advance=*/!single);
   return s;
@@ -270,8 +270,11 @@ void Connection::mark_urgent(Segment& s) {
 }
 
 void Connection::on_segment_sent(Instant now, const Segment& s, bool advance) {
-  last_send_ms_ = ms32(now);
-  sent_any_ = true;
+  if (bufs_) {
+    // Only data needs the idle time (RFC 5681 §4.1), and data comes with Buffers.
+    bufs_->last_send_ms = ms32(now);
+    bufs_->sent = true;
+  }
   uint32_t sl = s.seq_len();
   bool probe = s.seq.before(snd_.una);  // zero-window probe with an old sequence number
   if (sl > 0 && !probe) {

@@ -93,7 +93,7 @@ std::optional<base::SeqRange> Connection::next_lost_hole(uint32_t max_len) const
 void Connection::enter_sack_recovery() {
   // RFC 6675 §5 step (4): RecoveryPoint = HighData; ssthresh = cwnd = FlightSize/2.
   in_recovery_ = true;
-  recover_ = snd_.max;
+  bufs().recover = snd_.max;
   bufs().high_rxt = snd_.una;
   retransmit_head_ = true;
   cc_.on_enter_recovery(static_cast<uint32_t>(snd_.max - snd_.una), send_mss(), cubic_state(), /*sack=*/true);
