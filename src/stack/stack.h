@@ -238,7 +238,7 @@ class Stack {
   EphemeralPorts ports_;
   struct SlotTuple {
     const Stack* stack;
-    const FourTuple& operator()(uint32_t idx) const { return stack->slot(idx).conn->tuple(); }
+    FourTuple operator()(uint32_t idx) const { return stack->slot(idx).conn->tuple(); }
   };
   IndexTable<SlotTuple> conns_{SlotTuple{this}};  // demux: 4-tuple -> slot, 4 bytes per entry
   TimeWaitTable tw_;

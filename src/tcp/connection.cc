@@ -8,9 +8,13 @@
 
 namespace synack::tcp {
 
+// Issue 6: an idle ESTABLISHED control block in at most 160 bytes (buffers
+// and the state only data needs are allocated on demand, see tcp/buffers.h).
+static_assert(sizeof(void*) != 8 || sizeof(Connection) <= 160, "tcp::Connection outgrew 160 bytes");
+
 Connection::Connection(Env& env, const FourTuple& tuple)
-    : env_(&env), tuple_(tuple), rtt_(env.config.rto_initial), rcv_buf_cap_(env.config.recv_buffer),
-      nagle_(env.config.nagle), keepalive_(env.config.keepalive) {
+    : env_(&env), tuple_(tuple), rtt_(env.config.rto_initial), nagle_(env.config.nagle),
+      keepalive_(env.config.keepalive), rcv_buf_cap_(env.config.recv_buffer) {
   set_congestion_control(env.config.congestion_control);
 }
 
@@ -33,7 +37,7 @@ void Connection::transition_to(State to, Cause cause) {
   state_ = to;
   if (env_->state_events) emit(Event::state_changed(from, to, cause));
   if (to == State::Established) {
-    quick_acks_left_ = env_->config.quick_acks;
+    rcv_.quick_acks_left = env_->config.quick_acks;
     emit(Event::simple(EventKind::Connected));
   }
 }
@@ -54,14 +58,15 @@ void Connection::enter_closed(Cause cause, std::optional<Error> err) {
     }
   }
   syn_pending_ = ack_now_ = probe_now_ = retransmit_head_ = keepalive_now_ = false;
-  error_ = err;
+  has_error_ = err.has_value();
+  if (err) error_ = *err;
   transition_to(State::Closed, cause);
   emit(Event::closed(err));
 }
 
 void Connection::return_to_listen(Cause cause) {
   // Forget everything learned from the peer; keep identity, events and counters.
-  Connection fresh(*env_, tuple_);
+  Connection fresh(*env_, tuple());
   if (bufs_) {
     fresh.stats() = bufs_->counters;
     fresh.bufs().snd_limit = bufs_->snd_limit;  // the application's buffer sizes stay
@@ -85,10 +90,10 @@ void Connection::enter_time_wait(Instant now, Cause cause) {
 
 Expected<void, Error> Connection::connect(Instant now) {
   // §3.10.1 OPEN call.
-  if (state_ != State::Closed || error_) return base::Unexpected(Error::ConnectionExists);
-  if (tuple_.remote.addr.is_unspecified() || tuple_.remote.port == 0)
+  if (state_ != State::Closed || has_error_) return base::Unexpected(Error::ConnectionExists);
+  if (tuple_.remote_addr == 0 || tuple_.remote_port == 0)
     return base::Unexpected(Error::ForeignSocketUnspecified);
-  snd_.iss = env_->isn->generate(now, tuple_);
+  snd_.iss = env_->isn->generate(now, tuple());
   snd_.una = snd_.nxt = snd_.max = snd_.iss;
   reset_send_sequence();
   snd_.mss = 536;  // until the peer's MSS option says otherwise (MUST-15)
@@ -101,7 +106,7 @@ Expected<void, Error> Connection::connect(Instant now) {
 }
 
 Expected<void, Error> Connection::listen() {
-  if (state_ != State::Closed || error_) return base::Unexpected(Error::ConnectionExists);
+  if (state_ != State::Closed || has_error_) return base::Unexpected(Error::ConnectionExists);
   from_listen_ = true;
   transition_to(State::Listen, Cause::UserListen);
   return {};
@@ -111,7 +116,7 @@ Expected<size_t, Error> Connection::send(Instant, base::Bytes data) {
   // §3.10.2 SEND call.
   switch (state_) {
     case State::Closed:
-      return base::Unexpected(error_.value_or(Error::ConnectionDoesNotExist));
+      return base::Unexpected(error().value_or(Error::ConnectionDoesNotExist));
     case State::Listen:
       return base::Unexpected(Error::ForeignSocketUnspecified);
     case State::SynSent:
@@ -159,7 +164,7 @@ uint32_t Connection::urgent_remaining() const {
 
 Expected<size_t, Error> Connection::recv(Instant, base::MutBytes out) {
   // §3.10.3 RECEIVE call.
-  if (state_ == State::Closed && error_) return base::Unexpected(*error_);
+  if (state_ == State::Closed && has_error_) return base::Unexpected(error_);
   if (state_ == State::Closed && rcv_size() == 0 && !fin_received_)
     return base::Unexpected(Error::ConnectionDoesNotExist);
   size_t n = std::min(out.size(), recv_available());
@@ -180,7 +185,7 @@ Expected<void, Error> Connection::shutdown_send(Instant) {
   // §3.10.4 CLOSE call: no more data from us; the FIN follows the queued data.
   switch (state_) {
     case State::Closed:
-      return base::Unexpected(error_.value_or(Error::ConnectionDoesNotExist));
+      return base::Unexpected(error().value_or(Error::ConnectionDoesNotExist));
     case State::Listen:
     case State::SynSent:
       // "Delete the TCB ... enter CLOSED state" (no segment is sent).
@@ -213,7 +218,7 @@ Expected<void, Error> Connection::shutdown_send(Instant) {
 
 Expected<void, Error> Connection::close(Instant now) {
   if (state_ == State::Closed) {
-    if (error_) return {};
+    if (has_error_) return {};
     return base::Unexpected(Error::ConnectionDoesNotExist);
   }
   app_closed_ = true;

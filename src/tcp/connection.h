@@ -91,6 +91,7 @@ struct SendVars {
   uint32_t max_wnd = 0;  // largest window the peer has offered (SWS, RFC 5961 §5)
   uint16_t mss = 536;  // effective send MSS, options excluded (§3.7.1)
   uint8_t wscale = 0;  // shift applied to the peer's window field
+  uint8_t dup_acks = 0;  // duplicate ACKs in a row (RFC 5681 §3.2)
 };
 
 // The receive sequence variables (§3.3.1, Figure 4).
@@ -99,6 +100,8 @@ struct RecvVars {
   SeqNum nxt;          // next sequence number expected
   SeqNum adv;          // right edge advertised so far (never moved left, SHLD-14)
   uint8_t wscale = 0;  // shift applied to our window field
+  uint8_t unacked_segs = 0;     // in-order data segments received since our last ACK
+  uint8_t quick_acks_left = 0;  // data segments still to ACK at once (Config::quick_acks)
 };
 
 class Connection {
@@ -206,7 +209,7 @@ class Connection {
 
   // ---- Inspection ----
   State state() const { return state_; }
-  const FourTuple& tuple() const { return tuple_; }
+  FourTuple tuple() const { return tuple_.unpack(); }
   const SendVars& snd() const { return snd_; }
   const RecvVars& rcv() const { return rcv_; }
   uint32_t rcv_wnd() const;  // RCV.WND: free receive buffer space
@@ -223,7 +226,7 @@ class Connection {
   // What a compact TIME-WAIT record must keep to answer as this connection would.
   TimeWaitVars time_wait_vars() const;
   bool from_listen() const { return from_listen_; }  // SYN-RECEIVED came from LISTEN (MUST-11)
-  std::optional<Error> error() const { return error_; }
+  std::optional<Error> error() const { return has_error_ ? std::optional(error_) : std::nullopt; }
   // The last ICMP soft error, reported to the application (MUST-47).
   std::optional<Error> soft_error() const { return bufs_ ? bufs_->soft_error : std::nullopt; }
   // Bytes of urgent data the application has not yet read (MUST-33): from the
@@ -326,10 +329,26 @@ class Connection {
   size_t rcv_size() const { return bufs_ ? bufs_->rcv.size() : 0; }
   bool ooo_empty() const { return !bufs_ || bufs_->ooo.empty(); }
 
+  // The layout packs the control block into 160 bytes (a static_assert in
+  // connection.cc keeps it there): fields are ordered so that the small ones
+  // fill what would be padding. Send-side state that matters only while data
+  // is queued lives in Buffers.
   Env* env_;
-  FourTuple tuple_;
+  // The 4-tuple in 12 bytes (wire::FourTuple pads each endpoint to 8).
+  struct PackedTuple {
+    uint32_t local_addr, remote_addr;
+    uint16_t local_port, remote_port;
+    explicit PackedTuple(const FourTuple& t)
+        : local_addr(t.local.addr.value()), remote_addr(t.remote.addr.value()),
+          local_port(t.local.port), remote_port(t.remote.port) {}
+    FourTuple unpack() const {
+      return {{wire::Ipv4Addr(local_addr), local_port}, {wire::Ipv4Addr(remote_addr), remote_port}};
+    }
+  } tuple_;
   State state_ = State::Closed;
   uint8_t ka_probes_out_ = 0;  // keep-alive probes sent since the last segment arrived
+  uint8_t rexmit_count_ = 0;   // consecutive timeouts of the current head
+  uint8_t probe_backoff_ = 0;  // zero-window probe backoff exponent
   SendVars snd_;
   RecvVars rcv_;
   RttEstimator rtt_;
@@ -337,34 +356,7 @@ class Connection {
   // store per segment, read only when the keep-alive timer fires (BSD's t_rcvtime).
   uint32_t last_rcv_ms_ = 0;
   CongestionControl cc_;
-  TimerTable timers_;
-  std::unique_ptr<Buffers> bufs_;  // see tcp/buffers.h; recycled through env_->buffers
-  // Receive buffer size: the configured or per-connection one, rounded up to
-  // whole segments once the MSS is known. (The per-connection send buffer size
-  // lives in Buffers, see Buffers::snd_limit.)
-  uint32_t rcv_buf_cap_;
-
-  // Compact clocks for the control block: microseconds or milliseconds in 32
-  // bits, compared modulo 2^32 (valid for intervals up to 71 minutes / 49 days).
-  static uint32_t us32(Instant t) { return static_cast<uint32_t>(t.us()); }
-  static uint32_t ms32(Instant t) { return static_cast<uint32_t>(t.us() / 1000); }
-
-  // RTT timing of one segment at a time (Karn: never a retransmitted one).
-  SeqNum rtt_seq_;
-  uint32_t rtt_start_us_ = 0;     // valid while rtt_timing_
-  uint32_t first_rexmit_ms_ = 0;  // first retransmission of the head, valid if rexmit_started_
-
-  // Timestamps (RFC 7323): TS.Recent, when it was set, and Last.ACK.sent.
-  uint32_t ts_recent_ = 0;
-  uint32_t ts_recent_ms_ = 0;
-  SeqNum last_ack_sent_;
-
-  uint8_t dup_acks_ = 0;
-  uint8_t rexmit_count_ = 0;    // consecutive timeouts of the current head
-  uint8_t probe_backoff_ = 0;   // zero-window probe backoff exponent
-  uint8_t unacked_segs_ = 0;    // in-order data segments received since our last ACK
-  uint8_t quick_acks_left_ = 0; // data segments still to ACK at once (Config::quick_acks)
-
+  Error error_ = Error::ConnectionDoesNotExist;  // valid while has_error_
   bool from_listen_ : 1 = false;      // SYN-RECEIVED entered from LISTEN (MUST-11)
   bool syn_pending_ : 1 = false;      // SYN or SYN,ACK must be (re)sent
   bool syn_again_ : 1 = false;        // ...and it repeats one sent before
@@ -388,7 +380,27 @@ class Connection {
   bool keepalive_ : 1 = false;        // keep-alive switched on (§3.8.4, MUST-24)
   bool keepalive_now_ : 1 = false;    // send a keep-alive probe
   bool cubic_ : 1 = false;            // CUBIC (RFC 9438) rather than NewReno
-  std::optional<Error> error_;
+  bool has_error_ : 1 = false;
+  // Receive buffer size: the configured or per-connection one, rounded up to
+  // whole segments once the MSS is known. (The per-connection send buffer size
+  // lives in Buffers, see Buffers::snd_limit.)
+  uint32_t rcv_buf_cap_;
+  TimerTable timers_;
+  std::unique_ptr<Buffers> bufs_;  // see tcp/buffers.h; recycled through env_->buffers
+
+  // Compact clocks for the control block: microseconds or milliseconds in 32
+  // bits, compared modulo 2^32 (valid for intervals up to 71 minutes / 49 days).
+  static uint32_t us32(Instant t) { return static_cast<uint32_t>(t.us()); }
+  static uint32_t ms32(Instant t) { return static_cast<uint32_t>(t.us() / 1000); }
+
+  // RTT timing of one segment at a time (Karn: never a retransmitted one).
+  SeqNum rtt_seq_;
+  uint32_t rtt_start_us_ = 0;     // valid while rtt_timing_
+  uint32_t first_rexmit_ms_ = 0;  // first retransmission of the head, valid if rexmit_started_
+  // Timestamps (RFC 7323): TS.Recent, when it was set, and Last.ACK.sent.
+  uint32_t ts_recent_ = 0;
+  uint32_t ts_recent_ms_ = 0;
+  SeqNum last_ack_sent_;
 };
 
 // RFC 9293 §3.10.7.1: the reply to a segment that reaches no connection (no TCB),

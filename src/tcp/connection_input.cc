@@ -86,7 +86,7 @@ DropReason Connection::on_segment_listen(Instant now, const Segment& seg) {
   rcv_.nxt = seg.seq + 1;
   rcv_.adv = rcv_.nxt;
   negotiate_options(now, seg);
-  snd_.iss = env_->isn->generate(now, tuple_);
+  snd_.iss = env_->isn->generate(now, tuple());
   snd_.una = snd_.nxt = snd_.max = snd_.iss;
   reset_send_sequence();
   snd_.wnd = seg.wnd;  // a SYN's window is never scaled (RFC 7323 §2.2)
@@ -466,7 +466,7 @@ void Connection::process_new_ack(Instant now, const Segment& seg) {
   } else if (data_acked > 0) {
     cc_.on_ack(now, data_acked, snd_.mss, rtt_.srtt(), cubic_state());
   }
-  dup_acks_ = 0;
+  snd_.dup_acks = 0;
   rexmit_count_ = 0;
   rexmit_started_ = false;
 
@@ -491,7 +491,7 @@ void Connection::process_duplicate_ack(Instant, const Segment& seg, bool new_sac
   bool sacked_new = new_sack && seg.ack == snd_.una;
   if (!classic && !sacked_new) return;
   ++stats().dup_acks_in;
-  if (dup_acks_ < 255) ++dup_acks_;
+  if (snd_.dup_acks < 255) ++snd_.dup_acks;
   if (in_recovery_) {
     if (!sack_ok_) cc_.on_recovery_dupack(send_mss());  // inflate (RFC 5681 §3.2 step 4)
     return;
@@ -500,7 +500,7 @@ void Connection::process_duplicate_ack(Instant, const Segment& seg, bool new_sac
   // scoreboard says the first segment is lost (RFC 6675 §5 (B)) — unless this
   // loss episode was already handled (RFC 6582 §3.2: SEG.ACK must pass `recover`).
   bool lost = sack_ok_ && lost_boundary().after(snd_.una);
-  if ((dup_acks_ >= 3 || lost) && seg.ack.after(bufs().recover - 1)) {
+  if ((snd_.dup_acks >= 3 || lost) && seg.ack.after(bufs().recover - 1)) {
     if (sack_ok_) {
       enter_sack_recovery();
       return;
@@ -560,9 +560,9 @@ void Connection::process_text(Instant now, Segment& seg) {
     // closes (RFC 5681 §4.2), when one segment carried more than a full
     // segment's worth (a coalesced burst), and during the quick-ACK start;
     // otherwise delay (§3.8.6.3).
-    bool quick = quick_acks_left_ > 0;
-    if (quick) --quick_acks_left_;
-    if (++unacked_segs_ >= 2 || filled_hole || !ooo_empty() || quick || len > env_->config.mss) {
+    bool quick = rcv_.quick_acks_left > 0;
+    if (quick) --rcv_.quick_acks_left;
+    if (++rcv_.unacked_segs >= 2 || filled_hole || !ooo_empty() || quick || len > env_->config.mss) {
       schedule_ack(now, true);
     } else {
       schedule_ack(now, false);

@@ -181,7 +181,7 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
   // plus one segment per duplicate ACK for limited transmit (RFC 3042). In SACK
   // recovery the congestion window is measured against the pipe instead.
   uint32_t cwnd = cc_.cwnd();
-  if (!in_recovery_ && dup_acks_ > 0 && dup_acks_ < 3) cwnd += dup_acks_ * mss;
+  if (!in_recovery_ && snd_.dup_acks > 0 && snd_.dup_acks < 3) cwnd += snd_.dup_acks * mss;
   int64_t past_una = from - snd_.una;
   int64_t usable = sack_recovery
                        ? std::min<int64_t>(int64_t{snd_.wnd} - past_una, in_flight_cap)
@@ -302,7 +302,7 @@ void Connection::on_segment_sent(Instant now, const Segment& s, bool advance) {
     if (bufs_ && s.options.sack_count > 0) bufs_->dsack.reset();  // a D-SACK is reported once
     // Every ACK-bearing segment acknowledges RCV.NXT: nothing more is owed.
     ack_now_ = false;
-    unacked_segs_ = 0;
+    rcv_.unacked_segs = 0;
     timers_.clear(Timer::DelayedAck);
   }
 }

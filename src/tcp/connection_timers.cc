@@ -67,7 +67,7 @@ void Connection::on_retransmit_timeout(Instant now) {
   cc_.on_rto(flight, send_mss(), /*first_timeout=*/rexmit_count_ == 1, cubic_state());
   snd_.nxt = snd_.una;
   in_recovery_ = false;
-  dup_acks_ = 0;
+  snd_.dup_acks = 0;
   if (bufs_) bufs_->recover = snd_.max;  // RFC 6582 §3.2 step 4 (without Buffers no data was ever sent)
   retransmit_head_ = false;
 }
