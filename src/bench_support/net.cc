@@ -59,6 +59,11 @@ PacketFifo::Packet PacketFifo::pop() {
   return {dst_[s], base::Bytes(arena_.data() + s * slot_bytes_, len_[s])};
 }
 
+PacketFifo::Packet PacketFifo::peek(size_t i) const {
+  size_t s = (head_ + i) & (dst_.size() - 1);
+  return {dst_[s], base::Bytes(arena_.data() + s * slot_bytes_, len_[s])};
+}
+
 // ---------------------------------------------------------------------------
 // BenchNet
 
@@ -139,6 +144,17 @@ void BenchNet::fire_due() {
 bool BenchNet::deliver_one() {
   if (wire_.empty()) return false;
   PacketFifo::Packet p = wire_.pop();
+  // Receive batching, as a driver loop over a ring of received packets does:
+  // while this packet is processed, the next one's connection and the one
+  // after's demux bucket are loaded (Stack::prefetch).
+  if (cfg_.prefetch && wire_.size() > 0) {
+    PacketFifo::Packet n = wire_.peek(0);
+    stacks_[n.dst]->prefetch(n.bytes, stack::Stack::Prefetch::Connection);
+  }
+  if (cfg_.prefetch && wire_.size() > 1) {
+    PacketFifo::Packet n = wire_.peek(1);
+    stacks_[n.dst]->prefetch(n.bytes, stack::Stack::Prefetch::Demux);
+  }
   now_ += cfg_.tick;
   ++packets_;
   meter(p.dst, [&] {

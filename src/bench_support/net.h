@@ -33,6 +33,7 @@ struct NetConfig {
   size_t clients = 1;
   base::Duration tick = base::Duration::micros(1);
   uint64_t seed = 1;
+  bool prefetch = true;  // hint each stack about the next packets (Stack::prefetch)
 };
 
 class StackApp {
@@ -54,6 +55,8 @@ class PacketFifo {
     base::Bytes bytes;
   };
   Packet pop();
+  // The i-th oldest packet (i < size()), left in place.
+  Packet peek(size_t i) const;
   void reserve(size_t slots);
 
  private:

@@ -16,7 +16,7 @@ constexpr uint64_t kGrowInFlight = 4096;
 class Scale {
  public:
   Scale(const ScaleParams& p, size_t client_stacks)
-      : p_(p), net_(make_config(client_stacks)), app_(net_, make_rr(p)),
+      : p_(p), net_(make_config(client_stacks, p.prefetch)), app_(net_, make_rr(p)),
         guard_("scale", 100'000'000 + (p.conns + 2 * p.batch * p.reps) * 200, p.timeout_s) {}
 
   // Grow the idle ESTABLISHED population to `live` pairs.
@@ -95,9 +95,10 @@ class Scale {
  private:
   static constexpr uint16_t kPort = 5001;
 
-  static NetConfig make_config(size_t clients) {
+  static NetConfig make_config(size_t clients, bool prefetch) {
     NetConfig nc;
     nc.clients = clients;
+    nc.prefetch = prefetch;
     return nc;
   }
   static RrConfig make_rr(const ScaleParams& p) {
@@ -162,9 +163,9 @@ ScaleResult run_scale(const ScaleParams& p) {
          rl = ratio(b.close_us, a.close_us);
   Report& r = res.report;
   r.note(strf("synack scale: one server stack, %zu client stacks (<= %llu connections each), batches of %llu x %u, "
-              "request_bytes=%u",
+              "request_bytes=%u, receive prefetch %s",
               res.client_stacks, (unsigned long long)kConnsPerClientStack, (unsigned long long)p.batch, p.reps,
-              p.request_bytes));
+              p.request_bytes, p.prefetch ? "on" : "off"));
   for (const ScalePoint* pt : {&a, &b}) {
     r.note(strf("live=%llu: connect+handshake %.3f us/op, request+response %.3f us/op, close %.3f us/op (CPU, "
                 "median); wall %.3f / %.3f / %.3f us/op",
@@ -180,6 +181,7 @@ ScaleResult run_scale(const ScaleParams& p) {
   r.add("batch", p.batch);
   r.add("reps", uint64_t{p.reps});
   r.add("client_stacks", uint64_t{res.client_stacks});
+  r.add("prefetch", uint64_t{p.prefetch});
   r.add("connect_us_small", a.connect_us, 3);
   r.add("connect_us_large", b.connect_us, 3);
   r.add("connect_ratio", rc, 3);

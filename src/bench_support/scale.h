@@ -24,6 +24,7 @@ struct ScaleParams {
   uint32_t reps = 5;
   uint32_t request_bytes = 1;
   double timeout_s = 1800;
+  bool prefetch = true;  // BenchNet::deliver_one's receive prefetch (off: to measure what it gains)
 };
 
 inline constexpr uint64_t kConnsPerClientStack = 12'000;

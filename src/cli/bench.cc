@@ -125,6 +125,7 @@ void register_scale(CLI::App* bench, ExitCode& exit_code) {
   cmd->add_option("--request-bytes", p->request_bytes, "bytes in the request and in the response")
       ->check(CLI::Range(1u, 1u << 20))
       ->capture_default_str();
+  cmd->add_flag("!--no-prefetch", p->prefetch, "deliver packets without the receive prefetch hints (A/B)");
   p->timeout_s = 1800;
   add_timeout(cmd, p->timeout_s);
   cmd->callback([p, &exit_code] {

@@ -29,6 +29,12 @@ class IndexTable {
   }
   const uint32_t* find(const wire::FourTuple& key) const { return const_cast<IndexTable*>(this)->find(key); }
 
+  // Start loading the line where a lookup of `key` begins (see Stack::prefetch).
+  void prefetch(const wire::FourTuple& key) const { __builtin_prefetch(&slots_[home(key)]); }
+  // The value at `key`'s home position, unverified (kEmpty if none): a guess
+  // of where a lookup will end, good enough to prefetch what it points to.
+  uint32_t guess(const wire::FourTuple& key) const { return slots_[home(key)]; }
+
   // Insert or replace the value for `key` (key_of(value) must equal key).
   void put(const wire::FourTuple& key, uint32_t value) {
     if ((n_ + 1) * 2 > slots_.size()) grow();

@@ -112,6 +112,13 @@ class Stack {
 
   // ---- Link side ----
   void on_packet(Instant now, base::Bytes ip_packet);
+  // A hint for a driver that holds several received packets: start loading
+  // what on_packet will touch for `ip_packet`, without doing anything else.
+  // Demux loads the connection table's bucket; Connection (issued later, once
+  // the bucket has had time to arrive) loads the connection it points to.
+  // Each packet costs one cache miss instead of two dependent ones in a row.
+  enum class Prefetch { Demux, Connection };
+  void prefetch(base::Bytes ip_packet, Prefetch what) const;
   // The next packet to send; the bytes stay valid until the next call.
   // Connections produce their segments here, lazily: whatever the application
   // does between an input and this call (answer a request, close) can ride on

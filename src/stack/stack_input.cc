@@ -21,6 +21,30 @@ tcp::DropReason reason_for(wire::ParseError e) {
 }
 }  // namespace
 
+void Stack::prefetch(base::Bytes packet, Prefetch what) const {
+  // Only the fields demux reads, from a packet not yet checked: anything that
+  // does not look like an IPv4 TCP segment is simply not prefetched.
+  if (packet.size() < 20 || (packet[0] >> 4) != 4 || packet[9] != 6) return;
+  size_t ihl = size_t{packet[0] & 0x0fu} * 4;
+  if (ihl < 20 || packet.size() < ihl + 4) return;
+  auto be32 = [&](size_t o) {
+    return uint32_t{packet[o]} << 24 | uint32_t{packet[o + 1]} << 16 | uint32_t{packet[o + 2]} << 8 | packet[o + 3];
+  };
+  auto be16 = [&](size_t o) { return static_cast<uint16_t>(packet[o] << 8 | packet[o + 1]); };
+  FourTuple t{{Ipv4Addr(be32(16)), be16(ihl + 2)}, {Ipv4Addr(be32(12)), be16(ihl)}};
+  if (what == Prefetch::Demux) {
+    conns_.prefetch(t);
+    return;
+  }
+  uint32_t idx = conns_.guess(t);
+  if (idx == decltype(conns_)::kEmpty || idx >= slot_count_) return;
+  const Slot& s = slot(idx);
+  // The slot and the control block span three lines (tcp::Connection is 160 bytes).
+  const char* p = reinterpret_cast<const char*>(&s);
+  for (size_t off = 0; off < sizeof(Slot); off += 64) __builtin_prefetch(p + off);
+  wheel_.prefetch(idx);  // most segments move the connection's deadline
+}
+
 void Stack::on_packet(Instant now, base::Bytes packet) {
   last_now_ = now;
   ++counters_.ip_in;

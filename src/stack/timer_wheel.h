@@ -30,6 +30,10 @@ class TimerWheel {
     if (scheduled(id) && nodes_[id].at <= at) return;
     schedule(id, at);
   }
+  // Start loading id's node (see Stack::prefetch).
+  void prefetch(uint32_t id) const {
+    if (id < nodes_.size()) __builtin_prefetch(&nodes_[id]);
+  }
   bool scheduled(uint32_t id) const { return id < nodes_.size() && nodes_[id].slot != kNone; }
   size_t size() const { return count_; }
 

@@ -464,3 +464,56 @@ TEST(Stack, ObserverSeesStateChangesWithoutStateEvents) {
 
 }  // namespace
 }  // namespace synack::testing
+
+namespace synack::testing {
+namespace {
+
+// Stack::prefetch is a hint about a packet that has not been checked yet: it
+// must read nothing outside the bytes it is given, and change nothing.
+TEST(Stack, PrefetchHintToleratesAnyBytesAndChangesNothing) {
+  StackPair p;
+  ASSERT_TRUE(p.b().listen(80, 8).has_value());
+  auto c = p.a().connect(p.now(), kServer);
+  ASSERT_TRUE(c.has_value());
+  p.exchange();
+  const wire::FourTuple t = p.a().connection(*c)->tuple();
+  std::vector<uint8_t> tcp(20, 0);
+  base::store_be16(&tcp[0], t.local.port);
+  base::store_be16(&tcp[2], t.remote.port);
+  std::vector<std::vector<uint8_t>> inputs = {
+      {},
+      {0x45},
+      std::vector<uint8_t>(19, 0x45),
+      std::vector<uint8_t>(40, 0x60),                               // IPv6
+      ip_packet(t.local.addr, t.remote.addr, 17, tcp),              // UDP
+      ip_packet(t.local.addr, t.remote.addr, 6, {}),                // no room for the ports
+      ip_packet(t.local.addr, t.remote.addr, 6, tcp),               // the live connection
+      ip_packet(t.remote.addr, t.local.addr, 6, tcp),               // a tuple nobody has
+  };
+  std::vector<uint8_t> long_ihl = ip_packet(t.local.addr, t.remote.addr, 6, {1, 2, 3, 4});
+  long_ihl[0] = 0x4f;  // a 60-byte header in a 24-byte packet
+  inputs.push_back(long_ihl);
+  std::vector<uint8_t> short_ihl = ip_packet(t.local.addr, t.remote.addr, 6, tcp);
+  short_ihl[0] = 0x41;
+  inputs.push_back(short_ihl);
+  const auto before = p.b().counters();
+  for (const auto& in : inputs) {
+    for (auto what : {stack::Stack::Prefetch::Demux, stack::Stack::Prefetch::Connection}) {
+      p.a().prefetch(in, what);
+      p.b().prefetch(in, what);
+    }
+  }
+  EXPECT_EQ(p.b().counters().tcp_in, before.tcp_in);
+  EXPECT_EQ(p.b().counters().drops, before.drops);
+  EXPECT_EQ(p.b().counters().parse_errors, before.parse_errors);
+  EXPECT_EQ(p.a().connection(*c)->state(), State::Established);
+  std::string msg = "still fine";
+  ASSERT_EQ(*p.a().send(p.now(), *c, base::as_bytes(msg.data(), msg.size())), msg.size());
+  p.exchange();
+  auto s = p.b().accept(80);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(read_all(p.b(), p.now(), *s), msg);
+}
+
+}  // namespace
+}  // namespace synack::testing
