@@ -65,13 +65,23 @@ void Connection::enter_closed(Cause cause, std::optional<Error> err) {
 }
 
 void Connection::return_to_listen(Cause cause) {
-  // Forget everything learned from the peer; keep identity, events and counters.
+  // Forget everything learned from the peer; keep identity, events, counters
+  // and what the application chose for this connection (buffer sizes, Nagle,
+  // keep-alive, user timeout, congestion control).
   Connection fresh(*env_, tuple());
   if (bufs_) {
-    fresh.stats() = bufs_->counters;
-    fresh.bufs().snd_limit = bufs_->snd_limit;  // the application's buffer sizes stay
+    Buffers& b = fresh.bufs();
+    b.counters = bufs_->counters;
+    b.snd_limit = bufs_->snd_limit;
+    b.user_timeout_ms = bufs_->user_timeout_ms;
+    b.ka_idle_s = bufs_->ka_idle_s;
+    b.ka_intvl_s = bufs_->ka_intvl_s;
+    b.ka_probes = bufs_->ka_probes;
   }
   fresh.rcv_buf_cap_ = rcv_buf_cap_;
+  fresh.nagle_ = nagle_;
+  fresh.keepalive_ = keepalive_;
+  fresh.cubic_ = cubic_;
   fresh.from_listen_ = true;
   fresh.state_ = state_;
   *this = std::move(fresh);

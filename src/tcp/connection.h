@@ -138,6 +138,7 @@ class Connection {
   // ABORT (§3.10.5): RST if synchronized, then CLOSED.
   void abort(Instant now);
   void set_nagle(bool on) { nagle_ = on; }
+  bool nagle() const { return nagle_; }
   // Choose the congestion control algorithm for this connection (before data flows).
   void set_congestion_control(CcAlgorithm alg);
   // Give buffer memory back while nothing is buffered. Buffers are kept across

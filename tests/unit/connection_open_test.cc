@@ -79,6 +79,31 @@ TEST(Open, RstInSynReceivedFromListenReturnsToListen_Rfc9293_3_10_7_4) {
   h.expect(seg::syn_ack(300, 5001));
 }
 
+// Returning to LISTEN forgets the peer, not what the application chose for
+// the connection before the SYN came.
+TEST(Open, ReturnToListenKeepsTheApplicationsOptions_Rfc9293_3_10_7_4) {
+  Harness h(Config{}, 300);
+  h.listen();
+  h.conn().set_nagle(false);
+  h.conn().set_keepalive(h.now(), true);
+  ASSERT_TRUE(h.conn().set_keepalive_idle(h.now(), Duration::seconds(60)));
+  ASSERT_TRUE(h.conn().set_keepalive_interval(h.now(), Duration::seconds(5)));
+  ASSERT_TRUE(h.conn().set_keepalive_probes(3));
+  ASSERT_TRUE(h.conn().set_send_buffer(20000));
+  ASSERT_TRUE(h.conn().set_recv_buffer(30000));
+  h.inject(seg::syn(100));
+  h.expect(seg::syn_ack(300, 101));
+  h.inject(seg::rst(101));
+  h.expect_state(State::Listen);
+  EXPECT_FALSE(h.conn().nagle());
+  EXPECT_TRUE(h.conn().keepalive());
+  EXPECT_EQ(h.conn().keepalive_idle(), Duration::seconds(60));
+  EXPECT_EQ(h.conn().keepalive_interval(), Duration::seconds(5));
+  EXPECT_EQ(h.conn().keepalive_probes(), 3u);
+  EXPECT_EQ(h.conn().send_buffer(), 20000u);
+  EXPECT_GE(h.conn().recv_buffer(), 30000u);
+}
+
 TEST(Open, RstInSynReceivedFromActiveOpenIsRefused_Rfc9293_3_10_7_4) {
   Harness h(Config{}, 100);
   h.connect();
