@@ -110,7 +110,10 @@ void Connection::on_keepalive_timeout(Instant now) {
   }
   if (ka_probes_out_ >= keepalive_probes()) {
     // Every probe went unanswered: the peer is gone (MUST-29: never after just
-    // one, unless the application asked for one). As R2 expiry (§3.8.3).
+    // one, unless the application asked for one). As R2 expiry (§3.8.3), and
+    // with a RST as Linux and BSD send one: a peer that is alive but could
+    // not answer learns that the connection is over.
+    queue_rst(snd_.nxt, rcv_.nxt);
     enter_closed(Cause::KeepAliveTimeout, Error::ConnectionTimedOut);
     return;
   }

@@ -146,6 +146,8 @@ TEST(KeepAlive, UnansweredProbesTimeTheConnectionOut_Rfc9293_3_8_4_MUST29) {
   h.expect_state(State::Established);
   h.events();
   h.advance(Duration::millis(1));  // the third probe's interval is over
+  // As Linux and BSD: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> tells the peer.
+  h.expect(seg::rst_ack(h.conn().snd().nxt.value(), 301));
   h.expect_nothing();
   h.expect_state(State::Closed);
   EXPECT_EQ(h.conn().error(), Error::ConnectionTimedOut);
