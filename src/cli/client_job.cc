@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdio>
 
+#include "cli/chunked.h"
 #include "cli/http.h"
 #include "cli/pattern.h"
 
@@ -154,7 +155,7 @@ class HttpGetJob final : public ReadingJob {
     }
   }
   void on_data(base::Bytes data) override {
-    if (response_) return out().write(data);
+    if (response_) return on_body(data);
     head_.append(reinterpret_cast<const char*>(data.data()), data.size());
     size_t e = http::head_end(head_);
     if (e == std::string::npos) {
@@ -164,11 +165,23 @@ class HttpGetJob final : public ReadingJob {
     response_ = http::parse_response(std::string_view(head_).substr(0, e));
     if (!response_) return complete("malformed HTTP response");
     std::fprintf(stderr, "synack: HTTP %d %s\n", response_->status, response_->reason.c_str());
-    out().write(base::as_bytes(head_.data() + e, head_.size() - e));
+    on_body(base::as_bytes(head_.data() + e, head_.size() - e));
+  }
+  // The body as it arrives: written as is, or without the chunk framing
+  // (RFC 9112 §7.1); what follows the last chunk is not body.
+  void on_body(base::Bytes data) {
+    if (!response_->chunked) return out().write(data);
+    if (chunked_.done()) return;
+    auto st = chunked_.feed(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()),
+                            [&](std::string_view b) { out().write(base::as_bytes(b.data(), b.size())); });
+    if (st == http::ChunkedDecoder::Status::Error) complete(chunked_.error());
   }
   void on_eof() override {
     if (!response_) return complete("connection closed before a complete HTTP response");
     out().finish();
+    if (response_->chunked && !chunked_.done())
+      return complete("chunked body: the connection closed before the last chunk (" +
+                      std::to_string(out().bytes()) + " bytes received)");
     if (response_->status < 200 || response_->status > 299)
       return complete("HTTP " + std::to_string(response_->status) + " " + response_->reason);
     if (response_->content_length && *response_->content_length != out().bytes())
@@ -180,6 +193,7 @@ class HttpGetJob final : public ReadingJob {
   std::string request_;
   std::string head_;
   std::optional<http::Response> response_;
+  http::ChunkedDecoder chunked_;
 };
 
 }  // namespace

@@ -225,6 +225,37 @@ def close_first_server(addr, port):
     say("ok closed")
 
 
+# The body chunked_http_server sends, and its framing (RFC 9112 §7.1): chunks
+# of several sizes in separate writes, hex in both cases, an extension, and a
+# trailer field.
+CHUNKED_BODY = [b"hello, ", pattern(5000), b"", pattern(300, 5000)]
+
+
+def chunked_http_server(addr, port):
+    """Accept one connection, read the request head, answer 200 with a chunked
+    body (CHUNKED_BODY), close; print 'ok <body bytes> <sha256 of the body>'."""
+    c = listen(addr, int(port))
+    head = b""
+    while b"\r\n\r\n" not in head:
+        b = c.recv(4096)
+        if not b:
+            die("no request")
+        head += b
+    c.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+    body = b""
+    for i, part in enumerate(CHUNKED_BODY):
+        if not part:
+            continue
+        size = f"{len(part):x}" if i % 2 else f"{len(part):X}"
+        ext = ";note=x" if i == 1 else ""
+        c.sendall(f"{size}{ext}\r\n".encode() + part + b"\r\n")
+        body += part
+        time.sleep(0.05)
+    c.sendall(b"0\r\nX-Trailer: done\r\n\r\n")
+    c.close()
+    say(f"ok {len(body)} {hashlib.sha256(body).hexdigest()}")
+
+
 def hold_server(addr, port):
     """Accept, read to the peer's FIN (say 'eof'), close only when told
     ('close' on stdin), then say 'closed'."""
@@ -295,6 +326,7 @@ COMMANDS = {
     "echo_server": echo_server,
     "close_first_server": close_first_server,
     "hold_server": hold_server,
+    "chunked_http_server": chunked_http_server,
     "refused_client": refused_client,
     "ping": ping,
 }

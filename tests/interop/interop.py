@@ -133,6 +133,20 @@ def upload(env, *extra):
 
 
 @case
+def download_chunked(env):
+    """synack's `connect --http-get` decodes a chunked body from a kernel server (RFC 9112 §7.1)."""
+    srv = env.helper("chunked_http_server", ANY, 8001)
+    srv.wait_for("listening")
+    r = env.connect(f"{KERNEL_ADDR}:8001", "--http-get", "/chunked", "--sha256", timeout=60)
+    check(r.returncode == 0, f"connect failed ({r.returncode}): {r.stderr.decode(errors='replace')}")
+    srv.wait(30)
+    said = srv.text().strip().splitlines()[-1].split()
+    check(len(said) == 3 and said[0] == "ok", f"server said {srv.text()!r}")
+    got = r.stdout.decode(errors="replace").split()[0]
+    check(got == said[2], f"body SHA-256 {got}, the server sent {said[2]} ({said[1]} bytes)")
+
+
+@case
 def download_10mb(env):
     """synack downloads 10 MB from python3 -m http.server, SHA-256 checked."""
     download(env)
