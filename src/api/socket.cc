@@ -27,6 +27,12 @@ tcp::State Socket::state() const {
   return c ? c->state() : tcp::State::Closed;
 }
 
+std::optional<tcp::Connection::Info> Socket::info() const {
+  const tcp::Connection* c = conn();
+  if (!c) return std::nullopt;
+  return c->info();
+}
+
 std::optional<Error> Socket::error() const {
   if (!rt_) return std::nullopt;
   if (const tcp::Connection* c = conn(); c && c->error()) return from_tcp(*c->error());

@@ -28,6 +28,9 @@ class Socket {
   const wire::Endpoint& local() const { return tuple_.local; }
   const wire::Endpoint& remote() const { return tuple_.remote; }
   tcp::State state() const;  // CLOSED once the handle is closed
+  // A snapshot of the connection (MSS, RTT, RTO, cwnd, retransmissions...), as
+  // Linux's TCP_INFO; nothing once the handle is closed or the connection is gone.
+  std::optional<tcp::Connection::Info> info() const;
   stack::ConnId id() const { return id_; }
   // The error that ended the connection (reset, refused, timed out), if any.
   std::optional<Error> error() const;

@@ -54,6 +54,7 @@ class Run {
   bool settle_pending();
   tcp::State sut_state() const;
   wire::FourTuple sut_tuple() const;
+  std::optional<int64_t> tcpi(std::string_view field) const;
 
   bool fail(const script::Event& e, std::string message, std::string expected = {}, std::string actual = {});
   bool unsupported(const script::Event& e, std::string what);

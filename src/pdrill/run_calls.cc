@@ -133,18 +133,79 @@ tcp::State Run::sut_state() const {
   return tcp::State::Closed;
 }
 
+// A tcpi_ field of the SUT connection, as Linux's TCP_INFO reports it (units
+// included: microseconds, segments). nullopt if there is no connection to ask
+// (a listener, a compact TIME-WAIT record, nothing).
+std::optional<int64_t> Run::tcpi(std::string_view field) const {
+  auto id = driver_.stack().find(sut_tuple());
+  const tcp::Connection* c = id ? driver_.stack().connection(*id) : nullptr;
+  if (!c) return std::nullopt;
+  tcp::Connection::Info i = c->info();
+  uint32_t mss = std::max<uint32_t>(i.snd_mss, 1);
+  auto segments = [&](uint32_t bytes) -> int64_t {
+    return bytes == 0xffffffffu ? 0x7fffffff : bytes / mss;  // TCP_INFINITE_SSTHRESH
+  };
+  if (field == "tcpi_snd_mss") return i.snd_mss;
+  if (field == "tcpi_advmss") return i.adv_mss;
+  if (field == "tcpi_rtt") return i.rtt_us;
+  if (field == "tcpi_rttvar") return i.rttvar_us;
+  if (field == "tcpi_rto") return i.rto_us;
+  if (field == "tcpi_snd_cwnd") return segments(i.snd_cwnd);
+  if (field == "tcpi_snd_ssthresh") return segments(i.snd_ssthresh);
+  if (field == "tcpi_retransmits") return i.retransmits;
+  if (field == "tcpi_backoff") return std::max(i.retransmits, i.backoff);
+  if (field == "tcpi_probes") return std::max(i.probes, i.backoff);
+  if (field == "tcpi_total_retrans") return i.total_retrans;
+  if (field == "tcpi_snd_wscale") return i.snd_wscale;
+  if (field == "tcpi_rcv_wscale") return i.rcv_wscale;
+  return std::nullopt;
+}
+
 bool Run::do_code(const script::Event& e, const script::Code& c) {
-  auto a = script::parse_state_assert(c.text);
-  if (!a) return unsupported(e, a.error());
-  auto want = linux_state(a->state);
-  if (!want) return unsupported(e, "unknown state " + a->state);
-  tcp::State have = sut_state();
-  bool equal = have == *want;
-  std::string have_name(linux_state_name(have));
-  driver_.log().add(driver_.now(), LogKind::Note, "tcpi_state is " + have_name);
-  if (equal != (a->op == script::AssertOp::Equal)) {
-    return fail(e, "tcpi_state is " + have_name,
-                "tcpi_state " + std::string(script::to_string(a->op)) + " " + a->state, have_name);
+  auto asserts = script::parse_assertions(c.text);
+  if (!asserts) return unsupported(e, asserts.error());
+  tcp::State have_state = sut_state();
+  std::string have_name(linux_state_name(have_state));
+  for (const script::Assertion& a : *asserts) {
+    // Each operand's value; states as their tcp::State.
+    std::vector<int64_t> v;
+    std::string shown;
+    for (const script::Operand& o : a.operands) {
+      int64_t x = o.number;
+      if (o.kind == script::Operand::Kind::State) {
+        auto s = linux_state(o.name);
+        if (!s) return unsupported(e, "unknown state " + o.name);
+        x = static_cast<int64_t>(*s);
+      } else if (o.name == "tcpi_state") {
+        x = static_cast<int64_t>(have_state);
+        shown += " tcpi_state is " + have_name + ";";
+      } else if (o.kind == script::Operand::Kind::Field) {
+        auto f = tcpi(o.name);
+        if (!f) return fail(e, "no connection to read " + o.name + " from (tcpi_state is " + have_name + ")", o.name, have_name);
+        x = *f;
+        shown += " " + o.name + " is " + std::to_string(x) + ";";
+      }
+      v.push_back(x);
+    }
+    if (!shown.empty()) shown.pop_back();
+    driver_.log().add(driver_.now(), LogKind::Note, shown.empty() ? "assert on constants" : shown.substr(1));
+    for (size_t k = 0; k < a.ops.size(); ++k) {
+      int64_t l = v[k], r = v[k + 1];
+      bool ok = false;
+      switch (a.ops[k]) {
+        case script::AssertOp::Equal: ok = l == r; break;
+        case script::AssertOp::NotEqual: ok = l != r; break;
+        case script::AssertOp::Less: ok = l < r; break;
+        case script::AssertOp::LessEqual: ok = l <= r; break;
+        case script::AssertOp::Greater: ok = l > r; break;
+        case script::AssertOp::GreaterEqual: ok = l >= r; break;
+      }
+      if (!ok) {
+        std::string want = script::to_string(a.operands[k]) + " " + std::string(script::to_string(a.ops[k])) + " " +
+                           script::to_string(a.operands[k + 1]);
+        return fail(e, shown.empty() ? want + " is false" : shown.substr(1), want, shown.substr(1));
+      }
+    }
   }
   return true;
 }

@@ -71,7 +71,8 @@ class Sockets {
     // SO_SNDBUF / SO_RCVBUF as the script set them (0: not set); see sockopt.cc.
     uint32_t sndbuf = 0;
     uint32_t rcvbuf = 0;
-    stack::ConnOptions conn_options() const { return {sndbuf, rcvbuf}; }
+    uint32_t maxseg = 0;  // TCP_MAXSEG as set (0: not set)
+    stack::ConnOptions conn_options() const { return {sndbuf, rcvbuf, maxseg}; }
   };
 
   CallOutcome dispatch(const script::Syscall& c, bool retry);

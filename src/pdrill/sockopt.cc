@@ -62,8 +62,13 @@ CallOutcome Sockets::sys_getsockopt(const script::Syscall& c) {
     value = s->reuseaddr ? 1 : 0;
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpUserTimeout)) {
     value = s->user_timeout_ms;
-  } else if (is(o, sym::kIpprotoTcp, sym::kTcpMaxseg) && conn_of(*s)) {
-    value = conn_of(*s)->snd().mss;
+  } else if (is(o, sym::kIpprotoTcp, sym::kTcpMaxseg)) {
+    // As Linux: the MSS in use once the handshake has chosen it; before (and
+    // on a listener) the value set, else the default of 536 (RFC 9293 MUST-15).
+    const tcp::Connection* conn = conn_of(*s);
+    bool chosen = conn && conn->state() != tcp::State::Closed && conn->state() != tcp::State::Listen &&
+                  conn->state() != tcp::State::SynSent;
+    value = chosen ? conn->snd().mss : (s->maxseg ? s->maxseg : 536);
   } else if (is(o, sym::kSolSocket, sym::kSoKeepalive)) {
     value = s->keepalive ? 1 : 0;
   } else if (is(o, sym::kSolSocket, sym::kSoSndbuf) || is(o, sym::kSolSocket, sym::kSoRcvbuf)) {
@@ -134,6 +139,17 @@ CallOutcome Sockets::sys_setsockopt(const script::Syscall& c) {
     apply_socket_options(*s);
   } else if (is(o, sym::kSolSocket, sym::kSoSndbuf) || is(o, sym::kSolSocket, sym::kSoRcvbuf)) {
     return set_buffer(*s, o.name == sym::kSoSndbuf, *v);
+  } else if (is(o, sym::kIpprotoTcp, sym::kTcpMaxseg)) {
+    // Before connect() or on a listener: the MSS the SYN or SYN,ACK announces
+    // and the most the connection sends (Linux's user_mss). 0 or 88..32767.
+    if (*v < 0 || !tcp::Connection::mss_limit_ok(static_cast<uint32_t>(*v))) return CallOutcome::error(EINVAL);
+    s->maxseg = static_cast<uint32_t>(*v);
+    if (s->kind == Socket::Kind::Listening) {
+      (void)d_.stack().set_listener_options(s->port, s->conn_options());
+    } else if (s->conn) {
+      d_.stack().with_connection(d_.now(), *s->conn, [&](tcp::Connection& conn) { (void)conn.set_mss_limit(s->maxseg); });
+      d_.collect();
+    }
   } else if (is(o, sym::kSolSocket, sym::kSoKeepalive)) {
     s->keepalive = *v != 0;  // per connection (RFC 9293 §3.8.4 MUST-24)
     apply_socket_options(*s);

@@ -130,7 +130,7 @@ std::vector<Unsupported> check_support(const script::Script& s, std::vector<std:
     if (const auto* c = e.syscall()) check_syscall(e, *c, out);
     if (const auto* c = e.command()) command(*c, "command");
     if (const auto* c = e.code()) {
-      auto a = script::parse_state_assert(c->text);
+      auto a = script::parse_assertions(c->text);
       if (!a) out.push_back({e.line, a.error()});
     }
   }

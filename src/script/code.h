@@ -1,29 +1,46 @@
 #pragma once
 // `%{ ... }%` blocks hold Python that packetdrill runs against TCP_INFO snapshots (dialect §1.1).
-// We run no Python: the runner supports only the single state assertion the FreeBSD suite uses
-// (portable/README.md rule R4), `assert tcpi_state == TCP_X` or `!=`, and reports anything else
-// as unsupported.
+// We run no Python: the runner understands the assertions scripts actually make about TCP_INFO,
+// `assert <a> <op> <b> [<op> <c>] [, message]` statements separated by `;` or new lines, whose
+// operands are tcpi_ fields, integers or (for tcpi_state) Linux state names, and reports
+// anything else as unsupported.
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/expected.h"
 
 namespace synack::script {
 
-enum class AssertOp : uint8_t { Equal, NotEqual };
+enum class AssertOp : uint8_t { Equal, NotEqual, Less, LessEqual, Greater, GreaterEqual };
 
-struct StateAssert {
-  AssertOp op = AssertOp::Equal;
-  std::string state;  // the Linux name as written, e.g. "TCP_TIME_WAIT"
-  bool operator==(const StateAssert&) const = default;
+struct Operand {
+  enum class Kind : uint8_t { Field, Number, State };
+  Kind kind = Kind::Number;
+  std::string name;    // Field: "tcpi_snd_cwnd"; State: "TCP_TIME_WAIT"
+  int64_t number = 0;  // Number
+  bool operator==(const Operand&) const = default;
 };
 
-// Recognises `assert tcpi_state ==|!= TCP_X` with an optional `, message` and `;`, surrounded by
-// whitespace. TCP_X must be one of the Linux tcp_states names (TCP_ESTABLISHED ... TCP_CLOSING,
-// TCP_NEW_SYN_RECV). Any other code gives an error message starting "unsupported python: ".
-base::Expected<StateAssert, std::string> parse_state_assert(std::string_view code);
+// One assert statement: a chained comparison as Python reads it (a < b < c
+// means a < b and b < c): operands.size() == ops.size() + 1.
+struct Assertion {
+  std::vector<Operand> operands;
+  std::vector<AssertOp> ops;
+  bool operator==(const Assertion&) const = default;
+};
 
-std::string_view to_string(AssertOp op);  // "==" / "!="
+// The tcpi_ fields the runner can evaluate (see pdrill/run_calls.cc).
+bool is_known_tcpi_field(std::string_view name);
+
+// Parses the assert statements of a %{ }% block. Field names must be known;
+// state names must be Linux tcp_states names (TCP_ESTABLISHED ... TCP_CLOSING,
+// TCP_NEW_SYN_RECV) and compared, with == or != only, to tcpi_state. Any other
+// code gives an error message starting "unsupported python: ".
+base::Expected<std::vector<Assertion>, std::string> parse_assertions(std::string_view code);
+
+std::string_view to_string(AssertOp op);  // "==", "<=", ...
+std::string to_string(const Operand& o);
 
 }  // namespace synack::script

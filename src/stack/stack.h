@@ -89,8 +89,10 @@ enum class StackError : uint8_t {
 struct ConnOptions {
   uint32_t send_buffer = 0;
   uint32_t recv_buffer = 0;
+  uint32_t mss_limit = 0;  // TCP_MAXSEG: the MSS announced and used stays at or below it
   bool valid() const {
-    return send_buffer <= tcp::Connection::kMaxBuffer && recv_buffer <= tcp::Connection::kMaxBuffer;
+    return send_buffer <= tcp::Connection::kMaxBuffer && recv_buffer <= tcp::Connection::kMaxBuffer &&
+           tcp::Connection::mss_limit_ok(mss_limit);
   }
 };
 std::string_view to_string(StackError e);

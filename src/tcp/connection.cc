@@ -77,6 +77,7 @@ void Connection::return_to_listen(Cause cause) {
     b.ka_idle_s = bufs_->ka_idle_s;
     b.ka_intvl_s = bufs_->ka_intvl_s;
     b.ka_probes = bufs_->ka_probes;
+    b.mss_limit = bufs_->mss_limit;
   }
   fresh.rcv_buf_cap_ = rcv_buf_cap_;
   fresh.nagle_ = nagle_;
@@ -383,6 +384,42 @@ std::string describe(const Segment& s) {
   if (s.has_ack()) os << " ack=" << s.ack.value();
   os << " len=" << s.len() << " win=" << s.wnd;
   return os.str();
+}
+
+bool Connection::set_mss_limit(uint32_t mss) {
+  if (!mss_limit_ok(mss)) return false;
+  if (mss != mss_limit()) bufs().mss_limit = static_cast<uint16_t>(mss);
+  return true;
+}
+
+uint16_t Connection::advertised_mss() const {
+  uint16_t limit = mss_limit();
+  return limit ? std::min(limit, env_->config.mss) : env_->config.mss;
+}
+
+Connection::Info Connection::info() const {
+  Info i;
+  i.state = state_;
+  i.snd_mss = send_mss();
+  i.adv_mss = advertised_mss();
+  i.rtt_us = static_cast<uint32_t>(rtt_.srtt().us());
+  i.rttvar_us = static_cast<uint32_t>(rtt_.rttvar().us());
+  i.rto_us = static_cast<uint32_t>(rtt_.rto().us());
+  i.snd_cwnd = cc_.cwnd();
+  i.snd_ssthresh = cc_.ssthresh();
+  i.bytes_in_flight = static_cast<uint32_t>(snd_.max - snd_.una);
+  i.snd_wnd = snd_.wnd;
+  i.rcv_wnd = rcv_wnd();
+  i.snd_wscale = snd_.wscale;
+  i.rcv_wscale = rcv_.wscale;
+  i.retransmits = rexmit_count_;
+  i.backoff = probe_backoff_;
+  i.probes = ka_probes_out_;
+  i.timestamps = ts_ok_;
+  i.sack = sack_ok_;
+  i.window_scaling = wscale_ok_;
+  i.total_retrans = counters().retransmits;
+  return i;
 }
 
 }  // namespace synack::tcp

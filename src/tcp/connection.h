@@ -179,6 +179,15 @@ class Connection {
   //    nothing more until the peer's ACKs bring the queue below it.
   static constexpr uint32_t kMaxBuffer = uint32_t{0xffff} << 14;  // the largest window RFC 7323 carries
   static constexpr bool buffer_size_ok(uint64_t bytes) { return bytes >= 1 && bytes <= kMaxBuffer; }
+
+  // A limit on the MSS (TCP_MAXSEG): the MSS option our SYN or SYN,ACK carries
+  // (§3.7.1, MUST-14) and the send MSS both stay at or below it. Set before
+  // the SYN is built; 0 removes it. 88..32767 as Linux accepts.
+  static constexpr bool mss_limit_ok(uint32_t mss) { return mss == 0 || (mss >= 88 && mss <= 32767); }
+  bool set_mss_limit(uint32_t mss);
+  uint16_t mss_limit() const { return bufs_ ? bufs_->mss_limit : 0; }
+  // The MSS we announce: the interface's (Config::mss), under the limit.
+  uint16_t advertised_mss() const;
   bool set_send_buffer(uint32_t bytes);
   bool set_recv_buffer(uint32_t bytes);
   uint32_t send_buffer() const;
@@ -209,6 +218,27 @@ class Connection {
   Instant next_deadline() const { return timers_.next(); }
 
   // ---- Inspection ----
+  // A snapshot for applications and tools, in the spirit of Linux's TCP_INFO.
+  struct Info {
+    State state = State::Closed;
+    uint32_t snd_mss = 0;         // payload bytes per full segment (options excluded)
+    uint32_t adv_mss = 0;         // the MSS option we announced
+    uint32_t rtt_us = 0;          // SRTT, 0 before the first sample (RFC 6298)
+    uint32_t rttvar_us = 0;       // RTTVAR
+    uint32_t rto_us = 0;          // RTO in effect, backoff included
+    uint32_t snd_cwnd = 0;        // congestion window, in bytes (RFC 5681)
+    uint32_t snd_ssthresh = 0;    // slow-start threshold, in bytes (0xffffffff: none yet)
+    uint32_t bytes_in_flight = 0; // SND.MAX - SND.UNA (SYN and FIN included)
+    uint32_t snd_wnd = 0;         // the peer's window, scaled
+    uint32_t rcv_wnd = 0;         // RCV.WND
+    uint8_t snd_wscale = 0, rcv_wscale = 0;
+    uint8_t retransmits = 0;      // consecutive timeouts of the oldest unacknowledged segment
+    uint8_t backoff = 0;          // zero-window probe backoff exponent
+    uint8_t probes = 0;           // keep-alive probes unanswered
+    bool timestamps = false, sack = false, window_scaling = false;
+    uint32_t total_retrans = 0;   // segments retransmitted over the connection's life
+  };
+  Info info() const;
   State state() const { return state_; }
   FourTuple tuple() const { return tuple_.unpack(); }
   const SendVars& snd() const { return snd_; }

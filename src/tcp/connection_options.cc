@@ -48,7 +48,7 @@ void Connection::negotiate_options(Instant now, const Segment& syn) {
   // treated as absent. Never more than our own interface allows.
   uint16_t peer = syn.options.mss.value_or(536);
   if (peer == 0) peer = 536;
-  snd_.mss = std::max<uint16_t>(std::min(peer, cfg.mss), 64);
+  snd_.mss = std::max<uint16_t>(std::min(peer, advertised_mss()), 64);
   // Each option is in use only if both sides offered it (RFC 7323 §2.2, §3.2;
   // RFC 2018 §2). On a passive open we answer in kind; on an active open we
   // offered already.
@@ -83,7 +83,7 @@ uint16_t Connection::send_mss() const {
 wire::TcpOptions Connection::syn_options(Instant now) const {
   const Config& cfg = env_->config;
   wire::TcpOptions o;
-  o.mss = cfg.mss;  // MUST-14; never in a non-SYN segment (MUST-65)
+  o.mss = advertised_mss();  // MUST-14; never in a non-SYN segment (MUST-65)
   // Offer everything in a SYN; a SYN,ACK (passive or simultaneous open)
   // carries only what the peer's SYN offered (RFC 7323 §2.2, §3.2).
   bool active = state_ == State::SynSent;

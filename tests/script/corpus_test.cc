@@ -31,7 +31,7 @@ namespace fs = std::filesystem;
 // Scripts of freebsd/portable that may fail, with the reason. Empty: all 547 parse.
 const std::map<std::string, std::string> kFreebsdExpectedFailures = {};
 
-// freebsd/portable scripts whose %{ }% blocks are more than `assert tcpi_state ==|!= TCP_X`.
+// freebsd/portable scripts whose %{ }% blocks assert more than the runner evaluates.
 const std::map<std::string, std::string> kFreebsdUnsupportedPython = {
     {"socket-api/getsockopt/socket-api-getsockopt-tcpinfo-ipv4.pkt",
      "asserts tcpi_options (TCPI_OPT_TIMESTAMPS|SACK|WSCALE|ECN), see portable/README.md"},
@@ -115,12 +115,12 @@ void expect_round_trip(const Script& s, const std::string& rel) {
   EXPECT_EQ(again->cleanup_command.has_value(), s.cleanup_command.has_value()) << rel;
 }
 
-// Counts the state assertions; any other code block must be in kFreebsdUnsupportedPython.
+// Counts the assert blocks; any other code block must be in kFreebsdUnsupportedPython.
 size_t check_code_blocks(const Script& s, const std::string& name) {
   size_t asserts = 0;
   for (const Event& e : s.events) {
     if (e.code() == nullptr) continue;
-    auto a = parse_state_assert(e.code()->text);
+    auto a = parse_assertions(e.code()->text);
     if (a) {
       ++asserts;
     } else {

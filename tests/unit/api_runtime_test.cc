@@ -178,6 +178,11 @@ TEST(ApiRuntime, BufferSizesPerSocketAndInheritedFromTheListener_Rfc7323_2_2) {
   EXPECT_EQ(a.stack->connection(s->id())->snd().wscale, 0);  // offered by the listener's 8000
   EXPECT_EQ(a.stack->connection(s->id())->rcv().wscale, 0);  // chosen by our 16384
   EXPECT_EQ(s->recv_buffer(), 17520u);
+  auto info = s->info();  // TCP_INFO's counterpart
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->state, tcp::State::Established);
+  EXPECT_EQ(info->snd_mss, 1448u);  // 1460 less the timestamp option (MUST-16)
+  EXPECT_EQ(info->rcv_wscale, 0);
   EXPECT_EQ(s->set_send_buffer(0).error(), Error::InvalidArgument);
   EXPECT_EQ(s->set_recv_buffer(0xffffffffu).error(), Error::InvalidArgument);
   ASSERT_TRUE(s->set_send_buffer(2000).has_value());
@@ -188,6 +193,7 @@ TEST(ApiRuntime, BufferSizesPerSocketAndInheritedFromTheListener_Rfc7323_2_2) {
   EXPECT_EQ(s->recv_buffer(), 65700u);  // 45 segments of 1460
   s->close();
   EXPECT_EQ(s->set_send_buffer(1000).error(), Error::NotConnected);
+  EXPECT_FALSE(s->info().has_value());
   b.rt->stop();
   peer.join();
 }

@@ -75,6 +75,31 @@ TEST(Options, MssLeavesRoomForTimestamps_Rfc9293_3_7_1_MUST16) {
   EXPECT_EQ(s.seg.options.wire_size() + s.payload.size(), 1460u);
 }
 
+// TCP_MAXSEG: the MSS option announced (MUST-14) and the send MSS both stay
+// under the application's limit, whatever the peer announces (§3.7.1).
+TEST(Options, MssLimitCapsTheAnnouncedAndTheSendMss_Rfc9293_3_7_1_MUST14) {
+  Harness h(Config{}, 100);
+  EXPECT_FALSE(h.conn().set_mss_limit(87));
+  EXPECT_FALSE(h.conn().set_mss_limit(32768));
+  ASSERT_TRUE(h.conn().set_mss_limit(1000));
+  h.connect();
+  Sent syn = h.expect(seg::syn(100));
+  EXPECT_EQ(syn.seg.options.mss, 1000);
+  h.inject(seg::syn_ack(300, 101).mss(1460));
+  h.expect(seg::ack(101, 301));
+  Connection::Info i = h.conn().info();
+  EXPECT_EQ(i.state, State::Established);
+  EXPECT_EQ(i.adv_mss, 1000u);
+  EXPECT_EQ(i.snd_mss, 1000u);
+  EXPECT_EQ(i.snd_cwnd, 10000u);  // IW = 10 x SMSS (RFC 6928)
+  EXPECT_EQ(i.retransmits, 0u);
+  std::string d(2500, 'a');
+  h.conn().send(h.now(), base::as_bytes(d.data(), d.size()));
+  h.expect(seg::data(101, 301, 1000));
+  h.expect(seg::data(1101, 301, 1000));
+  EXPECT_EQ(h.conn().info().bytes_in_flight, 2000u + 500u);
+}
+
 TEST(Options, RttMeasuredFromTimestampsAfterRetransmission_Rfc7323_4) {
   Config cfg;
   cfg.rto_min = Duration::millis(1);
