@@ -33,7 +33,10 @@ struct NetConfig {
   size_t clients = 1;
   base::Duration tick = base::Duration::micros(1);
   uint64_t seed = 1;
-  bool prefetch = true;  // hint each stack about the next packets (Stack::prefetch)
+  // Hint each stack about the next packets (Stack::prefetch). It pays with
+  // tables larger than the caches (the scale benchmark turns it on) and costs
+  // a few hundred instructions per lifecycle when everything is cached.
+  bool prefetch = false;
 };
 
 class StackApp {

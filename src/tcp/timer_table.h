@@ -59,12 +59,14 @@ class TimerTable {
   // The shared slot's deadline and kind in one word (deadline·8 + kind), so
   // the table takes 16 bytes instead of 24: deadlines are microseconds, and
   // ±2^59 µs (18 000 years) is more than any clock we are handed.
-  static constexpr int64_t kKinds = 8;
+  static constexpr int kKindBits = 3;
+  static constexpr int64_t kKinds = int64_t{1} << kKindBits;
   static constexpr int64_t kMaxUs = int64_t{1} << 59;
   static constexpr int64_t kFree = std::numeric_limits<int64_t>::max();
-  Timer main_kind() const { return static_cast<Timer>(main_ - floor_div(main_) * kKinds); }
-  Instant main_at() const { return main_free() ? Instant::never() : Instant::from_micros(floor_div(main_)); }
-  static int64_t floor_div(int64_t v) { return v >= 0 ? v / kKinds : -((-v + kKinds - 1) / kKinds); }
+  // C++20 shifts negative values arithmetically (rounding down) and defines &
+  // on two's complement, so decoding is a shift and a mask at any sign.
+  Timer main_kind() const { return static_cast<Timer>(main_ & (kKinds - 1)); }
+  Instant main_at() const { return main_free() ? Instant::never() : Instant::from_micros(main_ >> kKindBits); }
 
   int64_t main_ = kFree;
   Instant delack_ = Instant::never();
