@@ -38,6 +38,28 @@ uint32_t checksum_partial(std::span<const uint8_t> data, uint32_t initial) {
   const uint8_t* p = data.data();
   size_t n = data.size();
   uint64_t a = 0, b = 0;
+#if defined(__x86_64__) && defined(__GNUC__)
+  // Bulk payloads: one add-with-carry chain over 64 bytes (the carry flag
+  // carries the end-around carry from word to word, as Linux's csum_partial
+  // does), 12 instructions per 64 bytes instead of 22. Compilers do not emit
+  // such a chain from C++ (GCC spills _addcarry_u64's result).
+  while (n >= 64) {
+    asm("addq 0(%[p]), %[a]\n\t"
+        "adcq 8(%[p]), %[a]\n\t"
+        "adcq 16(%[p]), %[a]\n\t"
+        "adcq 24(%[p]), %[a]\n\t"
+        "adcq 32(%[p]), %[a]\n\t"
+        "adcq 40(%[p]), %[a]\n\t"
+        "adcq 48(%[p]), %[a]\n\t"
+        "adcq 56(%[p]), %[a]\n\t"
+        "adcq $0, %[a]"
+        : [a] "+r"(a)
+        : [p] "r"(p), "m"(*reinterpret_cast<const uint8_t(*)[64]>(p))
+        : "cc");
+    p += 64;
+    n -= 64;
+  }
+#endif
   while (n >= 32) {
     a = add_ones(a, load<uint64_t>(p));
     b = add_ones(b, load<uint64_t>(p + 8));
