@@ -106,18 +106,6 @@ uint32_t checksum_partial_at(std::span<const uint8_t> data, uint32_t initial, bo
   return static_cast<uint32_t>(t);
 }
 
-uint16_t checksum_finish(uint32_t partial) {
-  while (partial >> 16) partial = (partial & 0xffff) + (partial >> 16);
-  return static_cast<uint16_t>(~partial & 0xffff);
-}
-
-uint32_t pseudo_header_sum(uint32_t src, uint32_t dst, uint8_t protocol, uint16_t length) {
-  uint32_t s = (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff);
-  s += protocol;
-  s += length;
-  return s;
-}
-
 uint16_t checksum_update16(uint16_t checksum, uint16_t old_value, uint16_t new_value) {
   // HC' = ~(~HC + ~m + m')  (RFC 1624 eqn. 3)
   uint32_t s = static_cast<uint16_t>(~checksum);

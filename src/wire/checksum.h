@@ -2,7 +2,9 @@
 // The Internet checksum (RFC 1071) and its incremental update (RFC 1624).
 // Sums are kept as 32-bit partial sums and folded at the end, so a pseudo-header,
 // a header and a payload can be summed separately and combined.
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <span>
 
 namespace synack::wire {
@@ -15,11 +17,43 @@ uint32_t checksum_partial(std::span<const uint8_t> data, uint32_t initial = 0);
 // stream (byte-swaps its contribution, RFC 1071 §2(B)).
 uint32_t checksum_partial_at(std::span<const uint8_t> data, uint32_t initial, bool odd_offset);
 
-// Fold a partial sum to 16 bits and complement it: the value for the header field.
-uint16_t checksum_finish(uint32_t partial);
+// checksum_partial of exactly 20 bytes (an IPv4 header without options),
+// without the loop and tail tests: two 8-byte and one 4-byte native word
+// added with end-around carry, folded once (RFC 1071 §2(B), §2(C)).
+inline uint32_t checksum_partial20(const uint8_t* p) {
+  uint64_t a, b;
+  uint32_t c;
+  std::memcpy(&a, p, 8);
+  std::memcpy(&b, p + 8, 8);
+  std::memcpy(&c, p + 16, 4);
+  uint64_t s = a + b;
+  s += s < b;  // end-around carry; s + 1 cannot carry again
+  uint64_t t = s + c;
+  t += t < s;
+  uint32_t lo = static_cast<uint32_t>(t);
+  uint32_t u = lo + static_cast<uint32_t>(t >> 32);
+  u += u < lo;
+  // A little-endian host summed byte-swapped words: rotating the 32-bit sum
+  // by 8 swaps them back (as in checksum_partial).
+  if constexpr (std::endian::native == std::endian::little) u = std::rotl(u, 8);
+  u = (u & 0xffff) + (u >> 16);
+  return (u & 0xffff) + (u >> 16);
+}
 
-// Partial sum of the IPv4 pseudo-header for TCP/UDP (RFC 9293 §3.1).
-uint32_t pseudo_header_sum(uint32_t src, uint32_t dst, uint8_t protocol, uint16_t length);
+// Fold a partial sum to 16 bits and complement it: the value for the header field.
+inline uint16_t checksum_finish(uint32_t partial) {
+  // Two folds reach 16 bits from any 32-bit sum: 0xffff + 0xffff = 0x1fffe,
+  // then 0xfffe + 1.
+  partial = (partial & 0xffff) + (partial >> 16);
+  partial = (partial & 0xffff) + (partial >> 16);
+  return static_cast<uint16_t>(~partial & 0xffff);
+}
+
+// Partial sum of the IPv4 pseudo-header for TCP/UDP (RFC 9293 §3.1). Six
+// 16-bit words: the 32-bit sum cannot overflow.
+inline uint32_t pseudo_header_sum(uint32_t src, uint32_t dst, uint8_t protocol, uint16_t length) {
+  return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + protocol + length;
+}
 
 // RFC 1624 eqn. 3: the new checksum after a 16-bit field changes from old to new.
 uint16_t checksum_update16(uint16_t checksum, uint16_t old_value, uint16_t new_value);

@@ -12,7 +12,11 @@ base::Expected<Ipv4View, ParseError> Ipv4View::parse(std::span<const uint8_t> pa
     return base::Unexpected(ParseError::Ipv4BadHeaderLength);
   size_t total = base::load_be16(packet.data() + 2);
   if (total < ihl || total > packet.size()) return base::Unexpected(ParseError::Ipv4BadTotalLength);
-  if (checksum_finish(checksum_partial(packet.subspan(0, ihl))) != 0)
+  // RFC 791 §3.1: the header checksum; without options (nearly always) the
+  // header is 20 bytes, summed without a loop.
+  uint32_t sum = ihl == kIpv4MinHeader ? checksum_partial20(packet.data())
+                                       : checksum_partial(packet.subspan(0, ihl));
+  if (checksum_finish(sum) != 0)
     return base::Unexpected(ParseError::Ipv4BadChecksum);
   Ipv4View v;
   v.b_ = packet.subspan(0, total);
@@ -33,7 +37,7 @@ void Ipv4Header::serialize(std::span<uint8_t> out) const {
   p[11] = 0;
   base::store_be32(p + 12, src.value());
   base::store_be32(p + 16, dst.value());
-  base::store_be16(p + 10, checksum_finish(checksum_partial(out.subspan(0, kIpv4MinHeader))));
+  base::store_be16(p + 10, checksum_finish(checksum_partial20(p)));  // RFC 791 §3.1
 }
 
 }  // namespace synack::wire

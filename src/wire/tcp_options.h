@@ -58,8 +58,16 @@ struct TcpOptions {
   // Parse the option bytes of a header (everything between byte 20 and the data offset).
   static base::Expected<TcpOptions, ParseError> parse(std::span<const uint8_t> bytes);
 
+  // Timestamps or nothing: what every segment after the handshake carries
+  // unless it reports SACK blocks (RFC 7323 §3.2, RFC 2018 §4).
+  bool timestamps_only() const {
+    return !mss && !window_scale && !sack_permitted && sack_count == 0;
+  }
   // Bytes `serialize` will write (a multiple of 4, at most kMaxOptionBytes).
-  size_t wire_size() const;
+  size_t wire_size() const {
+    if (timestamps_only()) return timestamps ? 12 : 0;  // NOP,NOP,TS (RFC 7323 Appendix A)
+    return wire_size_general();
+  }
   // Write the options in a fixed, Linux-like layout, each option aligned by NOPs.
   // If that layout would pass the 40-byte option space, the options are written
   // back to back instead (receivers parse them unaligned, MUST-64), ended by EOL
@@ -67,6 +75,9 @@ struct TcpOptions {
   // blocks left out (the first block is the most recent, RFC 2018 §4).
   // Returns bytes written. `out` must hold wire_size() bytes.
   size_t serialize(std::span<uint8_t> out) const;
+
+ private:
+  size_t wire_size_general() const;
 };
 
 // Raw iteration over options (kind, length, data), for tools that check layouts.

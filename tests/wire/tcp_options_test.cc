@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/bytes.h"
 #include "base/rng.h"
 #include "wire/golden_packets.h"
 
@@ -313,6 +314,48 @@ TEST(TcpOptions, Rfc9293SerializeEveryCombinationRoundTrips) {
           << "dropped a block that fit";
       for (size_t k = 0; k < back.sack_count; ++k) EXPECT_EQ(back.sack[k], o.sack[k]);
     }
+  }
+}
+
+// The timestamps-only fast path of serialize/wire_size writes exactly the
+// RFC 7323 Appendix A layout NOP,NOP,TS,10,TSval,TSecr (no options: nothing),
+// and parse (which has its own NOP,NOP,TS fast path) reads back the same
+// value as a general option walk with for_each_option.
+TEST(TcpOptions, Rfc7323TimestampsOnlyFastPathMatchesGeneralLayout) {
+  base::Rng rng(7323);
+  EXPECT_EQ(TcpOptions{}.wire_size(), 0u);
+  EXPECT_TRUE(serialize(TcpOptions{}).empty());
+  for (int rep = 0; rep < 5000; ++rep) {
+    Timestamps ts{rng.next_u32(), rng.next_u32()};
+    if (rep == 0) ts = {0, 0};
+    if (rep == 1) ts = {0xffffffffu, 0xffffffffu};
+    TcpOptions o;
+    o.timestamps = ts;
+    ASSERT_TRUE(o.timestamps_only());
+    Bytes want = {1, 1, 8, 10};
+    for (uint32_t v : {ts.val, ts.ecr})
+      for (int k = 3; k >= 0; --k) want.push_back(static_cast<uint8_t>(v >> (8 * k)));
+    ASSERT_EQ(o.wire_size(), 12u);
+    ASSERT_EQ(serialize(o), want) << "rep " << rep;
+    TcpOptions back = parse_ok(want);
+    ASSERT_EQ(back, o);
+    TcpOptions walked;
+    ASSERT_TRUE(for_each_option(want, [&](RawOption r) {
+      if (r.kind == 8) walked.timestamps = Timestamps{base::load_be32(r.data.data()),
+                                                      base::load_be32(r.data.data() + 4)};
+    }));
+    ASSERT_EQ(back, walked);
+    // Any other option beside timestamps takes the general layout.
+    TcpOptions more = o;
+    switch (rep % 4) {
+      case 0: more.mss = 1460; break;
+      case 1: more.window_scale = 7; break;
+      case 2: more.sack_permitted = true; break;
+      case 3: more.sack_count = 1; more.sack[0] = {1, 2}; break;
+    }
+    ASSERT_FALSE(more.timestamps_only());
+    ASSERT_EQ(parse_ok(serialize(more)), more) << "rep " << rep;
+    ASSERT_EQ(serialize(more).size(), more.wire_size());
   }
 }
 
