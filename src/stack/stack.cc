@@ -9,7 +9,6 @@ namespace synack::stack {
 
 namespace {
 constexpr uint32_t kNone = 0xffffffffu;
-constexpr uint32_t kChunk = 1024;  // slots per slab chunk (stable addresses)
 }  // namespace
 
 std::string_view to_string(StackError e) {
@@ -39,8 +38,6 @@ Stack::~Stack() = default;
 // ---------------------------------------------------------------------------
 // Slots.
 
-Stack::Slot& Stack::slot(uint32_t idx) { return chunks_[idx / kChunk][idx % kChunk]; }
-const Stack::Slot& Stack::slot(uint32_t idx) const { return chunks_[idx / kChunk][idx % kChunk]; }
 
 uint32_t Stack::alloc_slot() {
   if (free_slots_.empty()) {

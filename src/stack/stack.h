@@ -217,8 +217,10 @@ class Stack {
   // connections (stack.cc)
   uint32_t alloc_slot();
   void free_slot(uint32_t idx);
-  Slot& slot(uint32_t idx);
-  const Slot& slot(uint32_t idx) const;
+  // Inline: several lookups per segment (input, events, flush).
+  static constexpr uint32_t kChunk = 1024;  // slots per slab chunk (stable addresses)
+  Slot& slot(uint32_t idx) { return chunks_[idx / kChunk][idx % kChunk]; }
+  const Slot& slot(uint32_t idx) const { return chunks_[idx / kChunk][idx % kChunk]; }
   Slot* live(ConnId id);
   const Slot* live(ConnId id) const;
   Slot* owned(ConnId id);  // live and held by the application
