@@ -30,7 +30,10 @@ void TimerWheel::unlink(uint32_t id) {
 }
 
 void TimerWheel::schedule(uint32_t id, Instant at) {
-  if (id >= nodes_.size()) nodes_.resize(std::max<size_t>(id + 1, nodes_.size() * 2));
+  if (id >= node_count_) {
+    nodes_.resize(std::max<size_t>(id + 1, node_count_ * 2));
+    node_count_ = nodes_.size();
+  }
   if (nodes_[id].slot != kNone) {
     if (nodes_[id].at == at) return;
     unlink(id);
@@ -44,7 +47,7 @@ void TimerWheel::schedule(uint32_t id, Instant at) {
 }
 
 void TimerWheel::cancel(uint32_t id) {
-  if (id < nodes_.size()) unlink(id);
+  if (id < node_count_) unlink(id);
 }
 
 uint32_t TimerWheel::next_nonempty(uint32_t slot) const {
