@@ -63,12 +63,11 @@ void Stack::emit_segment(Instant now, const FourTuple& t, const tcp::Segment& se
   h.flags = seg.flags;
   h.window = seg.wnd;
   h.urgent = seg.urg;
-  h.options = seg.options;
-  size_t hlen = h.wire_size();
+  size_t hlen = wire::kTcpMinHeader + seg.options.wire_size();
   size_t tcp_off = payload_off - hlen;
   size_t ip_off = tcp_off - wire::kIpv4MinHeader;
   uint8_t* base_ptr = pb.data.data();
-  h.serialize({base_ptr + tcp_off, hlen});
+  h.serialize({base_ptr + tcp_off, hlen}, seg.options);
   size_t tcp_len = hlen + seg.payload.size();
   wire::fill_tcp_checksum(t.local.addr.value(), t.remote.addr.value(), {base_ptr + tcp_off, tcp_len});
   wire::Ipv4Header ip;

@@ -24,10 +24,18 @@ base::Expected<TcpView, ParseError> TcpView::parse(std::span<const uint8_t> segm
   size_t hlen = static_cast<size_t>(segment[12] >> 4) * 4;
   if (hlen < kTcpMinHeader) return base::Unexpected(ParseError::TcpBadDataOffset);
   if (hlen > segment.size()) return base::Unexpected(ParseError::TcpDataOffsetPastEnd);
-  auto opts = TcpOptions::parse(segment.subspan(kTcpMinHeader, hlen - kTcpMinHeader));
-  if (!opts) return base::Unexpected(opts.error());
   TcpView v;
   v.b_ = segment;
+  auto option_bytes = segment.subspan(kTcpMinHeader, hlen - kTcpMinHeader);
+  if (option_bytes.empty()) return v;
+  // NOP,NOP,TS (RFC 7323 Appendix A) goes straight into the view, without the
+  // general parse and its copies of the options.
+  if (auto ts = nop_nop_timestamps(option_bytes)) {
+    v.opts_.timestamps = ts;
+    return v;
+  }
+  auto opts = TcpOptions::parse(option_bytes);
+  if (!opts) return base::Unexpected(opts.error());
   v.opts_ = *opts;
   return v;
 }
@@ -46,9 +54,11 @@ TcpHeader TcpHeader::from_view(const TcpView& v) {
   return h;
 }
 
-size_t TcpHeader::serialize(std::span<uint8_t> out) const {
+size_t TcpHeader::serialize(std::span<uint8_t> out) const { return serialize(out, options); }
+
+size_t TcpHeader::serialize(std::span<uint8_t> out, const TcpOptions& opts) const {
   uint8_t* p = out.data();
-  size_t opt_len = options.serialize(out.subspan(kTcpMinHeader));
+  size_t opt_len = opts.serialize(out.subspan(kTcpMinHeader));
   size_t hlen = kTcpMinHeader + opt_len;
   base::store_be16(p, src_port);
   base::store_be16(p + 2, dst_port);

@@ -74,6 +74,9 @@ struct TcpHeader {
   size_t wire_size() const { return kTcpMinHeader + options.wire_size(); }
   // Writes wire_size() bytes (checksum field as stored in `checksum`).
   size_t serialize(std::span<uint8_t> out) const;
+  // The same with `opts` in place of `options` (which is then ignored): the
+  // stack writes each segment's options without copying them into a header.
+  size_t serialize(std::span<uint8_t> out, const TcpOptions& opts) const;
 };
 
 // Checksum over the IPv4 pseudo-header and the whole segment (header + payload).

@@ -14,10 +14,8 @@ using base::store_be32;
 base::Expected<TcpOptions, ParseError> TcpOptions::parse(std::span<const uint8_t> bytes) {
   TcpOptions o;
   if (bytes.empty()) return o;
-  // Fast path: NOP,NOP,TS — what nearly every segment carries once timestamps
-  // are in use (RFC 7323 Appendix A layout).
-  if (bytes.size() == 12 && bytes[0] == 1 && bytes[1] == 1 && bytes[2] == 8 && bytes[3] == 10) {
-    o.timestamps = Timestamps{load_be32(bytes.data() + 4), load_be32(bytes.data() + 8)};
+  if (auto ts = nop_nop_timestamps(bytes)) {
+    o.timestamps = ts;
     return o;
   }
   bool bad_size = false;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 
+#include "base/bytes.h"
 #include "base/expected.h"
 #include "wire/parse_error.h"
 
@@ -79,6 +80,15 @@ struct TcpOptions {
  private:
   size_t wire_size_general() const;
 };
+
+// The classic receive fast path (BSD, Linux): exactly NOP,NOP,TS,10 at offset
+// 0 of a 12-byte option field, the layout of RFC 7323 Appendix A that nearly
+// every segment after the handshake carries. nullopt: take the general parse.
+inline std::optional<Timestamps> nop_nop_timestamps(std::span<const uint8_t> bytes) {
+  const uint8_t* b = bytes.data();
+  if (bytes.size() != 12 || b[0] != 1 || b[1] != 1 || b[2] != 8 || b[3] != 10) return std::nullopt;
+  return Timestamps{base::load_be32(b + 4), base::load_be32(b + 8)};
+}
 
 // Raw iteration over options (kind, length, data), for tools that check layouts.
 struct RawOption {

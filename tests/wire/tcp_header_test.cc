@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "base/bytes.h"
@@ -306,6 +307,99 @@ TEST(TcpHeader, Rfc9293HeaderNeverExceedsSixtyBytes) {
   auto v = TcpView::parse(std::span(out).first(n));
   ASSERT_TRUE(v.has_value()) << v.error();
   EXPECT_EQ(v->options(), h.options);
+}
+
+// An option walk written against RFC 9293 §3.2 alone (timestamps only; other
+// kinds skipped by length), to check the NOP,NOP,TS fast paths against.
+struct Walked {
+  bool ok = false;      // a well-formed option list
+  bool other = false;   // stopped at an MSS/WS/SACK option, not modelled here
+  bool has_ts = false;
+  Timestamps ts;
+};
+Walked walk_timestamps(std::span<const uint8_t> b) {
+  Walked w;
+  size_t i = 0;
+  while (i < b.size()) {
+    if (b[i] == 0) break;                   // EOL
+    if (b[i] == 1) { ++i; continue; }       // NOP
+    if (i + 1 >= b.size() || b[i + 1] < 2 || i + b[i + 1] > b.size()) return w;
+    if (b[i] == 8) {
+      if (b[i + 1] != 10) return w;
+      w.has_ts = true;
+      w.ts = Timestamps{base::load_be32(&b[i + 2]), base::load_be32(&b[i + 6])};
+    } else if (b[i] >= 2 && b[i] <= 5) {
+      w.other = true;
+      w.ok = true;
+      return w;
+    }
+    i += b[i + 1];
+  }
+  w.ok = true;
+  return w;
+}
+
+// RFC 7323 Appendix A: TcpView::parse and TcpOptions::parse recognise exactly
+// NOP,NOP,TS,10 in a 12-byte option field without the general walk; every
+// near miss (one of the four leading bytes changed, the data offset one word
+// longer) must come out as the general walk says.
+TEST(TcpHeader, Rfc7323NopNopTimestampsFastPathMatchesTheWalk) {
+  base::Rng rng(7323);
+  int fast = 0;
+  for (int rep = 0; rep < 20000; ++rep) {
+    Bytes opts = {1, 1, 8, 10};
+    for (int k = 0; k < 8; ++k) opts.push_back(static_cast<uint8_t>(rng.next_u32()));
+    int mutate = static_cast<int>(rng.below(6));
+    if (mutate < 4) opts[static_cast<size_t>(mutate)] = static_cast<uint8_t>(rng.below(12));
+    if (mutate == 4) opts.insert(opts.end(), {1, 1, 1, 0});  // 16 bytes: the general path
+    Walked want = walk_timestamps(opts);
+    auto v = TcpView::parse(segment_with(opts));
+    auto o = TcpOptions::parse(opts);
+    SCOPED_TRACE(testing::Message() << "rep " << rep << " mutate " << mutate);
+    if (!want.ok) {
+      ASSERT_FALSE(v.has_value());
+      ASSERT_FALSE(o.has_value());
+      continue;
+    }
+    if (want.other) continue;
+    ASSERT_TRUE(v.has_value()) << v.error();
+    ASSERT_TRUE(o.has_value()) << o.error();
+    std::optional<Timestamps> ts;
+    if (want.has_ts) ts = want.ts;
+    EXPECT_EQ(v->options().timestamps, ts);
+    EXPECT_EQ(o->timestamps, ts);
+    EXPECT_EQ(v->options(), *o);
+    if (opts.size() == 12 && opts[0] == 1 && opts[1] == 1 && opts[2] == 8 && opts[3] == 10) ++fast;
+  }
+  EXPECT_GT(fast, 1000);  // the fast path itself was exercised
+}
+
+// The header can be written with options held elsewhere (the stack's path):
+// the same bytes as with the options inside the header.
+TEST(TcpHeader, SerializeWithOptionsArgumentMatchesMember) {
+  base::Rng rng(9293);
+  for (int rep = 0; rep < 2000; ++rep) {
+    TcpHeader h;
+    h.src_port = static_cast<uint16_t>(rng.next_u32());
+    h.dst_port = static_cast<uint16_t>(rng.next_u32());
+    h.seq = rng.next_u32();
+    h.ack = rng.next_u32();
+    h.flags = static_cast<uint8_t>(rng.next_u32());
+    h.window = static_cast<uint16_t>(rng.next_u32());
+    h.urgent = static_cast<uint16_t>(rng.next_u32());
+    TcpOptions o;
+    if (rng.chance(0.8)) o.timestamps = Timestamps{rng.next_u32(), rng.next_u32()};
+    if (rng.chance(0.2)) o.mss = static_cast<uint16_t>(rng.next_u32());
+    if (rng.chance(0.2)) { o.sack_count = 1; o.sack[0] = {rng.next_u32(), rng.next_u32()}; }
+    std::array<uint8_t, 60> a{}, b{};
+    TcpHeader with = h;
+    with.options = o;
+    size_t na = with.serialize(a);
+    size_t nb = h.serialize(b, o);
+    ASSERT_EQ(na, nb);
+    ASSERT_EQ(na, with.wire_size());
+    ASSERT_TRUE(std::equal(a.begin(), a.begin() + static_cast<ptrdiff_t>(na), b.begin())) << "rep " << rep;
+  }
 }
 
 TEST(TcpHeader, FlagsToString) {
