@@ -238,7 +238,9 @@ class Stack {
   static void apply(tcp::Connection& c, const ConnOptions& opts);
 
   // output (stack_output.cc)
-  PacketBuf& new_packet();
+  // The free buffer the next packet goes into (still in packet_free_: the
+  // caller pops it when it uses it).
+  PacketBuf& next_packet();
   void flush_conn(uint32_t idx, Instant now);
   void emit_segment(Instant now, const FourTuple& t, const tcp::Segment& seg, PacketBuf& pb,
                     size_t payload_off);

@@ -249,7 +249,8 @@ void Stack::icmp_input(Instant now, Ipv4Addr src, base::Bytes msg, base::Bytes p
     return;
   }
   if (msg.size() + wire::kIpv4MinHeader > cfg_.mtu) return;
-  PacketBuf& pb = new_packet();
+  PacketBuf& pb = next_packet();
+  packet_free_.pop_back();
   size_t off = 80 - wire::kIpv4MinHeader;
   uint8_t* ip = pb.data.data() + off;
   uint8_t* icmp = ip + wire::kIpv4MinHeader;

@@ -15,16 +15,14 @@ namespace {
 constexpr size_t kHeadroom = wire::kIpv4MinHeader + wire::kTcpMinHeader + wire::kMaxOptionBytes;
 }  // namespace
 
-Stack::PacketBuf& Stack::new_packet() {
+Stack::PacketBuf& Stack::next_packet() {
   if (packet_free_.empty()) {
     auto p = std::make_unique<PacketBuf>();
     p->data.resize(kHeadroom + cfg_.mtu);
     packet_free_.push_back(p.get());
     packet_store_.push_back(std::move(p));
   }
-  PacketBuf* p = packet_free_.back();
-  packet_free_.pop_back();
-  return *p;
+  return *packet_free_.back();
 }
 
 std::optional<base::Bytes> Stack::poll_transmit() {
@@ -43,12 +41,13 @@ void Stack::flush_conn(uint32_t idx, Instant now) {
   Slot& s = slot(idx);
   size_t max_payload = static_cast<size_t>(cfg_.mtu) - wire::kIpv4MinHeader - wire::kTcpMinHeader;
   for (int guard = 0; guard < 1'000'000; ++guard) {
-    PacketBuf& pb = new_packet();
+    // The connection writes its payload into the next free buffer, which
+    // leaves the pool only if a segment comes out: most flushes (after an
+    // ACK, or the last call of this loop) send nothing.
+    PacketBuf& pb = next_packet();
     auto seg = s.conn->poll_transmit(now, base::MutBytes(pb.data.data() + kHeadroom, max_payload));
-    if (!seg) {
-      packet_free_.push_back(&pb);
-      return;
-    }
+    if (!seg) return;
+    packet_free_.pop_back();
     emit_segment(now, s.conn->tuple(), *seg, pb, kHeadroom);
   }
 }
@@ -88,7 +87,8 @@ void Stack::emit_segment(Instant now, const FourTuple& t, const tcp::Segment& se
 }
 
 void Stack::send_control(Instant now, const FourTuple& t, const tcp::Segment& seg) {
-  PacketBuf& pb = new_packet();
+  PacketBuf& pb = next_packet();
+  packet_free_.pop_back();
   emit_segment(now, t, seg, pb, kHeadroom);
 }
 
