@@ -59,6 +59,33 @@ uint32_t checksum_partial(std::span<const uint8_t> data, uint32_t initial) {
     p += 64;
     n -= 64;
   }
+  // The rest of a payload, and whole headers (20-60 bytes): at most one
+  // 32-, 16- and 8-byte chain each, no loop.
+  if (n & 32) {
+    asm("addq 0(%[p]), %[a]\n\t"
+        "adcq 8(%[p]), %[a]\n\t"
+        "adcq 16(%[p]), %[a]\n\t"
+        "adcq 24(%[p]), %[a]\n\t"
+        "adcq $0, %[a]"
+        : [a] "+r"(a)
+        : [p] "r"(p), "m"(*reinterpret_cast<const uint8_t(*)[32]>(p))
+        : "cc");
+    p += 32;
+  }
+  if (n & 16) {
+    asm("addq 0(%[p]), %[a]\n\t"
+        "adcq 8(%[p]), %[a]\n\t"
+        "adcq $0, %[a]"
+        : [a] "+r"(a)
+        : [p] "r"(p), "m"(*reinterpret_cast<const uint8_t(*)[16]>(p))
+        : "cc");
+    p += 16;
+  }
+  if (n & 8) {
+    a = add_ones(a, load<uint64_t>(p));
+    p += 8;
+  }
+  n &= 7;
 #endif
   while (n >= 32) {
     a = add_ones(a, load<uint64_t>(p));
