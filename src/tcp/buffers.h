@@ -71,14 +71,17 @@ struct Buffers {
   // A RST waiting to be sent: <SEQ=rst_seq>[<ACK=rst_ack>] (Connection::rst_pending_).
   SeqNum rst_seq;
   SeqNum rst_ack;
-  // What the application set for this connection; 0 or empty: the Config's.
-  // Setting one allocates Buffers, which a connection carrying data has anyway.
-  uint32_t snd_limit = 0;        // send buffer size
-  uint32_t user_timeout_ms = 0;  // R2 override (MUST-21)
-  uint16_t ka_idle_s = 0;        // keep-alive idle time, seconds
-  uint16_t ka_intvl_s = 0;       // keep-alive probe interval, seconds
-  uint8_t ka_probes = 0;         // keep-alive probe count
-  uint16_t mss_limit = 0;        // TCP_MAXSEG (Connection::set_mss_limit)
+  // What the application set for this connection; 0: the Config's. Setting
+  // one allocates Buffers, which a connection carrying data has anyway. They
+  // outlive a return to LISTEN (Connection::return_to_listen).
+  struct AppOptions {
+    uint32_t snd_limit = 0;        // send buffer size
+    uint32_t user_timeout_ms = 0;  // R2 override (MUST-21)
+    uint16_t ka_idle_s = 0;        // keep-alive idle time, seconds
+    uint16_t ka_intvl_s = 0;       // keep-alive probe interval, seconds
+    uint8_t ka_probes = 0;         // keep-alive probe count
+    uint16_t mss_limit = 0;        // TCP_MAXSEG (Connection::set_mss_limit)
+  } app;
   std::optional<Error> soft_error;  // the last ICMP soft error (MUST-47, SHLD-25)
 };
 

@@ -70,14 +70,8 @@ void Connection::return_to_listen(Cause cause) {
   // keep-alive, user timeout, congestion control).
   Connection fresh(*env_, tuple());
   if (bufs_) {
-    Buffers& b = fresh.bufs();
-    b.counters = bufs_->counters;
-    b.snd_limit = bufs_->snd_limit;
-    b.user_timeout_ms = bufs_->user_timeout_ms;
-    b.ka_idle_s = bufs_->ka_idle_s;
-    b.ka_intvl_s = bufs_->ka_intvl_s;
-    b.ka_probes = bufs_->ka_probes;
-    b.mss_limit = bufs_->mss_limit;
+    fresh.bufs().counters = bufs_->counters;
+    fresh.bufs().app = bufs_->app;
   }
   fresh.rcv_buf_cap_ = rcv_buf_cap_;
   fresh.nagle_ = nagle_;
@@ -296,7 +290,7 @@ size_t Connection::send_space() const {
 }
 
 uint32_t Connection::send_buffer() const {
-  return bufs_ && bufs_->snd_limit ? bufs_->snd_limit : env_->config.send_buffer;
+  return bufs_ && bufs_->app.snd_limit ? bufs_->app.snd_limit : env_->config.send_buffer;
 }
 
 // ---------------------------------------------------------------------------
@@ -306,7 +300,7 @@ bool Connection::set_send_buffer(uint32_t bytes) {
   if (!buffer_size_ok(bytes)) return false;
   // Queued data stays queued whatever the new size: send_space() is simply 0
   // until ACKs bring the queue below it.
-  if (bytes != send_buffer()) bufs().snd_limit = bytes;
+  if (bytes != send_buffer()) bufs().app.snd_limit = bytes;
   if (want_writable_ && send_space() > 0) {
     want_writable_ = false;
     emit(Event::simple(EventKind::Writable));
@@ -388,7 +382,7 @@ std::string describe(const Segment& s) {
 
 bool Connection::set_mss_limit(uint32_t mss) {
   if (!mss_limit_ok(mss)) return false;
-  if (mss != mss_limit()) bufs().mss_limit = static_cast<uint16_t>(mss);
+  if (mss != mss_limit()) bufs().app.mss_limit = static_cast<uint16_t>(mss);
   return true;
 }
 

@@ -146,7 +146,7 @@ class Connection {
   // connections that have gone idle.
   void release_idle_buffers();
   // R2 for this connection (MUST-21); zero means the configured default.
-  void set_user_timeout(Duration d) { bufs().user_timeout_ms = static_cast<uint32_t>(d.ms()); }
+  void set_user_timeout(Duration d) { bufs().app.user_timeout_ms = static_cast<uint32_t>(d.ms()); }
   // Keep-alive (RFC 9293 §3.8.4): the application switches it per connection
   // (MUST-24; Config::keepalive, off by default, MUST-25) and may change the
   // idle time before the first probe (MUST-27), the probe interval and the
@@ -185,7 +185,7 @@ class Connection {
   // the SYN is built; 0 removes it. 88..32767 as Linux accepts.
   static constexpr bool mss_limit_ok(uint32_t mss) { return mss == 0 || (mss >= 88 && mss <= 32767); }
   bool set_mss_limit(uint32_t mss);
-  uint16_t mss_limit() const { return bufs_ ? bufs_->mss_limit : 0; }
+  uint16_t mss_limit() const { return bufs_ ? bufs_->app.mss_limit : 0; }
   // The MSS we announce: the interface's (Config::mss), under the limit.
   uint16_t advertised_mss() const;
   bool set_send_buffer(uint32_t bytes);
@@ -414,7 +414,7 @@ class Connection {
   bool has_error_ : 1 = false;
   // Receive buffer size: the configured or per-connection one, rounded up to
   // whole segments once the MSS is known. (The per-connection send buffer size
-  // lives in Buffers, see Buffers::snd_limit.)
+  // lives in Buffers, see Buffers::AppOptions.)
   uint32_t rcv_buf_cap_;
   TimerTable timers_;
   std::unique_ptr<Buffers> bufs_;  // see tcp/buffers.h; recycled through env_->buffers

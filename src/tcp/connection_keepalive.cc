@@ -27,15 +27,15 @@ uint16_t whole_seconds(Duration d, uint32_t max) {
 }  // namespace
 
 Duration Connection::keepalive_idle() const {
-  return bufs_ && bufs_->ka_idle_s ? Duration::seconds(bufs_->ka_idle_s) : env_->config.keepalive_idle;
+  return bufs_ && bufs_->app.ka_idle_s ? Duration::seconds(bufs_->app.ka_idle_s) : env_->config.keepalive_idle;
 }
 
 Duration Connection::keepalive_interval() const {
-  return bufs_ && bufs_->ka_intvl_s ? Duration::seconds(bufs_->ka_intvl_s) : env_->config.keepalive_interval;
+  return bufs_ && bufs_->app.ka_intvl_s ? Duration::seconds(bufs_->app.ka_intvl_s) : env_->config.keepalive_interval;
 }
 
 uint32_t Connection::keepalive_probes() const {
-  return bufs_ && bufs_->ka_probes ? bufs_->ka_probes : std::max<uint32_t>(env_->config.keepalive_probes, 1);
+  return bufs_ && bufs_->app.ka_probes ? bufs_->app.ka_probes : std::max<uint32_t>(env_->config.keepalive_probes, 1);
 }
 
 void Connection::set_keepalive(Instant now, bool on) {
@@ -55,7 +55,7 @@ void Connection::set_keepalive(Instant now, bool on) {
 bool Connection::set_keepalive_idle(Instant now, Duration idle) {
   uint16_t s = whole_seconds(idle, kMaxKeepAliveSecs);
   if (s == 0) return false;
-  bufs().ka_idle_s = s;
+  bufs().app.ka_idle_s = s;
   // A waiting timer may now be late (or early: it then re-arms itself).
   if (timers_.armed(Timer::KeepAlive) && ka_probes_out_ == 0) {
     timers_.clear(Timer::KeepAlive);
@@ -67,7 +67,7 @@ bool Connection::set_keepalive_idle(Instant now, Duration idle) {
 bool Connection::set_keepalive_interval(Instant now, Duration interval) {
   uint16_t s = whole_seconds(interval, kMaxKeepAliveSecs);
   if (s == 0) return false;
-  bufs().ka_intvl_s = s;
+  bufs().app.ka_intvl_s = s;
   if (timers_.armed(Timer::KeepAlive) && ka_probes_out_ > 0) {
     timers_.set(Timer::KeepAlive, std::min(timers_.at(Timer::KeepAlive), now + interval));
   }
@@ -76,7 +76,7 @@ bool Connection::set_keepalive_interval(Instant now, Duration interval) {
 
 bool Connection::set_keepalive_probes(uint32_t probes) {
   if (probes < 1 || probes > kMaxKeepAliveProbes) return false;
-  bufs().ka_probes = static_cast<uint8_t>(probes);
+  bufs().app.ka_probes = static_cast<uint8_t>(probes);
   return true;
 }
 
