@@ -147,13 +147,15 @@ bool BenchNet::deliver_one() {
   // Receive batching, as a driver loop over a ring of received packets does:
   // while this packet is processed, the next one's connection and the one
   // after's demux bucket are loaded (Stack::prefetch).
-  if (cfg_.prefetch && wire_.size() > 0) {
-    PacketFifo::Packet n = wire_.peek(0);
-    stacks_[n.dst]->prefetch(n.bytes, stack::Stack::Prefetch::Connection);
-  }
-  if (cfg_.prefetch && wire_.size() > 1) {
-    PacketFifo::Packet n = wire_.peek(1);
-    stacks_[n.dst]->prefetch(n.bytes, stack::Stack::Prefetch::Demux);
+  if (cfg_.prefetch) {
+    if (wire_.size() > 0) {
+      PacketFifo::Packet n = wire_.peek(0);
+      stacks_[n.dst]->prefetch(n.bytes, stack::Stack::Prefetch::Connection);
+    }
+    if (wire_.size() > 1) {
+      PacketFifo::Packet n = wire_.peek(1);
+      stacks_[n.dst]->prefetch(n.bytes, stack::Stack::Prefetch::Demux);
+    }
   }
   now_ += cfg_.tick;
   ++packets_;

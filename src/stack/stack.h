@@ -241,6 +241,7 @@ class Stack {
   // The free buffer the next packet goes into (still in packet_free_: the
   // caller pops it when it uses it).
   PacketBuf& next_packet();
+  PacketBuf& take_packet();  // next_packet(), out of the pool
   void flush_conn(uint32_t idx, Instant now);
   void emit_segment(Instant now, const FourTuple& t, const tcp::Segment& seg, PacketBuf& pb,
                     size_t payload_off);

@@ -2,6 +2,7 @@
 // TIME-WAIT record, listener, or RST for no connection).
 #include <algorithm>
 
+#include "base/bytes.h"
 #include "stack/stack.h"
 #include "wire/checksum.h"
 #include "wire/ipv4.h"
@@ -27,11 +28,9 @@ void Stack::prefetch(base::Bytes packet, Prefetch what) const {
   if (packet.size() < 20 || (packet[0] >> 4) != 4 || packet[9] != 6) return;
   size_t ihl = size_t{packet[0] & 0x0fu} * 4;
   if (ihl < 20 || packet.size() < ihl + 4) return;
-  auto be32 = [&](size_t o) {
-    return uint32_t{packet[o]} << 24 | uint32_t{packet[o + 1]} << 16 | uint32_t{packet[o + 2]} << 8 | packet[o + 3];
-  };
-  auto be16 = [&](size_t o) { return static_cast<uint16_t>(packet[o] << 8 | packet[o + 1]); };
-  FourTuple t{{Ipv4Addr(be32(16)), be16(ihl + 2)}, {Ipv4Addr(be32(12)), be16(ihl)}};
+  const uint8_t* p = packet.data();
+  FourTuple t{{Ipv4Addr(base::load_be32(p + 16)), base::load_be16(p + ihl + 2)},
+              {Ipv4Addr(base::load_be32(p + 12)), base::load_be16(p + ihl)}};
   if (what == Prefetch::Demux) {
     conns_.prefetch(t);
     return;
@@ -40,8 +39,8 @@ void Stack::prefetch(base::Bytes packet, Prefetch what) const {
   if (idx == decltype(conns_)::kEmpty || idx >= slot_count_) return;
   const Slot& s = slot(idx);
   // The slot and the control block span three lines (tcp::Connection is 160 bytes).
-  const char* p = reinterpret_cast<const char*>(&s);
-  for (size_t off = 0; off < sizeof(Slot); off += 64) __builtin_prefetch(p + off);
+  const char* line = reinterpret_cast<const char*>(&s);
+  for (size_t off = 0; off < sizeof(Slot); off += 64) __builtin_prefetch(line + off);
   wheel_.prefetch(idx);  // most segments move the connection's deadline
 }
 
@@ -249,8 +248,7 @@ void Stack::icmp_input(Instant now, Ipv4Addr src, base::Bytes msg, base::Bytes p
     return;
   }
   if (msg.size() + wire::kIpv4MinHeader > cfg_.mtu) return;
-  PacketBuf& pb = next_packet();
-  packet_free_.pop_back();
+  PacketBuf& pb = take_packet();
   size_t off = 80 - wire::kIpv4MinHeader;
   uint8_t* ip = pb.data.data() + off;
   uint8_t* icmp = ip + wire::kIpv4MinHeader;

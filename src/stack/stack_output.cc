@@ -25,6 +25,12 @@ Stack::PacketBuf& Stack::next_packet() {
   return *packet_free_.back();
 }
 
+Stack::PacketBuf& Stack::take_packet() {
+  PacketBuf& pb = next_packet();
+  packet_free_.pop_back();
+  return pb;
+}
+
 std::optional<base::Bytes> Stack::poll_transmit() {
   if (last_out_) {
     packet_free_.push_back(last_out_);
@@ -87,8 +93,7 @@ void Stack::emit_segment(Instant now, const FourTuple& t, const tcp::Segment& se
 }
 
 void Stack::send_control(Instant now, const FourTuple& t, const tcp::Segment& seg) {
-  PacketBuf& pb = next_packet();
-  packet_free_.pop_back();
+  PacketBuf& pb = take_packet();
   emit_segment(now, t, seg, pb, kHeadroom);
 }
 

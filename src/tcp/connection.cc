@@ -96,7 +96,7 @@ void Connection::enter_time_wait(Instant now, Cause cause) {
 Expected<void, Error> Connection::connect(Instant now) {
   // §3.10.1 OPEN call.
   if (state_ != State::Closed || has_error_) return base::Unexpected(Error::ConnectionExists);
-  if (tuple_.remote_addr == 0 || tuple_.remote_port == 0)
+  if (const FourTuple t = tuple(); t.remote.addr.is_unspecified() || t.remote.port == 0)
     return base::Unexpected(Error::ForeignSocketUnspecified);
   snd_.iss = env_->isn->generate(now, tuple());
   snd_.una = snd_.nxt = snd_.max = snd_.iss;
