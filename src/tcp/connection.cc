@@ -20,6 +20,10 @@ Connection::Connection(Env& env, const FourTuple& tuple)
 
 void Connection::set_congestion_control(CcAlgorithm alg) {
   cubic_ = alg == CcAlgorithm::Cubic;
+  restart_congestion_control();
+}
+
+void Connection::restart_congestion_control() {
   cc_.init(send_mss());
   if (bufs_) bufs_->cubic = {};
 }
@@ -273,6 +277,11 @@ const ConnCounters& Connection::counters() const {
   return bufs_ ? bufs_->counters : kNone;
 }
 
+const Buffers::AppOptions& Connection::app() const {
+  static const Buffers::AppOptions kNone{};  // nothing set: every value 0, the Config's applies
+  return bufs_ ? bufs_->app : kNone;
+}
+
 // ---------------------------------------------------------------------------
 // Inspection.
 
@@ -290,7 +299,7 @@ size_t Connection::send_space() const {
 }
 
 uint32_t Connection::send_buffer() const {
-  return bufs_ && bufs_->app.snd_limit ? bufs_->app.snd_limit : env_->config.send_buffer;
+  return app().snd_limit ? app().snd_limit : env_->config.send_buffer;
 }
 
 // ---------------------------------------------------------------------------

@@ -185,7 +185,7 @@ class Connection {
   // the SYN is built; 0 removes it. 88..32767 as Linux accepts.
   static constexpr bool mss_limit_ok(uint32_t mss) { return mss == 0 || (mss >= 88 && mss <= 32767); }
   bool set_mss_limit(uint32_t mss);
-  uint16_t mss_limit() const { return bufs_ ? bufs_->app.mss_limit : 0; }
+  uint16_t mss_limit() const { return app().mss_limit; }
   // The MSS we announce: the interface's (Config::mss), under the limit.
   uint16_t advertised_mss() const;
   bool set_send_buffer(uint32_t bytes);
@@ -354,6 +354,11 @@ class Connection {
   void take_buffers();
   void reset_send_sequence();  // Buffers' sequence numbers from a new ISS
   ConnCounters& stats() { return bufs().counters; }
+  // What the application set for this connection (all 0 without Buffers).
+  const Buffers::AppOptions& app() const;
+  // cwnd back to the initial window for the send MSS in effect (RFC 6928),
+  // CUBIC's state cleared.
+  void restart_congestion_control();
   // The congestion controller's per-algorithm state: none for NewReno.
   CubicState* cubic_state() { return cubic_ ? &bufs().cubic : nullptr; }
   size_t snd_size() const { return bufs_ ? bufs_->snd.size() : 0; }

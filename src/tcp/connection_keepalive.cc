@@ -27,15 +27,15 @@ uint16_t whole_seconds(Duration d, uint32_t max) {
 }  // namespace
 
 Duration Connection::keepalive_idle() const {
-  return bufs_ && bufs_->app.ka_idle_s ? Duration::seconds(bufs_->app.ka_idle_s) : env_->config.keepalive_idle;
+  return app().ka_idle_s ? Duration::seconds(app().ka_idle_s) : env_->config.keepalive_idle;
 }
 
 Duration Connection::keepalive_interval() const {
-  return bufs_ && bufs_->app.ka_intvl_s ? Duration::seconds(bufs_->app.ka_intvl_s) : env_->config.keepalive_interval;
+  return app().ka_intvl_s ? Duration::seconds(app().ka_intvl_s) : env_->config.keepalive_interval;
 }
 
 uint32_t Connection::keepalive_probes() const {
-  return bufs_ && bufs_->app.ka_probes ? bufs_->app.ka_probes : std::max<uint32_t>(env_->config.keepalive_probes, 1);
+  return app().ka_probes ? app().ka_probes : std::max<uint32_t>(env_->config.keepalive_probes, 1);
 }
 
 void Connection::set_keepalive(Instant now, bool on) {

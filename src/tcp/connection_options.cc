@@ -71,7 +71,7 @@ void Connection::negotiate_options(Instant now, const Segment& syn) {
   // The receive buffer holds whole segments (as BSD and Linux size it), so the
   // window never ends in a sliver smaller than an MSS.
   rcv_buf_cap_ = whole_segments(rcv_buf_cap_);
-  set_congestion_control(cubic_ ? CcAlgorithm::Cubic : CcAlgorithm::NewReno);  // the IW depends on the MSS (RFC 6928)
+  restart_congestion_control();  // the IW depends on the MSS (RFC 6928)
 }
 
 uint16_t Connection::send_mss() const {

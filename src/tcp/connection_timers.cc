@@ -10,7 +10,7 @@ namespace synack::tcp {
 void Connection::arm_retransmit(Instant now) { timers_.set(Timer::Retransmit, now + rtt_.rto()); }
 
 Duration Connection::r2() const {
-  if (bufs_ && bufs_->app.user_timeout_ms > 0) return Duration::millis(bufs_->app.user_timeout_ms);  // MUST-21
+  if (app().user_timeout_ms > 0) return Duration::millis(app().user_timeout_ms);  // MUST-21
   bool handshake = state_ == State::SynSent || state_ == State::SynReceived;
   return handshake ? env_->config.r2_syn : env_->config.r2;  // MUST-23, SHLD-11
 }
@@ -44,7 +44,7 @@ void Connection::on_retransmit_timeout(Instant now) {
   // on for R2, measured from its first retransmission (and, unless the user
   // set the timeout, after a minimum number of them).
   bool time_up = int64_t{ms32(now) - first_rexmit_ms_} >= r2().ms();
-  bool enough = (bufs_ && bufs_->app.user_timeout_ms > 0) || rexmit_count_ >= env_->config.r2_min_retransmissions;
+  bool enough = app().user_timeout_ms > 0 || rexmit_count_ >= env_->config.r2_min_retransmissions;
   if (time_up && enough) {
     enter_closed(Cause::RetransmitLimit, Error::ConnectionTimedOut);
     return;
