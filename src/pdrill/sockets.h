@@ -93,6 +93,10 @@ class Sockets {
   CallOutcome sys_getsockopt(const script::Syscall& c);
   CallOutcome sys_setsockopt(const script::Syscall& c);
   CallOutcome set_buffer(Socket& s, bool send, int64_t v);
+  // A ConnOptions value just set on `s`: to the listener (for the connections
+  // it accepts from now on), or through `set` to the socket's connection.
+  template <class F>
+  void apply_conn_option(Socket& s, F&& set);
   int64_t get_buffer(const Socket& s, bool send) const;
 
   Socket* find_fd(const script::Syscall& c, CallOutcome& err);

@@ -44,6 +44,16 @@ std::string why_unsupported(const OptName& o) {
 
 }  // namespace
 
+template <class F>
+void Sockets::apply_conn_option(Socket& s, F&& set) {
+  if (s.kind == Socket::Kind::Listening) {
+    (void)d_.stack().set_listener_options(s.port, s.conn_options());  // checked by setsockopt
+  } else if (s.conn) {
+    d_.stack().with_connection(d_.now(), *s.conn, set);
+    d_.collect();
+  }
+}
+
 CallOutcome Sockets::sys_getsockopt(const script::Syscall& c) {
   CallOutcome err;
   Socket* s = find_fd(c, err);
@@ -144,12 +154,7 @@ CallOutcome Sockets::sys_setsockopt(const script::Syscall& c) {
     // and the most the connection sends (Linux's user_mss). 0 or 88..32767.
     if (*v < 0 || !tcp::Connection::mss_limit_ok(static_cast<uint32_t>(*v))) return CallOutcome::error(EINVAL);
     s->maxseg = static_cast<uint32_t>(*v);
-    if (s->kind == Socket::Kind::Listening) {
-      (void)d_.stack().set_listener_options(s->port, s->conn_options());
-    } else if (s->conn) {
-      d_.stack().with_connection(d_.now(), *s->conn, [&](tcp::Connection& conn) { (void)conn.set_mss_limit(s->maxseg); });
-      d_.collect();
-    }
+    apply_conn_option(*s, [&](tcp::Connection& conn) { (void)conn.set_mss_limit(s->maxseg); });
   } else if (is(o, sym::kSolSocket, sym::kSoKeepalive)) {
     s->keepalive = *v != 0;  // per connection (RFC 9293 §3.8.4 MUST-24)
     apply_socket_options(*s);
@@ -186,16 +191,9 @@ namespace synack::pdrill {
 // inherit them); set before connect(), they shape the SYN (RFC 7323 §2.2).
 CallOutcome Sockets::set_buffer(Socket& s, bool send, int64_t v) {
   if (v <= 0 || !tcp::Connection::buffer_size_ok(static_cast<uint64_t>(v))) return CallOutcome::error(EINVAL);
-  (send ? s.sndbuf : s.rcvbuf) = static_cast<uint32_t>(v);
-  if (s.kind == Socket::Kind::Listening) {
-    (void)d_.stack().set_listener_options(s.port, s.conn_options());
-  } else if (s.conn) {
-    auto bytes = static_cast<uint32_t>(v);
-    d_.stack().with_connection(d_.now(), *s.conn, [&](tcp::Connection& c) {
-      (void)(send ? c.set_send_buffer(bytes) : c.set_recv_buffer(bytes));
-    });
-    d_.collect();
-  }
+  auto bytes = static_cast<uint32_t>(v);
+  (send ? s.sndbuf : s.rcvbuf) = bytes;
+  apply_conn_option(s, [&](tcp::Connection& c) { (void)(send ? c.set_send_buffer(bytes) : c.set_recv_buffer(bytes)); });
   return CallOutcome::done(0);
 }
 
