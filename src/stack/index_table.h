@@ -1,8 +1,11 @@
 #pragma once
-// IndexTable: an open-addressing hash index that stores only 32-bit values
-// (slot numbers, record positions). The key is not stored: `key_of(value)`
-// fetches it from where the value points, so an entry costs 4 bytes and the
-// table stays at most half full. Linear probing, backward-shift deletion.
+// IndexTable: an open-addressing hash index from a 4-tuple to a 32-bit value
+// (a slot number, a record position). The key itself is not stored:
+// `key_of(value)` fetches it from where the value points. Beside each value
+// sits the upper half of the key's hash, so a probe that meets another key
+// almost never follows the value (at a million connections each such visit is
+// a cache miss), and growing or deleting never needs a key at all. 8 bytes per
+// entry, at most half full. Linear probing, backward-shift deletion.
 #include <cstdint>
 #include <vector>
 
@@ -15,73 +18,94 @@ class IndexTable {
  public:
   static constexpr uint32_t kEmpty = 0xffffffffu;
 
-  explicit IndexTable(KeyOf key_of) : key_of_(key_of), slots_(64, kEmpty) {}
+  explicit IndexTable(KeyOf key_of) : key_of_(key_of), slots_(64) {}
 
   size_t size() const { return n_; }
-  size_t memory_bytes() const { return slots_.capacity() * sizeof(uint32_t); }
+  size_t memory_bytes() const { return slots_.capacity() * sizeof(Entry); }
 
   // The stored value for `key`, or nullptr.
   uint32_t* find(const wire::FourTuple& key) {
-    for (size_t i = home(key);; i = next(i)) {
-      if (slots_[i] == kEmpty) return nullptr;
-      if (key_of_(slots_[i]) == key) return &slots_[i];
+    const uint32_t h = tag(key);
+    for (size_t i = home(h);; i = next(i)) {
+      Entry& e = slots_[i];
+      if (e.value == kEmpty) return nullptr;
+      if (e.hash == h && key_of_(e.value) == key) return &e.value;
     }
   }
   const uint32_t* find(const wire::FourTuple& key) const { return const_cast<IndexTable*>(this)->find(key); }
 
   // Start loading the line where a lookup of `key` begins (see Stack::prefetch).
-  void prefetch(const wire::FourTuple& key) const { __builtin_prefetch(&slots_[home(key)]); }
-  // The value at `key`'s home position, unverified (kEmpty if none): a guess
-  // of where a lookup will end, good enough to prefetch what it points to.
-  uint32_t guess(const wire::FourTuple& key) const { return slots_[home(key)]; }
+  void prefetch(const wire::FourTuple& key) const { __builtin_prefetch(&slots_[home(tag(key))]); }
+  // The first value on `key`'s probe path whose hash matches, unverified
+  // (kEmpty if none nearby): where a lookup will most likely end, good enough
+  // to prefetch what it points to.
+  uint32_t guess(const wire::FourTuple& key) const {
+    const uint32_t h = tag(key);
+    for (size_t i = home(h), k = 0; k < 8; i = next(i), ++k) {  // about one cache line
+      const Entry& e = slots_[i];
+      if (e.value == kEmpty) break;
+      if (e.hash == h) return e.value;
+    }
+    return kEmpty;
+  }
 
   // Insert or replace the value for `key` (key_of(value) must equal key).
   void put(const wire::FourTuple& key, uint32_t value) {
     if ((n_ + 1) * 2 > slots_.size()) grow();
-    for (size_t i = home(key);; i = next(i)) {
-      if (slots_[i] == kEmpty) {
-        slots_[i] = value;
+    const uint32_t h = tag(key);
+    for (size_t i = home(h);; i = next(i)) {
+      Entry& e = slots_[i];
+      if (e.value == kEmpty) {
+        e = Entry{value, h};
         ++n_;
         return;
       }
-      if (key_of_(slots_[i]) == key) {
-        slots_[i] = value;
+      if (e.hash == h && key_of_(e.value) == key) {
+        e.value = value;
         return;
       }
     }
   }
 
   bool erase(const wire::FourTuple& key) {
-    size_t i = home(key);
+    const uint32_t h = tag(key);
+    size_t i = home(h);
     for (;; i = next(i)) {
-      if (slots_[i] == kEmpty) return false;
-      if (key_of_(slots_[i]) == key) break;
+      if (slots_[i].value == kEmpty) return false;
+      if (slots_[i].hash == h && key_of_(slots_[i].value) == key) break;
     }
+    // Backward shift: pull later entries of the cluster into the hole unless
+    // that would put one before its home position.
     size_t hole = i;
-    for (size_t j = next(i); slots_[j] != kEmpty; j = next(j)) {
-      size_t h = home(key_of_(slots_[j]));
-      bool between = hole <= j ? (h > hole && h <= j) : (h > hole || h <= j);
+    for (size_t j = next(i); slots_[j].value != kEmpty; j = next(j)) {
+      size_t hj = home(slots_[j].hash);
+      bool between = hole <= j ? (hj > hole && hj <= j) : (hj > hole || hj <= j);
       if (!between) {
         slots_[hole] = slots_[j];
         hole = j;
       }
     }
-    slots_[hole] = kEmpty;
+    slots_[hole] = Entry{};
     --n_;
     return true;
   }
 
  private:
-  size_t home(const wire::FourTuple& k) const { return static_cast<size_t>(k.hash()) & (slots_.size() - 1); }
+  struct Entry {
+    uint32_t value = kEmpty;
+    uint32_t hash = 0;  // the upper half of key.hash(): home position and filter
+  };
+  static uint32_t tag(const wire::FourTuple& k) { return static_cast<uint32_t>(k.hash() >> 32); }
+  size_t home(uint32_t h) const { return h & (slots_.size() - 1); }
   size_t next(size_t i) const { return (i + 1) & (slots_.size() - 1); }
   void grow() {
-    std::vector<uint32_t> old(slots_.size() * 2, kEmpty);
+    std::vector<Entry> old(slots_.size() * 2);
     old.swap(slots_);
-    for (uint32_t v : old) {
-      if (v == kEmpty) continue;
-      for (size_t i = home(key_of_(v));; i = next(i)) {
-        if (slots_[i] == kEmpty) {
-          slots_[i] = v;
+    for (const Entry& e : old) {
+      if (e.value == kEmpty) continue;
+      for (size_t i = home(e.hash);; i = next(i)) {
+        if (slots_[i].value == kEmpty) {
+          slots_[i] = e;
           break;
         }
       }
@@ -89,7 +113,7 @@ class IndexTable {
   }
 
   KeyOf key_of_;
-  std::vector<uint32_t> slots_;
+  std::vector<Entry> slots_;
   size_t n_ = 0;
 };
 

@@ -254,7 +254,7 @@ class Stack {
     const Stack* stack;
     FourTuple operator()(uint32_t idx) const { return stack->slot(idx).conn->tuple(); }
   };
-  IndexTable<SlotTuple> conns_{SlotTuple{this}};  // demux: 4-tuple -> slot, 4 bytes per entry
+  IndexTable<SlotTuple> conns_{SlotTuple{this}};  // demux: 4-tuple -> slot, 8 bytes per entry
   TimeWaitTable tw_;
   FlatMap<PortKey, Listener*> listeners_;
   std::vector<std::unique_ptr<Listener>> listener_store_;
