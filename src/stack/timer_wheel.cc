@@ -4,7 +4,7 @@
 
 namespace synack::stack {
 
-TimerWheel::TimerWheel() : heads_(kSlots, kNone), bits_(kSlots / 64, 0) {}
+TimerWheel::TimerWheel() : heads_(kSlots, kNone), bits_(kSlots / 64, 0), summary_(kSlots / 64 / 64, 0) {}
 
 void TimerWheel::link(uint32_t id, uint32_t slot) {
   Node& n = nodes_[id];
@@ -50,16 +50,25 @@ void TimerWheel::cancel(uint32_t id) {
   if (id < node_count_) unlink(id);
 }
 
-uint32_t TimerWheel::next_nonempty(uint32_t slot) const {
-  // Scan the occupancy bitmap 64 slots at a time, wrapping once.
-  for (uint32_t scanned = 0; scanned <= kSlots; ) {
-    uint32_t word = slot >> 6;
-    uint64_t w = bits_[word] & (~uint64_t{0} << (slot & 63));
-    if (w) return (word << 6) + static_cast<uint32_t>(__builtin_ctzll(w));
-    scanned += 64 - (slot & 63);
-    slot = ((word + 1) << 6) & (kSlots - 1);
+uint32_t TimerWheel::next_busy_word(uint32_t word) const {
+  for (uint32_t sw = word >> 6; sw < summary_.size(); ++sw) {
+    uint64_t m = summary_[sw];
+    if (sw == word >> 6) m &= ~uint64_t{0} << (word & 63);
+    if (m) return (sw << 6) + static_cast<uint32_t>(__builtin_ctzll(m));
   }
   return kNone;
+}
+
+uint32_t TimerWheel::next_nonempty(uint32_t slot) const {
+  uint32_t word = slot >> 6;
+  uint64_t w = bits_[word] & (~uint64_t{0} << (slot & 63));
+  if (w) return (word << 6) + static_cast<uint32_t>(__builtin_ctzll(w));
+  // The words after this one, then round from the start (which reaches this
+  // word's slots before `slot` last).
+  uint32_t busy = word + 1 < bits_.size() ? next_busy_word(word + 1) : kNone;
+  if (busy == kNone) busy = next_busy_word(0);
+  if (busy == kNone) return kNone;
+  return (busy << 6) + static_cast<uint32_t>(__builtin_ctzll(bits_[busy]));
 }
 
 void TimerWheel::expire(Instant now, std::vector<uint32_t>& out) {

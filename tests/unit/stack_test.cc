@@ -2,6 +2,9 @@
 // records, IP-level checks, ICMP echo, counters.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <random>
 #include <set>
 
 #include "common/stack_pair.h"
@@ -317,6 +320,49 @@ TEST(TimerWheel, RescheduleAndCancel) {
   std::vector<uint32_t> out;
   w.expire(t0 + Duration::millis(100), out);
   EXPECT_EQ(out, std::vector<uint32_t>{7});
+}
+
+TEST(TimerWheel, AgreesWithAReferenceUnderRandomSchedulesAcrossRevolutions) {
+  // Sparse and dense wheels, deadlines from the past to three revolutions
+  // ahead: expire() fires exactly the due ids and next_deadline() is then the
+  // exact earliest deadline (what a driver on a virtual clock jumps to).
+  stack::TimerWheel w;
+  std::map<uint32_t, base::Instant> ref;
+  std::mt19937_64 rng(11);
+  base::Instant now = base::Instant::from_micros(1'000'000);
+  std::vector<uint32_t> out;
+  for (int step = 0; step < 100000; ++step) {
+    uint32_t id = static_cast<uint32_t>(rng() % (step < 50000 ? 40 : 4000));
+    uint64_t r = rng() % 100;
+    if (r < 45) {
+      int64_t ahead = static_cast<int64_t>(rng() % 200'000'000) - 1'000'000;  // -1 s .. +199 s
+      base::Instant at = base::Instant::from_micros(std::max<int64_t>(0, now.us() + ahead));
+      w.schedule(id, at);
+      ref[id] = at;
+    } else if (r < 55) {
+      w.cancel(id);
+      ref.erase(id);
+    } else {
+      now = now + Duration::micros(static_cast<int64_t>(rng() % (r < 98 ? 3'000'000 : 90'000'000)));
+      out.clear();
+      w.expire(now, out);
+      std::vector<uint32_t> due;
+      for (auto it = ref.begin(); it != ref.end();) {
+        if (it->second <= now) {
+          due.push_back(it->first);
+          it = ref.erase(it);
+        } else {
+          ++it;
+        }
+      }
+      std::sort(out.begin(), out.end());
+      ASSERT_EQ(out, due) << "step " << step;
+      base::Instant earliest = base::Instant::never();
+      for (const auto& [i, at] : ref) earliest = std::min(earliest, at);
+      ASSERT_EQ(w.next_deadline(), earliest) << "step " << step;
+    }
+    ASSERT_EQ(w.size(), ref.size());
+  }
 }
 
 }  // namespace
