@@ -34,8 +34,10 @@ DropReason Connection::dispatch(Instant now, const Segment& seg) {
     case State::Listen: r = on_segment_listen(now, seg); break;
     case State::SynSent: r = on_segment_syn_sent(now, seg); break;
     case State::TimeWait: r = on_segment_time_wait(now, seg); break;
-    case State::SynReceived:
     case State::Established:
+      if (predicted(now, seg)) break;
+      [[fallthrough]];
+    case State::SynReceived:
     case State::FinWait1:
     case State::FinWait2:
     case State::CloseWait:
@@ -540,7 +542,7 @@ void Connection::process_urg(SeqNum up) {
   emit(Event::simple(EventKind::Urgent));
 }
 
-void Connection::process_text(Instant now, Segment& seg) {
+void Connection::process_text(Instant now, const Segment& seg) {
   uint32_t len = seg.len();
   if (len == 0) return;
   size_t unread = rcv_size();
