@@ -283,6 +283,7 @@ class Connection {
   bool predicted(Instant now, const Segment& seg);  // header prediction (connection_predict.cc)
   bool acceptable(const Segment& seg) const;
   uint32_t acceptance_window() const;
+  void trim_to_window(Segment& seg);
   DropReason check_rst(const Segment& seg);
   DropReason check_syn(Instant now, const Segment& seg);
   DropReason check_ack(Instant now, const Segment& seg);
