@@ -4,12 +4,20 @@ namespace synack::tcp {
 
 base::Expected<Segment, wire::ParseError> Segment::parse(std::span<const uint8_t> bytes) {
   using wire::ParseError;
-  if (bytes.size() < wire::kTcpMinHeader) return base::Unexpected(ParseError::TcpTooShort);
+  // Every path returns `r`, so the Segment is built in the caller's return
+  // slot rather than copied into it.
+  base::Expected<Segment, ParseError> r;
+  size_t hlen = bytes.size() < wire::kTcpMinHeader ? 0 : static_cast<size_t>(bytes[12] >> 4) * 4;
+  if (bytes.size() < wire::kTcpMinHeader) {
+    r = base::Unexpected(ParseError::TcpTooShort);
+  } else if (hlen < wire::kTcpMinHeader) {
+    r = base::Unexpected(ParseError::TcpBadDataOffset);
+  } else if (hlen > bytes.size()) {
+    r = base::Unexpected(ParseError::TcpDataOffsetPastEnd);
+  }
+  if (!r) return r;
+  Segment& s = *r;
   const uint8_t* b = bytes.data();
-  size_t hlen = static_cast<size_t>(b[12] >> 4) * 4;
-  if (hlen < wire::kTcpMinHeader) return base::Unexpected(ParseError::TcpBadDataOffset);
-  if (hlen > bytes.size()) return base::Unexpected(ParseError::TcpDataOffsetPastEnd);
-  Segment s;
   s.seq = SeqNum(base::load_be32(b + 4));
   s.ack = SeqNum(base::load_be32(b + 8));
   s.flags = b[13];
@@ -17,17 +25,19 @@ base::Expected<Segment, wire::ParseError> Segment::parse(std::span<const uint8_t
   s.urg = base::load_be16(b + 18);
   s.payload = bytes.subspan(hlen);
   auto option_bytes = bytes.subspan(wire::kTcpMinHeader, hlen - wire::kTcpMinHeader);
-  if (option_bytes.empty()) return s;
+  if (option_bytes.empty()) return r;
   // NOP,NOP,TS (RFC 7323 Appendix A), nearly every segment after the
   // handshake, without the general parse.
   if (auto ts = wire::nop_nop_timestamps(option_bytes)) {
     s.options.timestamps = ts;
-    return s;
+    return r;
   }
-  auto opts = wire::TcpOptions::parse(option_bytes);
-  if (!opts) return base::Unexpected(opts.error());
-  s.options = *opts;
-  return s;
+  if (auto opts = wire::TcpOptions::parse(option_bytes)) {
+    s.options = *opts;
+  } else {
+    r = base::Unexpected(opts.error());
+  }
+  return r;
 }
 
 }  // namespace synack::tcp
