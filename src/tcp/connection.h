@@ -279,6 +279,8 @@ class Connection {
   DropReason on_segment_listen(Instant now, const Segment& seg);
   DropReason on_segment_syn_sent(Instant now, const Segment& seg);
   DropReason on_segment_synchronized(Instant now, const Segment& seg);
+  DropReason check_sequence(Instant now, const Segment& in, const Segment& arrived);
+  DropReason process_accepted(Instant now, const Segment& seg, const Segment& arrived);
   DropReason on_segment_time_wait(Instant now, const Segment& seg);
   bool predicted(Instant now, const Segment& seg);  // header prediction (connection_predict.cc)
   bool acceptable(const Segment& seg) const;

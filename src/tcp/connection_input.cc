@@ -255,8 +255,6 @@ void Connection::trim_to_window(Segment& seg) {
 
 // §3.10.7.4, for SYN-RECEIVED and the synchronized states except TIME-WAIT.
 DropReason Connection::on_segment_synchronized(Instant now, const Segment& arrived) {
-  // The segment is copied only when a step below must change it (most never do).
-  std::optional<Segment> edited;
   if (state_ == State::SynReceived && arrived.syn() && !arrived.rst() && arrived.seq == rcv_.irs) {
     if (!arrived.has_ack()) {
       // The peer's SYN again: our SYN,ACK was lost; send it again.
@@ -267,12 +265,18 @@ DropReason Connection::on_segment_synchronized(Instant now, const Segment& arriv
     // Simultaneous open (§3.5 Figure 8, line 5): the peer's SYN,ACK repeats the
     // SYN we already hold; what is new is its ACK of our SYN. Process it as an
     // ACK, and acknowledge (line 6).
-    edited.emplace(arrived);
-    edited->flags = static_cast<uint8_t>(edited->flags & ~flags::kSyn);
-    edited->seq = edited->seq + 1;
+    Segment in = arrived;
+    in.flags = static_cast<uint8_t>(in.flags & ~flags::kSyn);
+    in.seq = in.seq + 1;
     ack_now_ = true;
+    return check_sequence(now, in, arrived);
   }
-  const Segment& in = edited ? *edited : arrived;
+  // Most segments are used as they arrived: copied only when changed.
+  return check_sequence(now, arrived, arrived);
+}
+
+// §3.10.7.4 first: the sequence number, after the timestamp checks of RFC 7323.
+DropReason Connection::check_sequence(Instant now, const Segment& in, const Segment& arrived) {
   if (ts_ok_ && !in.rst()) {
     // RFC 7323 §3.2: once timestamps are in use, a non-RST segment without one
     // is dropped. §5.3 R1 (PAWS): an old timestamp marks an old duplicate; it
@@ -283,7 +287,6 @@ DropReason Connection::on_segment_synchronized(Instant now, const Segment& arriv
       return DropReason::PawsRejected;
     }
   }
-  // first: check the sequence number.
   if (!acceptable(in)) {
     if (in.rst()) return DropReason::RstOutOfWindow;
     ack_now_ = true;  // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
@@ -292,11 +295,16 @@ DropReason Connection::on_segment_synchronized(Instant now, const Segment& arriv
   }
   // Trim to the window: keep only new data, starting at RCV.NXT (EP-SEQ-3).
   if ((in.seq.before(rcv_.nxt) && !in.rst()) || (in.seq + in.len()).after(rcv_.nxt + acceptance_window())) {
-    if (!edited) edited.emplace(arrived);
-    trim_to_window(*edited);
+    Segment seg = in;
+    trim_to_window(seg);
+    return process_accepted(now, seg, arrived);
   }
-  const Segment& seg = edited ? *edited : arrived;
+  return process_accepted(now, in, arrived);
+}
 
+// §3.10.7.4 second to eighth, for a segment trimmed to the window; `arrived`
+// is the segment as it came (the urgent pointer is relative to it).
+DropReason Connection::process_accepted(Instant now, const Segment& seg, const Segment& arrived) {
   // second: the RST bit.
   if (seg.rst()) return check_rst(seg);
   // fourth: the SYN bit (the third, security, does not apply).
