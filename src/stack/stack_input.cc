@@ -78,7 +78,7 @@ void Stack::on_packet(Instant now, base::Bytes packet) {
 }
 
 void Stack::tcp_input(Instant now, Ipv4Addr src, Ipv4Addr dst, base::Bytes bytes, base::Bytes packet) {
-  auto v = wire::TcpView::parse(bytes);
+  auto v = tcp::Segment::parse(bytes);
   if (!v) {
     ++counters_.parse_errors[static_cast<size_t>(v.error())];
     counters_.count_drop(tcp::DropReason::Malformed);
@@ -93,8 +93,9 @@ void Stack::tcp_input(Instant now, Ipv4Addr src, Ipv4Addr dst, base::Bytes bytes
     return;
   }
   ++counters_.tcp_in;
-  tcp::Segment seg = tcp::Segment::from_view(*v);
-  FourTuple t{{dst, v->dst_port()}, {src, v->src_port()}};
+  const tcp::Segment& seg = *v;
+  // The ports, bytes 0-3 of a header Segment::parse has checked.
+  FourTuple t{{dst, base::load_be16(bytes.data() + 2)}, {src, base::load_be16(bytes.data())}};
   if (seg.syn() && seg.fin() && cfg_.tcp.drop_synfin) {
     // Policy (FreeBSD's net.inet.tcp.drop_synfin): SYN+FIN is dropped before
     // any connection, TIME-WAIT record or listener sees it.

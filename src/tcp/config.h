@@ -73,6 +73,10 @@ struct Config {
   bool window_scaling = true;     // RFC 7323 §2
   bool timestamps = true;         // RFC 7323 §3-5 (negotiated only if both sides offer)
   bool sack = true;               // RFC 2018 (negotiated only if both sides offer)
+  // Header prediction (Van Jacobson's, as in BSD and Linux): the common
+  // ESTABLISHED segment takes a short path with the same outcome as the general
+  // one of RFC 9293 §3.10.7.4. Off only to check exactly that (the property test).
+  bool header_prediction = true;
   CcAlgorithm congestion_control = CcAlgorithm::NewReno;
   uint8_t ttl = 64;               // MUST-49: configurable
 };

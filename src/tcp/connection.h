@@ -279,16 +279,20 @@ class Connection {
   DropReason on_segment_listen(Instant now, const Segment& seg);
   DropReason on_segment_syn_sent(Instant now, const Segment& seg);
   DropReason on_segment_synchronized(Instant now, const Segment& seg);
+  DropReason check_sequence(Instant now, const Segment& in, const Segment& arrived);
+  DropReason process_accepted(Instant now, const Segment& seg, const Segment& arrived);
   DropReason on_segment_time_wait(Instant now, const Segment& seg);
+  bool predicted(Instant now, const Segment& seg);  // header prediction (connection_predict.cc)
   bool acceptable(const Segment& seg) const;
   uint32_t acceptance_window() const;
+  void trim_to_window(Segment& seg);
   DropReason check_rst(const Segment& seg);
   DropReason check_syn(Instant now, const Segment& seg);
   DropReason check_ack(Instant now, const Segment& seg);
   void process_new_ack(Instant now, const Segment& seg);
   void process_duplicate_ack(Instant now, const Segment& seg, bool new_sack);
   void update_send_window(const Segment& seg);
-  void process_text(Instant now, Segment& seg);
+  void process_text(Instant now, const Segment& seg);
   void process_urg(SeqNum up);             // §3.10.7.4 sixth: the URG bit
   void mark_urgent(Segment& s);            // URG and the pointer on an outgoing segment
   SeqNum read_seq() const;                 // sequence number of the next byte recv() returns

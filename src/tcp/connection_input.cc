@@ -34,8 +34,10 @@ DropReason Connection::dispatch(Instant now, const Segment& seg) {
     case State::Listen: r = on_segment_listen(now, seg); break;
     case State::SynSent: r = on_segment_syn_sent(now, seg); break;
     case State::TimeWait: r = on_segment_time_wait(now, seg); break;
-    case State::SynReceived:
     case State::Established:
+      if (predicted(now, seg)) break;
+      [[fallthrough]];
+    case State::SynReceived:
     case State::FinWait1:
     case State::FinWait2:
     case State::CloseWait:
@@ -221,42 +223,9 @@ bool Connection::acceptable(const Segment& seg) const {
          SeqNum::in_window(seg.seq + (len - 1), rcv_.nxt, wnd);
 }
 
-// §3.10.7.4, for SYN-RECEIVED and the synchronized states except TIME-WAIT.
-DropReason Connection::on_segment_synchronized(Instant now, const Segment& arrived) {
-  Segment in = arrived;
-  if (state_ == State::SynReceived && in.syn() && !in.rst() && in.seq == rcv_.irs) {
-    if (!in.has_ack()) {
-      // The peer's SYN again: our SYN,ACK was lost; send it again.
-      syn_pending_ = syn_again_ = true;
-      snd_.nxt = snd_.iss;
-      return DropReason::None;
-    }
-    // Simultaneous open (§3.5 Figure 8, line 5): the peer's SYN,ACK repeats the
-    // SYN we already hold; what is new is its ACK of our SYN. Process it as an
-    // ACK, and acknowledge (line 6).
-    in.flags = static_cast<uint8_t>(in.flags & ~flags::kSyn);
-    in.seq = in.seq + 1;
-    ack_now_ = true;
-  }
-  if (ts_ok_ && !in.rst()) {
-    // RFC 7323 §3.2: once timestamps are in use, a non-RST segment without one
-    // is dropped. §5.3 R1 (PAWS): an old timestamp marks an old duplicate; it
-    // is acknowledged and dropped. (A RST is judged by its sequence number.)
-    if (!in.options.timestamps) return DropReason::MissingTimestamp;
-    if (paws_reject(now, in)) {
-      ack_now_ = true;
-      return DropReason::PawsRejected;
-    }
-  }
-  // first: check the sequence number.
-  if (!acceptable(in)) {
-    if (in.rst()) return DropReason::RstOutOfWindow;
-    ack_now_ = true;  // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
-    if (in.len() > 0 && (in.seq + in.len()).before_eq(rcv_.nxt)) note_duplicate(in.seq, in.seq + in.len());
-    return DropReason::Unacceptable;
-  }
-  // Trim to the window: keep only new data, starting at RCV.NXT (EP-SEQ-3).
-  Segment seg = in;
+// Keep only the part of an acceptable segment inside the window: new data from
+// RCV.NXT (EP-SEQ-3), nothing past the right edge.
+void Connection::trim_to_window(Segment& seg) {
   if (seg.seq.before(rcv_.nxt) && !seg.rst()) {
     uint32_t excess = static_cast<uint32_t>(rcv_.nxt - seg.seq);
     if (seg.syn()) {
@@ -282,7 +251,60 @@ DropReason Connection::on_segment_synchronized(Instant now, const Segment& arriv
     seg.payload = seg.payload.first(keep);
     seg.flags = static_cast<uint8_t>(seg.flags & ~flags::kFin);
   }
+}
 
+// §3.10.7.4, for SYN-RECEIVED and the synchronized states except TIME-WAIT.
+DropReason Connection::on_segment_synchronized(Instant now, const Segment& arrived) {
+  if (state_ == State::SynReceived && arrived.syn() && !arrived.rst() && arrived.seq == rcv_.irs) {
+    if (!arrived.has_ack()) {
+      // The peer's SYN again: our SYN,ACK was lost; send it again.
+      syn_pending_ = syn_again_ = true;
+      snd_.nxt = snd_.iss;
+      return DropReason::None;
+    }
+    // Simultaneous open (§3.5 Figure 8, line 5): the peer's SYN,ACK repeats the
+    // SYN we already hold; what is new is its ACK of our SYN. Process it as an
+    // ACK, and acknowledge (line 6).
+    Segment in = arrived;
+    in.flags = static_cast<uint8_t>(in.flags & ~flags::kSyn);
+    in.seq = in.seq + 1;
+    ack_now_ = true;
+    return check_sequence(now, in, arrived);
+  }
+  // Most segments are used as they arrived: copied only when changed.
+  return check_sequence(now, arrived, arrived);
+}
+
+// §3.10.7.4 first: the sequence number, after the timestamp checks of RFC 7323.
+DropReason Connection::check_sequence(Instant now, const Segment& in, const Segment& arrived) {
+  if (ts_ok_ && !in.rst()) {
+    // RFC 7323 §3.2: once timestamps are in use, a non-RST segment without one
+    // is dropped. §5.3 R1 (PAWS): an old timestamp marks an old duplicate; it
+    // is acknowledged and dropped. (A RST is judged by its sequence number.)
+    if (!in.options.timestamps) return DropReason::MissingTimestamp;
+    if (paws_reject(now, in)) {
+      ack_now_ = true;
+      return DropReason::PawsRejected;
+    }
+  }
+  if (!acceptable(in)) {
+    if (in.rst()) return DropReason::RstOutOfWindow;
+    ack_now_ = true;  // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
+    if (in.len() > 0 && (in.seq + in.len()).before_eq(rcv_.nxt)) note_duplicate(in.seq, in.seq + in.len());
+    return DropReason::Unacceptable;
+  }
+  // Trim to the window: keep only new data, starting at RCV.NXT (EP-SEQ-3).
+  if ((in.seq.before(rcv_.nxt) && !in.rst()) || (in.seq + in.len()).after(rcv_.nxt + acceptance_window())) {
+    Segment seg = in;
+    trim_to_window(seg);
+    return process_accepted(now, seg, arrived);
+  }
+  return process_accepted(now, in, arrived);
+}
+
+// §3.10.7.4 second to eighth, for a segment trimmed to the window; `arrived`
+// is the segment as it came (the urgent pointer is relative to it).
+DropReason Connection::process_accepted(Instant now, const Segment& seg, const Segment& arrived) {
   // second: the RST bit.
   if (seg.rst()) return check_rst(seg);
   // fourth: the SYN bit (the third, security, does not apply).
@@ -540,7 +562,7 @@ void Connection::process_urg(SeqNum up) {
   emit(Event::simple(EventKind::Urgent));
 }
 
-void Connection::process_text(Instant now, Segment& seg) {
+void Connection::process_text(Instant now, const Segment& seg) {
   uint32_t len = seg.len();
   if (len == 0) return;
   size_t unread = rcv_size();
@@ -551,7 +573,7 @@ void Connection::process_text(Instant now, Segment& seg) {
     // Data was held out of order: this segment filled (part of) the hole, even
     // if it also covered all the held data (RFC 5681 §4.2: ACK at once).
     bool filled_hole = !ooo_empty();
-    deliver_held_text();
+    if (filled_hole) deliver_held_text();  // nothing held: nothing to deliver
     if (!readable_signaled_) {
       readable_signaled_ = true;
       emit(Event::simple(EventKind::Readable));

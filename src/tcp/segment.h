@@ -5,6 +5,7 @@
 #include <string>
 
 #include "base/bytes.h"
+#include "base/expected.h"
 #include "base/seq_num.h"
 #include "wire/tcp_header.h"
 #include "wire/tcp_options.h"
@@ -34,6 +35,11 @@ struct Segment {
   uint32_t len() const { return static_cast<uint32_t>(payload.size()); }
   // SEG.LEN of RFC 9293 §3.4: octets occupied, counting SYN and FIN.
   uint32_t seq_len() const { return len() + (syn() ? 1u : 0u) + (fin() ? 1u : 0u); }
+
+  // Parse a TCP header (RFC 9293 §3.1) straight into a Segment, with the
+  // checks of wire::TcpView::parse and its errors; payload points into
+  // `bytes`. The stack's input path: no view is kept and copied from.
+  static base::Expected<Segment, wire::ParseError> parse(std::span<const uint8_t> bytes);
 
   // Build from a parsed header view (payload points into the packet).
   static Segment from_view(const wire::TcpView& v) {
