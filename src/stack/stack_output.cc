@@ -46,15 +46,15 @@ std::optional<base::Bytes> Stack::poll_transmit() {
 void Stack::flush_conn(uint32_t idx, Instant now) {
   Slot& s = slot(idx);
   size_t max_payload = static_cast<size_t>(cfg_.mtu) - wire::kIpv4MinHeader - wire::kTcpMinHeader;
+  tcp::Segment seg;  // refilled by each poll_transmit that returns true
   for (int guard = 0; guard < 1'000'000; ++guard) {
     // The connection writes its payload into the next free buffer, which
     // leaves the pool only if a segment comes out: most flushes (after an
     // ACK, or the last call of this loop) send nothing.
     PacketBuf& pb = next_packet();
-    auto seg = s.conn->poll_transmit(now, base::MutBytes(pb.data.data() + kHeadroom, max_payload));
-    if (!seg) return;
+    if (!s.conn->poll_transmit(now, base::MutBytes(pb.data.data() + kHeadroom, max_payload), seg)) return;
     packet_free_.pop_back();
-    emit_segment(now, s.conn->tuple(), *seg, pb, kHeadroom);
+    emit_segment(now, s.conn->tuple(), seg, pb, kHeadroom);
   }
 }
 

@@ -207,7 +207,15 @@ class Connection {
   // The next segment to send, or nothing. Payload bytes are copied into
   // `payload_buf` (which must hold at least send_mss() bytes) and the returned
   // segment's payload points there.
-  std::optional<Segment> poll_transmit(Instant now, base::MutBytes payload_buf);
+  std::optional<Segment> poll_transmit(Instant now, base::MutBytes payload_buf) {
+    Segment s;
+    if (!poll_transmit(now, payload_buf, s)) return std::nullopt;
+    return s;
+  }
+  // The same, written into `out` (every field set) and true, or false and
+  // `out` unspecified: the stack's send loop reuses one Segment rather than
+  // building, copying and wrapping ~100 bytes per segment.
+  bool poll_transmit(Instant now, base::MutBytes payload_buf, Segment& out);
   // Events are queued in the shared Env; drain them after every call (before
   // the connection is moved or destroyed).
   std::optional<Event> poll_event() {
@@ -301,8 +309,8 @@ class Connection {
   uint16_t send_mss() const;
   uint32_t ts_now(Instant now) const;
   uint32_t ts_offset() const { return snd_.iss.value() * 0x9E3779B1u; }
-  wire::TcpOptions syn_options(Instant now) const;
-  wire::TcpOptions segment_options(Instant now, bool with_sack);
+  void syn_options(Instant now, wire::TcpOptions& o) const;  // both overwrite every option
+  void segment_options(Instant now, bool with_sack, wire::TcpOptions& o);
   void fill_sack_blocks(wire::TcpOptions& o);
   void note_out_of_order(SeqNum seq);
   void note_duplicate(SeqNum begin, SeqNum end);
@@ -321,9 +329,10 @@ class Connection {
   void send_challenge_ack();
 
   // -- output --
-  Segment make_segment(SeqNum seq, uint8_t flags) const;
-  Segment bare_ack(Instant now, SeqNum seq, bool with_sack);  // probes and ACKs
-  std::optional<Segment> build_data_segment(Instant now, base::MutBytes payload_buf);
+  // The header fields of `s` but its options; the segment is built in place.
+  void make_segment(Segment& s, SeqNum seq, uint8_t flags) const;
+  void bare_ack(Instant now, SeqNum seq, bool with_sack, Segment& s);  // probes and ACKs
+  bool build_data_segment(Instant now, base::MutBytes payload_buf, Segment& s);
   bool fin_queued() const { return fin_queued_; }
   SeqNum data_end() const;   // sequence number after the last queued byte
   SeqNum fin_seq() const { return data_end(); }
