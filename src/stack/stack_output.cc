@@ -47,7 +47,7 @@ std::optional<base::Bytes> Stack::poll_transmit() {
 void Stack::flush_conn(uint32_t idx, Instant now) {
   Slot& s = slot(idx);
   size_t max_payload = static_cast<size_t>(cfg_.mtu) - wire::kIpv4MinHeader - wire::kTcpMinHeader;
-  tcp::Segment seg;  // refilled by each poll_transmit that returns true
+  tcp::Segment& seg = tx_seg_;  // not zero-filled for every flush
   for (int guard = 0; guard < 1'000'000; ++guard) {
     // The connection writes its payload into the next free buffer, which
     // leaves the pool only if a segment comes out: most flushes (after an
