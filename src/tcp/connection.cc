@@ -285,12 +285,6 @@ const Buffers::AppOptions& Connection::app() const {
 // ---------------------------------------------------------------------------
 // Inspection.
 
-uint32_t Connection::rcv_wnd() const {
-  size_t used = rcv_size();
-  uint32_t cap = rcv_buf_cap_;
-  return used >= cap ? 0 : cap - static_cast<uint32_t>(used);
-}
-
 size_t Connection::recv_available() const { return rcv_size(); }
 
 size_t Connection::send_space() const {

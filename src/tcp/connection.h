@@ -251,7 +251,10 @@ class Connection {
   FourTuple tuple() const { return tuple_.unpack(); }
   const SendVars& snd() const { return snd_; }
   const RecvVars& rcv() const { return rcv_; }
-  uint32_t rcv_wnd() const;  // RCV.WND: free receive buffer space
+  uint32_t rcv_wnd() const {  // RCV.WND: free receive buffer space
+    size_t used = rcv_size();
+    return used >= rcv_buf_cap_ ? 0 : rcv_buf_cap_ - static_cast<uint32_t>(used);
+  }
   const ConnCounters& counters() const;
   const RttEstimator& rtt() const { return rtt_; }
   const CongestionControl& congestion() const { return cc_; }

@@ -98,7 +98,8 @@ void Connection::syn_options(Instant now, wire::TcpOptions& o) const {
 void Connection::segment_options(Instant now, bool with_sack, wire::TcpOptions& o) {
   o.clear();
   if (ts_ok_) o.timestamps = wire::Timestamps{ts_now(now), ts_recent_};  // RFC 7323 §3.2
-  if (with_sack && sack_ok_ && bufs_) fill_sack_blocks(o);
+  // Blocks come only from a D-SACK or out-of-order data; most ACKs have neither.
+  if (with_sack && sack_ok_ && bufs_ && (bufs_->dsack || !bufs_->ooo.empty())) fill_sack_blocks(o);
 }
 
 void Connection::fill_sack_blocks(wire::TcpOptions& o) {

@@ -119,16 +119,16 @@ bool Connection::build_data_segment(Instant now, base::MutBytes buf, Segment& s)
     return false;
   }
   if (snd_.nxt == snd_.iss) return false;  // our SYN goes (again) first
+  const SeqNum end = data_end();
   // Nothing unsent, no FIN to (re)send and no retransmission asked for: the
   // common case after every ACK, answered before any work.
-  if (!snd_.nxt.before(data_end()) && !(fin_queued_ && snd_.nxt.before_eq(data_end())) &&
-      !retransmit_head_ && !in_recovery_) {
+  if (!snd_.nxt.before(end) && !(fin_queued_ && snd_.nxt.before_eq(end)) && !retransmit_head_ &&
+      !in_recovery_) {
     return false;
   }
   // Options first: the payload must leave room for them (MUST-16).
   segment_options(now, true, s.options);
   const uint32_t mss = snd_.mss - static_cast<uint32_t>(s.options.wire_size());
-  const SeqNum end = data_end();
   // Restart after idle (RFC 5681 §4.1): nothing in flight for more than an RTO.
   if (bufs_ && bufs_->sent && snd_.una == snd_.max && int64_t{ms32(now) - bufs_->last_send_ms} > rtt_.rto().ms()) {
     cc_.on_idle_restart(mss, cubic_state());
