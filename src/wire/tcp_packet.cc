@@ -55,7 +55,10 @@ uint8_t* write_tcp_ipv4_headers(const TcpPacketFields& f, const TcpOptions& opts
 
   // TCP checksum (RFC 9293 §3.1): pseudo-header, header, options and payload.
   const uint32_t pseudo = addrs + kProtoTcp + tcp_len;
-  store_be16(tcp + 16, checksum_finish(checksum_partial({tcp, tcp_len}, pseudo)));
+  // A bare ACK with timestamps is 32 bytes: summed without checksum_partial's
+  // length tests (both partial sums are at most 0xffff: no overflow).
+  const uint32_t sum = tcp_len == 32 ? checksum_partial32(tcp) + pseudo : checksum_partial({tcp, tcp_len}, pseudo);
+  store_be16(tcp + 16, checksum_finish(sum));
   return ip;
 }
 
