@@ -336,11 +336,6 @@ bool Connection::set_recv_buffer(uint32_t bytes) {
   return true;
 }
 
-SeqNum Connection::data_end() const {
-  // Without Buffers nothing was ever queued: the data would start after the SYN.
-  return bufs_ ? bufs_->snd_seq + static_cast<uint32_t>(bufs_->snd.size()) : snd_.iss + 1;
-}
-
 void Connection::take_buffers() {
   bufs_ = env_->buffers.take();
   reset_send_sequence();

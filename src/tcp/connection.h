@@ -335,9 +335,14 @@ class Connection {
   // The header fields of `s` but its options; the segment is built in place.
   void make_segment(Segment& s, SeqNum seq, uint8_t flags) const;
   void bare_ack(Instant now, SeqNum seq, bool with_sack, Segment& s);  // probes and ACKs
+  // build_data_segment's first test, made before the call: most calls end there.
+  bool data_to_send() const;
   bool build_data_segment(Instant now, base::MutBytes payload_buf, Segment& s);
   bool fin_queued() const { return fin_queued_; }
-  SeqNum data_end() const;   // sequence number after the last queued byte
+  SeqNum data_end() const {  // sequence number after the last queued byte
+    // Without Buffers nothing was ever queued: the data would start after the SYN.
+    return bufs_ ? bufs_->snd_seq + static_cast<uint32_t>(bufs_->snd.size()) : snd_.iss + 1;
+  }
   SeqNum fin_seq() const { return data_end(); }
   uint16_t window_field();
   // The largest window the 16-bit field can carry with our scale (RFC 7323 §2.2).

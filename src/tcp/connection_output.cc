@@ -79,7 +79,7 @@ bool Connection::poll_transmit(Instant now, base::MutBytes payload_buf, Segment&
     return true;
   }
   if (state_ == State::SynSent) return false;
-  if (state_ != State::SynReceived && build_data_segment(now, payload_buf, s)) return true;
+  if (state_ != State::SynReceived && data_to_send() && build_data_segment(now, payload_buf, s)) return true;
   if (probe_now_) {
     // Zero-window probe: an ACK with an old sequence number, which the peer
     // must answer with its current window (§3.8.6.1; the form Linux uses).
@@ -113,19 +113,21 @@ bool Connection::poll_transmit(Instant now, base::MutBytes payload_buf, Segment&
   return false;
 }
 
-bool Connection::build_data_segment(Instant now, base::MutBytes buf, Segment& s) {
+inline bool Connection::data_to_send() const {  // inline: poll_transmit is its one caller
   if (!StateSet{State::Established, State::FinWait1, State::CloseWait, State::Closing, State::LastAck}
            .has(state_)) {
     return false;
   }
   if (snd_.nxt == snd_.iss) return false;  // our SYN goes (again) first
+  // Something unsent, a FIN to (re)send or a retransmission asked for; if
+  // not (the common case after every ACK), no work at all.
   const SeqNum end = data_end();
-  // Nothing unsent, no FIN to (re)send and no retransmission asked for: the
-  // common case after every ACK, answered before any work.
-  if (!snd_.nxt.before(end) && !(fin_queued_ && snd_.nxt.before_eq(end)) && !retransmit_head_ &&
-      !in_recovery_) {
-    return false;
-  }
+  return snd_.nxt.before(end) || (fin_queued_ && snd_.nxt.before_eq(end)) || retransmit_head_ || in_recovery_;
+}
+
+bool Connection::build_data_segment(Instant now, base::MutBytes buf, Segment& s) {
+  // Called when data_to_send().
+  const SeqNum end = data_end();
   // Options first: the payload must leave room for them (MUST-16).
   segment_options(now, true, s.options);
   const uint32_t mss = snd_.mss - static_cast<uint32_t>(s.options.wire_size());
