@@ -270,6 +270,7 @@ class Stack {
   std::vector<std::unique_ptr<PacketBuf>> packet_store_;
   std::vector<PacketBuf*> packet_free_;
   PacketBuf* last_out_ = nullptr;
+  tcp::Segment tx_seg_;  // flush_conn's: poll_transmit refills it for every segment
   StackCounters counters_;
   Observer* observer_ = nullptr;
   uint16_t ip_id_ = 0;

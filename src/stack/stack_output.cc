@@ -7,6 +7,7 @@
 #include "stack/stack.h"
 #include "wire/ipv4.h"
 #include "wire/tcp_header.h"
+#include "wire/tcp_packet.h"
 
 namespace synack::stack {
 
@@ -46,45 +47,36 @@ std::optional<base::Bytes> Stack::poll_transmit() {
 void Stack::flush_conn(uint32_t idx, Instant now) {
   Slot& s = slot(idx);
   size_t max_payload = static_cast<size_t>(cfg_.mtu) - wire::kIpv4MinHeader - wire::kTcpMinHeader;
+  tcp::Segment& seg = tx_seg_;  // not zero-filled for every flush
   for (int guard = 0; guard < 1'000'000; ++guard) {
     // The connection writes its payload into the next free buffer, which
     // leaves the pool only if a segment comes out: most flushes (after an
     // ACK, or the last call of this loop) send nothing.
     PacketBuf& pb = next_packet();
-    auto seg = s.conn->poll_transmit(now, base::MutBytes(pb.data.data() + kHeadroom, max_payload));
-    if (!seg) return;
+    if (!s.conn->poll_transmit(now, base::MutBytes(pb.data.data() + kHeadroom, max_payload), seg)) return;
     packet_free_.pop_back();
-    emit_segment(now, s.conn->tuple(), *seg, pb, kHeadroom);
+    emit_segment(now, s.conn->tuple(), seg, pb, kHeadroom);
   }
 }
 
 void Stack::emit_segment(Instant now, const FourTuple& t, const tcp::Segment& seg, PacketBuf& pb,
                          size_t payload_off) {
-  wire::TcpHeader h;
-  h.src_port = t.local.port;
-  h.dst_port = t.remote.port;
-  h.seq = seg.seq.value();
-  h.ack = seg.has_ack() ? seg.ack.value() : 0;
-  h.flags = seg.flags;
-  h.window = seg.wnd;
-  h.urgent = seg.urg;
-  size_t hlen = wire::kTcpMinHeader + seg.options.wire_size();
-  size_t tcp_off = payload_off - hlen;
-  size_t ip_off = tcp_off - wire::kIpv4MinHeader;
+  wire::TcpPacketFields f;
+  f.src = t.local.addr;
+  f.dst = t.remote.addr;
+  f.src_port = t.local.port;
+  f.dst_port = t.remote.port;
+  f.seq = seg.seq.value();
+  f.ack = seg.has_ack() ? seg.ack.value() : 0;
+  f.flags = seg.flags;
+  f.window = seg.wnd;
+  f.urgent = seg.urg;
+  f.ip_id = ip_id_++;
+  f.ttl = cfg_.tcp.ttl;
   uint8_t* base_ptr = pb.data.data();
-  h.serialize({base_ptr + tcp_off, hlen}, seg.options);
-  size_t tcp_len = hlen + seg.payload.size();
-  wire::fill_tcp_checksum(t.local.addr.value(), t.remote.addr.value(), {base_ptr + tcp_off, tcp_len});
-  wire::Ipv4Header ip;
-  ip.total_len = static_cast<uint16_t>(wire::kIpv4MinHeader + tcp_len);
-  ip.id = ip_id_++;
-  ip.ttl = cfg_.tcp.ttl;
-  ip.protocol = wire::kProtoTcp;
-  ip.src = t.local.addr;
-  ip.dst = t.remote.addr;
-  ip.serialize({base_ptr + ip_off, wire::kIpv4MinHeader});
-  pb.off = ip_off;
-  pb.len = ip.total_len;
+  uint8_t* ip = wire::write_tcp_ipv4_headers(f, seg.options, base_ptr + payload_off, seg.payload.size());
+  pb.off = static_cast<size_t>(ip - base_ptr);
+  pb.len = payload_off + seg.payload.size() - pb.off;
   out_.push(&pb);
   ++counters_.ip_out;
   ++counters_.tcp_out;

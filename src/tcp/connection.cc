@@ -285,12 +285,6 @@ const Buffers::AppOptions& Connection::app() const {
 // ---------------------------------------------------------------------------
 // Inspection.
 
-uint32_t Connection::rcv_wnd() const {
-  size_t used = rcv_size();
-  uint32_t cap = rcv_buf_cap_;
-  return used >= cap ? 0 : cap - static_cast<uint32_t>(used);
-}
-
 size_t Connection::recv_available() const { return rcv_size(); }
 
 size_t Connection::send_space() const {
@@ -340,11 +334,6 @@ bool Connection::set_recv_buffer(uint32_t bytes) {
   rcv_buf_cap_ = whole_segments(bytes);
   maybe_window_update();
   return true;
-}
-
-SeqNum Connection::data_end() const {
-  // Without Buffers nothing was ever queued: the data would start after the SYN.
-  return bufs_ ? bufs_->snd_seq + static_cast<uint32_t>(bufs_->snd.size()) : snd_.iss + 1;
 }
 
 void Connection::take_buffers() {

@@ -207,7 +207,15 @@ class Connection {
   // The next segment to send, or nothing. Payload bytes are copied into
   // `payload_buf` (which must hold at least send_mss() bytes) and the returned
   // segment's payload points there.
-  std::optional<Segment> poll_transmit(Instant now, base::MutBytes payload_buf);
+  std::optional<Segment> poll_transmit(Instant now, base::MutBytes payload_buf) {
+    Segment s;
+    if (!poll_transmit(now, payload_buf, s)) return std::nullopt;
+    return s;
+  }
+  // The same, written into `out` (every field set) and true, or false and
+  // `out` unspecified: the stack's send loop reuses one Segment rather than
+  // building, copying and wrapping ~100 bytes per segment.
+  bool poll_transmit(Instant now, base::MutBytes payload_buf, Segment& out);
   // Events are queued in the shared Env; drain them after every call (before
   // the connection is moved or destroyed).
   std::optional<Event> poll_event() {
@@ -243,7 +251,10 @@ class Connection {
   FourTuple tuple() const { return tuple_.unpack(); }
   const SendVars& snd() const { return snd_; }
   const RecvVars& rcv() const { return rcv_; }
-  uint32_t rcv_wnd() const;  // RCV.WND: free receive buffer space
+  uint32_t rcv_wnd() const {  // RCV.WND: free receive buffer space
+    size_t used = rcv_size();
+    return used >= rcv_buf_cap_ ? 0 : rcv_buf_cap_ - static_cast<uint32_t>(used);
+  }
   const ConnCounters& counters() const;
   const RttEstimator& rtt() const { return rtt_; }
   const CongestionControl& congestion() const { return cc_; }
@@ -305,8 +316,8 @@ class Connection {
   uint16_t send_mss() const;
   uint32_t ts_now(Instant now) const;
   uint32_t ts_offset() const { return snd_.iss.value() * 0x9E3779B1u; }
-  wire::TcpOptions syn_options(Instant now) const;
-  wire::TcpOptions segment_options(Instant now, bool with_sack);
+  void syn_options(Instant now, wire::TcpOptions& o) const;  // both overwrite every option
+  void segment_options(Instant now, bool with_sack, wire::TcpOptions& o);
   void fill_sack_blocks(wire::TcpOptions& o);
   void note_out_of_order(SeqNum seq);
   void note_duplicate(SeqNum begin, SeqNum end);
@@ -325,11 +336,17 @@ class Connection {
   void send_challenge_ack();
 
   // -- output --
-  Segment make_segment(SeqNum seq, uint8_t flags) const;
-  Segment bare_ack(Instant now, SeqNum seq, bool with_sack);  // probes and ACKs
-  std::optional<Segment> build_data_segment(Instant now, base::MutBytes payload_buf);
+  // The header fields of `s` but its options; the segment is built in place.
+  void make_segment(Segment& s, SeqNum seq, uint8_t flags) const;
+  void bare_ack(Instant now, SeqNum seq, bool with_sack, Segment& s);  // probes and ACKs
+  // build_data_segment's first test, made before the call: most calls end there.
+  bool data_to_send() const;
+  bool build_data_segment(Instant now, base::MutBytes payload_buf, Segment& s);
   bool fin_queued() const { return fin_queued_; }
-  SeqNum data_end() const;   // sequence number after the last queued byte
+  SeqNum data_end() const {  // sequence number after the last queued byte
+    // Without Buffers nothing was ever queued: the data would start after the SYN.
+    return bufs_ ? bufs_->snd_seq + static_cast<uint32_t>(bufs_->snd.size()) : snd_.iss + 1;
+  }
   SeqNum fin_seq() const { return data_end(); }
   uint16_t window_field();
   // The largest window the 16-bit field can carry with our scale (RFC 7323 §2.2).

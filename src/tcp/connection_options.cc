@@ -80,9 +80,9 @@ uint16_t Connection::send_mss() const {
   return static_cast<uint16_t>(snd_.mss - (ts_ok_ ? 12 : 0));
 }
 
-wire::TcpOptions Connection::syn_options(Instant now) const {
+void Connection::syn_options(Instant now, wire::TcpOptions& o) const {
   const Config& cfg = env_->config;
-  wire::TcpOptions o;
+  o.clear();
   o.mss = advertised_mss();  // MUST-14; never in a non-SYN segment (MUST-65)
   // Offer everything in a SYN; a SYN,ACK (passive or simultaneous open)
   // carries only what the peer's SYN offered (RFC 7323 §2.2, §3.2).
@@ -93,14 +93,13 @@ wire::TcpOptions Connection::syn_options(Instant now) const {
     // TSecr is only meaningful when the ACK bit is set (RFC 7323 §3.2).
     o.timestamps = wire::Timestamps{ts_now(now), state_ == State::SynSent ? 0 : ts_recent_};
   }
-  return o;
 }
 
-wire::TcpOptions Connection::segment_options(Instant now, bool with_sack) {
-  wire::TcpOptions o;
+void Connection::segment_options(Instant now, bool with_sack, wire::TcpOptions& o) {
+  o.clear();
   if (ts_ok_) o.timestamps = wire::Timestamps{ts_now(now), ts_recent_};  // RFC 7323 §3.2
-  if (with_sack && sack_ok_ && bufs_) fill_sack_blocks(o);
-  return o;
+  // Blocks come only from a D-SACK or out-of-order data; most ACKs have neither.
+  if (with_sack && sack_ok_ && bufs_ && (bufs_->dsack || !bufs_->ooo.empty())) fill_sack_blocks(o);
 }
 
 void Connection::fill_sack_blocks(wire::TcpOptions& o) {

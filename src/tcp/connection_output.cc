@@ -6,20 +6,21 @@
 
 namespace synack::tcp {
 
-Segment Connection::make_segment(SeqNum seq, uint8_t f) const {
-  Segment s;
+void Connection::make_segment(Segment& s, SeqNum seq, uint8_t f) const {
   s.seq = seq;
+  s.ack = (f & flags::kAck) ? rcv_.nxt : SeqNum();
   s.flags = f;
-  if (f & flags::kAck) s.ack = rcv_.nxt;
-  return s;
+  s.wnd = 0;
+  s.urg = 0;
+  s.payload = {};
+  s.retransmission = false;
 }
 
-Segment Connection::bare_ack(Instant now, SeqNum seq, bool with_sack) {
+void Connection::bare_ack(Instant now, SeqNum seq, bool with_sack, Segment& s) {
   // <SEQ=seq><ACK=RCV.NXT><CTL=ACK>, no data: our window and options.
-  Segment s = make_segment(seq, flags::kAck);
-  s.options = segment_options(now, with_sack);
+  make_segment(s, seq, flags::kAck);
+  segment_options(now, with_sack, s.options);
   s.wnd = window_field();
-  return s;
 }
 
 uint16_t Connection::window_field() {
@@ -45,21 +46,21 @@ uint16_t Connection::window_field() {
   return static_cast<uint16_t>(field);
 }
 
-std::optional<Segment> Connection::poll_transmit(Instant now, base::MutBytes payload_buf) {
+bool Connection::poll_transmit(Instant now, base::MutBytes payload_buf, Segment& s) {
   if (rst_pending_) {
-    Segment r = make_segment(bufs_->rst_seq, flags::kRst);
-    r.options = segment_options(now, false);  // the RST carries a fresh TSval
+    make_segment(s, bufs_->rst_seq, flags::kRst);
+    segment_options(now, false, s.options);  // the RST carries a fresh TSval
     if (rst_with_ack_) {
-      r.flags |= flags::kAck;
-      r.ack = bufs_->rst_ack;
+      s.flags |= flags::kAck;
+      s.ack = bufs_->rst_ack;
     }
     rst_pending_ = false;
-    return r;
+    return true;
   }
   switch (state_) {
     case State::Closed:
     case State::Listen:
-      return std::nullopt;
+      return false;
     default:
       break;
   }
@@ -67,38 +68,36 @@ std::optional<Segment> Connection::poll_transmit(Instant now, base::MutBytes pay
     // <SEQ=ISS><CTL=SYN>, or <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> (also from
     // FIN-WAIT-1 when a CLOSE in SYN-RECEIVED went ahead of the handshake).
     bool synack = state_ != State::SynSent;
-    Segment s = make_segment(snd_.iss, synack ? (flags::kSyn | flags::kAck) : flags::kSyn);
-    s.options = syn_options(now);
+    make_segment(s, snd_.iss, synack ? (flags::kSyn | flags::kAck) : flags::kSyn);
+    syn_options(now, s.options);
     s.wnd = window_field();
     // It repeats sequence number ISS if a SYN went out before (a timeout, or
     // the SYN,ACK of a simultaneous open): Karn's rule then applies.
     s.retransmission = syn_again_ || snd_.max.after(snd_.iss);
     syn_pending_ = syn_again_ = false;
     on_segment_sent(now, s);
-    return s;
+    return true;
   }
-  if (state_ == State::SynSent) return std::nullopt;
-  if (state_ != State::SynReceived) {
-    if (auto d = build_data_segment(now, payload_buf)) return d;
-  }
+  if (state_ == State::SynSent) return false;
+  if (state_ != State::SynReceived && data_to_send() && build_data_segment(now, payload_buf, s)) return true;
   if (probe_now_) {
     // Zero-window probe: an ACK with an old sequence number, which the peer
     // must answer with its current window (§3.8.6.1; the form Linux uses).
     probe_now_ = false;
-    Segment s = bare_ack(now, snd_.una - 1, /*with_sack=*/false);
+    bare_ack(now, snd_.una - 1, /*with_sack=*/false, s);
     ++stats().probes;
     on_segment_sent(now, s);
-    return s;
+    return true;
   }
   if (keepalive_now_) {
     // Keep-alive probe (§3.8.4): <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>, no
     // data (SHLD-12). Its sequence number is old, so the peer answers with an ACK.
     keepalive_now_ = false;
     if (snd_.una == snd_.max) {  // still nothing outstanding (MUST-26)
-      Segment s = bare_ack(now, snd_.nxt - 1, /*with_sack=*/false);
+      bare_ack(now, snd_.nxt - 1, /*with_sack=*/false, s);
       ++stats().keepalive_probes;
       on_segment_sent(now, s);
-      return s;
+      return true;
     }
   }
   if (ack_now_) {
@@ -106,30 +105,32 @@ std::optional<Segment> Connection::poll_transmit(Instant now, base::MutBytes pay
     // SND.NXT, the peer may already hold data up to SND.MAX, and an ACK below
     // its RCV.NXT would be unacceptable to it (§3.10.7.4 first check) — both
     // ends could then ignore each other's ACKs for ever. (BSD does the same.)
-    Segment s = bare_ack(now, snd_.max, /*with_sack=*/true);
+    bare_ack(now, snd_.max, /*with_sack=*/true, s);
     mark_urgent(s);
     on_segment_sent(now, s);
-    return s;
+    return true;
   }
-  return std::nullopt;
+  return false;
 }
 
-std::optional<Segment> Connection::build_data_segment(Instant now, base::MutBytes buf) {
+inline bool Connection::data_to_send() const {  // inline: poll_transmit is its one caller
   if (!StateSet{State::Established, State::FinWait1, State::CloseWait, State::Closing, State::LastAck}
            .has(state_)) {
-    return std::nullopt;
+    return false;
   }
-  if (snd_.nxt == snd_.iss) return std::nullopt;  // our SYN goes (again) first
-  // Nothing unsent, no FIN to (re)send and no retransmission asked for: the
-  // common case after every ACK, answered before any work.
-  if (!snd_.nxt.before(data_end()) && !(fin_queued_ && snd_.nxt.before_eq(data_end())) &&
-      !retransmit_head_ && !in_recovery_) {
-    return std::nullopt;
-  }
-  // Options first: the payload must leave room for them (MUST-16).
-  wire::TcpOptions opts = segment_options(now, true);
-  const uint32_t mss = snd_.mss - static_cast<uint32_t>(opts.wire_size());
+  if (snd_.nxt == snd_.iss) return false;  // our SYN goes (again) first
+  // Something unsent, a FIN to (re)send or a retransmission asked for; if
+  // not (the common case after every ACK), no work at all.
   const SeqNum end = data_end();
+  return snd_.nxt.before(end) || (fin_queued_ && snd_.nxt.before_eq(end)) || retransmit_head_ || in_recovery_;
+}
+
+bool Connection::build_data_segment(Instant now, base::MutBytes buf, Segment& s) {
+  // Called when data_to_send().
+  const SeqNum end = data_end();
+  // Options first: the payload must leave room for them (MUST-16).
+  segment_options(now, true, s.options);
+  const uint32_t mss = snd_.mss - static_cast<uint32_t>(s.options.wire_size());
   // Restart after idle (RFC 5681 §4.1): nothing in flight for more than an RTO.
   if (bufs_ && bufs_->sent && snd_.una == snd_.max && int64_t{ms32(now) - bufs_->last_send_ms} > rtt_.rto().ms()) {
     cc_.on_idle_restart(mss, cubic_state());
@@ -152,7 +153,7 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
   } else if (sack_recovery) {
     uint32_t p = pipe();
     in_flight_cap = cc_.cwnd() > p ? cc_.cwnd() - p : 0;
-    if (in_flight_cap < mss) return std::nullopt;  // the network is full
+    if (in_flight_cap < mss) return false;  // the network is full
     if (auto hole = next_lost_hole(mss)) {
       from = hole->begin;
       limit = hole->len();
@@ -175,7 +176,7 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
   }
   uint32_t unsent = from.before(end) ? static_cast<uint32_t>(end - from) : 0;
   bool fin_to_send = fin_queued_ && from.before_eq(end);  // FIN not yet sent (or rewound)
-  if (unsent == 0 && !fin_to_send) return std::nullopt;
+  if (unsent == 0 && !fin_to_send) return false;
 
   // The usable window (§3.8.6.2.1, RFC 5681): min(SND.WND, cwnd) past SND.UNA,
   // plus one segment per duplicate ACK for limited transmit (RFC 3042). In SACK
@@ -202,7 +203,7 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
       timers_.set(Timer::Persist, now + std::min(rtt_.rto() * (int64_t{1} << std::min<int>(probe_backoff_, 10)),
                                                  env_->config.rto_max));
     }
-    return std::nullopt;
+    return false;
   }
   if (!retransmission && len > 0 && len < mss && !sws_override) {
     // Sender SWS avoidance and Nagle (§3.8.6.2.1, §3.7.4): a short segment goes
@@ -221,13 +222,12 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
       if (nothing_in_flight && !timers_.armed(Timer::Persist)) {
         timers_.set(Timer::Persist, now + rtt_.rto());  // the SWS override timeout
       }
-      return std::nullopt;
+      return false;
     }
   }
   if (sws_override) probe_now_ = false;
 
-  Segment s = make_segment(from, flags::kAck);
-  s.options = opts;
+  make_segment(s, from, flags::kAck);
   if (len > 0) {
     auto out = buf.first(len);
     bufs().snd.copy_out(static_cast<size_t>(from - bufs_->snd_seq), out);
@@ -241,14 +241,14 @@ std::optional<Segment> Connection::build_data_segment(Instant now, base::MutByte
     bool fin_ok = !single || snd_.max.after(end);
     if (fin_queued_ && fin_ok && usable > static_cast<int64_t>(len)) s.flags |= flags::kFin;
   }
-  if (s.seq_len() == 0) return std::nullopt;
+  if (s.seq_len() == 0) return false;
   s.wnd = window_field();
   mark_urgent(s);
   s.retransmission = retransmission;
   if (len > 0 && len < mss) bufs().snd_sml = after;  // remember the last short segment (Nagle)
   if (single && sack_recovery) bufs().high_rxt = seq_max(bufs().high_rxt, after);  // HighRxt
   on_segment_sent(now, s, /*advance=*/!single);
-  return s;
+  return true;
 }
 
 void Connection::mark_urgent(Segment& s) {

@@ -149,17 +149,7 @@ uint8_t* write_packed(const TcpOptions& o, size_t blocks, uint8_t* p) {
 
 size_t TcpOptions::wire_size_general() const { return plan_layout(*this).size; }
 
-size_t TcpOptions::serialize(std::span<uint8_t> out) const {
-  if (timestamps_only()) {
-    // The common segment: NOP,NOP,TS or no options at all, written without
-    // planning a layout (the same bytes write_aligned produces).
-    if (!timestamps) return 0;
-    uint8_t* p = out.data();
-    p[0] = 1; p[1] = 1; p[2] = 8; p[3] = 10;
-    store_be32(p + 4, timestamps->val);
-    store_be32(p + 8, timestamps->ecr);
-    return 12;
-  }
+size_t TcpOptions::serialize_general(std::span<uint8_t> out) const {
   Layout l = plan_layout(*this);
   if (!l.packed) {
     write_aligned(*this, l.sack_blocks, out.data());

@@ -50,6 +50,15 @@ struct TcpOptions {
   std::span<const SackBlock> sack_blocks() const {
     return {sack.data(), sack_count < kMaxSackBlocks ? sack_count : kMaxSackBlocks};
   }
+  // No options; the SACK slots keep their bytes (past sack_count they are
+  // not part of the value), which spares every outgoing segment 32 stores.
+  void clear() {
+    mss.reset();
+    window_scale.reset();
+    sack_permitted = false;
+    timestamps.reset();
+    sack_count = 0;
+  }
   bool empty() const {
     return !mss && !window_scale && !sack_permitted && !timestamps && sack_count == 0;
   }
@@ -75,10 +84,21 @@ struct TcpOptions {
   // and zero fill (MUST-69); only if even that does not fit are trailing SACK
   // blocks left out (the first block is the most recent, RFC 2018 §4).
   // Returns bytes written. `out` must hold wire_size() bytes.
-  size_t serialize(std::span<uint8_t> out) const;
+  size_t serialize(std::span<uint8_t> out) const {
+    if (!timestamps_only()) return serialize_general(out);
+    // The common segment: NOP,NOP,TS or no options at all, written inline
+    // without planning a layout (the same bytes the general layout produces).
+    if (!timestamps) return 0;
+    uint8_t* p = out.data();
+    p[0] = 1; p[1] = 1; p[2] = 8; p[3] = 10;
+    base::store_be32(p + 4, timestamps->val);
+    base::store_be32(p + 8, timestamps->ecr);
+    return 12;
+  }
 
  private:
   size_t wire_size_general() const;
+  size_t serialize_general(std::span<uint8_t> out) const;
 };
 
 // The classic receive fast path (BSD, Linux): exactly NOP,NOP,TS,10 at offset

@@ -163,6 +163,23 @@ TEST(Checksum, Partial20MatchesGeneralSum) {
   }
 }
 
+TEST(Checksum, Partial32MatchesGeneralSum) {
+  base::Rng rng(9293);
+  for (int rep = 0; rep < 20000; ++rep) {
+    size_t align = rng.below(8);
+    std::vector<uint8_t> buf = random_bytes(rng, 32 + align);
+    if (rep % 10 == 1) std::fill(buf.begin(), buf.end(), uint8_t{0xff});
+    if (rep % 10 == 2) std::fill(buf.begin(), buf.end(), uint8_t{0});
+    if (rep % 10 == 3) {  // a few bytes set: sums near 0 and 0xffff
+      std::fill(buf.begin(), buf.end(), uint8_t{0});
+      for (int k = 0; k < 3; ++k) buf[align + rng.below(32)] = static_cast<uint8_t>(rng.next_u32());
+    }
+    std::span<const uint8_t> h = std::span<const uint8_t>(buf).subspan(align, 32);
+    ASSERT_EQ(checksum_partial32(h.data()), checksum_partial(h)) << "rep " << rep;
+    ASSERT_EQ(checksum_partial32(h.data()), reference_sum(h)) << "rep " << rep;
+  }
+}
+
 // checksum_finish folds any 32-bit partial sum (RFC 1071 §1: end-around carry).
 TEST(Checksum, FinishFoldsEveryWidth) {
   base::Rng rng(1);
