@@ -25,8 +25,15 @@ class TimerWheel {
   // than its current deadline. A deadline that moved later is left to fire
   // early; the owner then finds nothing due and schedules the real one. This
   // keeps a retransmission timer that is pushed back on every ACK from
-  // touching the wheel on every ACK.
+  // touching the wheel on every ACK. No deadline at all (the connection went
+  // idle) cancels at once: a stale entry would fire later on a connection
+  // nobody touched since, which at a million connections is a cache miss
+  // for nothing, while the node is still warm now.
   void schedule_no_later(uint32_t id, Instant at) {
+    if (at.is_never()) {
+      cancel(id);
+      return;
+    }
     if (scheduled(id) && nodes_[id].at <= at) return;
     schedule(id, at);
   }

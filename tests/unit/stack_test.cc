@@ -322,6 +322,22 @@ TEST(TimerWheel, RescheduleAndCancel) {
   EXPECT_EQ(out, std::vector<uint32_t>{7});
 }
 
+TEST(TimerWheel, NoLaterKeepsAnEarlierDeadlineAndCancelsWhenThereIsNone) {
+  stack::TimerWheel w;
+  base::Instant t0 = base::Instant::from_micros(0);
+  w.schedule_no_later(1, t0 + Duration::millis(20));
+  w.schedule_no_later(1, t0 + Duration::millis(50));  // later: left to fire early
+  w.schedule_no_later(2, t0 + Duration::millis(30));
+  w.schedule_no_later(2, base::Instant::never());      // idle: gone at once
+  EXPECT_EQ(w.size(), 1u);
+  std::vector<uint32_t> out;
+  w.expire(t0 + Duration::millis(25), out);
+  EXPECT_EQ(out, std::vector<uint32_t>{1});
+  out.clear();
+  w.expire(t0 + Duration::seconds(1), out);
+  EXPECT_TRUE(out.empty());
+}
+
 TEST(TimerWheel, AgreesWithAReferenceUnderRandomSchedulesAcrossRevolutions) {
   // Sparse and dense wheels, deadlines from the past to three revolutions
   // ahead: expire() fires exactly the due ids and next_deadline() is then the
