@@ -26,6 +26,11 @@ class RingQueue {
     --n_;
     return v;
   }
+  // pop() without the copy out, for a caller that has read front().
+  void drop_front() {
+    head_ = (head_ + 1) & (cap_ - 1);
+    --n_;
+  }
   T& front() { return buf_[head_]; }
   const T& front() const { return buf_[head_]; }
   T& operator[](size_t i) { return buf_[(head_ + i) & (cap_ - 1)]; }
