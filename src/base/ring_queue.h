@@ -26,6 +26,11 @@ class RingQueue {
     --n_;
     return v;
   }
+  // pop() without the copy out, for a caller that has read front().
+  void drop_front() {
+    head_ = (head_ + 1) & (cap_ - 1);
+    --n_;
+  }
   T& front() { return buf_[head_]; }
   const T& front() const { return buf_[head_]; }
   T& operator[](size_t i) { return buf_[(head_ + i) & (cap_ - 1)]; }
@@ -33,7 +38,9 @@ class RingQueue {
   void clear() { head_ = n_ = 0; }
 
  private:
-  void grow() {
+  // Out of line: growing is rare, and inlined into every push it costs the
+  // callers registers and stack frame on the common path.
+  [[gnu::noinline]] void grow() {
     std::vector<T> b(buf_.empty() ? 16 : buf_.size() * 2);
     for (size_t i = 0; i < n_; ++i) b[i] = std::move(buf_[(head_ + i) & (cap_ - 1)]);
     buf_ = std::move(b);

@@ -94,7 +94,15 @@ void Stack::after_conn(uint32_t idx, Instant now) {
   Slot& s = slot(idx);
   if (!s.conn) return;
   last_now_ = now;
-  while (auto e = s.conn->poll_event()) handle_event(idx, now, *e);
+  // Read this connection's events where they wait, in the Env we own (most
+  // calls leave none): no std::optional<Event> per event as poll_event() makes.
+  auto& q = env_.events;
+  const tcp::Connection* c = &*s.conn;
+  while (!q.empty() && q.front().conn == c) {
+    tcp::Event e = q.front().event;  // a copy: handle_event may push to other queues
+    q.drop_front();
+    handle_event(s, idx, now, e);
+  }
   wheel_.schedule_no_later(idx, s.conn->next_deadline());
   if (!s.dirty) {
     s.dirty = true;
@@ -104,20 +112,19 @@ void Stack::after_conn(uint32_t idx, Instant now) {
 
 void Stack::flush_dirty() {
   // Output of one connection, then whatever its state says (reap, compact).
-  while (out_.empty()) {
-    auto idx = dirty_.pop();
-    if (!idx) return;
-    Slot& s = slot(*idx);
+  while (out_.empty() && !dirty_.empty()) {
+    uint32_t idx = dirty_.front();
+    dirty_.drop_front();
+    Slot& s = slot(idx);
     s.dirty = false;
     if (!s.conn) continue;
-    flush_conn(*idx, last_now_);
-    wheel_.schedule_no_later(*idx, s.conn->next_deadline());  // sending arms timers
-    maybe_reap(*idx, last_now_);
+    flush_conn(idx, last_now_);
+    wheel_.schedule_no_later(idx, s.conn->next_deadline());  // sending arms timers
+    maybe_reap(s, idx, last_now_);
   }
 }
 
-void Stack::handle_event(uint32_t idx, Instant now, const tcp::Event& e) {
-  Slot& s = slot(idx);
+void Stack::handle_event(Slot& s, uint32_t idx, Instant now, const tcp::Event& e) {
   if (e.kind == tcp::EventKind::StateChanged) {
     if (observer_) observer_->on_state_change(now, s.conn->tuple(), e.from, e.to, e.cause);
     if (!cfg_.state_events) return;  // the application did not ask for them
@@ -131,23 +138,13 @@ void Stack::handle_event(uint32_t idx, Instant now, const tcp::Event& e) {
       s.in_accept_queue = true;
       ++l.accept_count;
       l.accept_queue.push(ConnId{idx, s.gen});
-      StackEvent ev;
-      ev.kind = StackEvent::Kind::Acceptable;
-      ev.port = l.port;
-      events_.push(ev);
+      events_.push(StackEvent{StackEvent::Kind::Acceptable, ConnId{}, l.port, tcp::Event{}});
     }
   }
-  if (s.app_owned) {
-    StackEvent ev;
-    ev.kind = StackEvent::Kind::Connection;
-    ev.conn = ConnId{idx, s.gen};
-    ev.event = e;
-    events_.push(ev);
-  }
+  if (s.app_owned) events_.push(StackEvent{StackEvent::Kind::Connection, ConnId{idx, s.gen}, 0, e});
 }
 
-void Stack::maybe_reap(uint32_t idx, Instant now) {
-  Slot& s = slot(idx);
+void Stack::maybe_reap(Slot& s, uint32_t idx, Instant now) {
   if (!s.conn || s.app_owned) return;
   switch (s.conn->state()) {
     case tcp::State::Listen:  // a child back in LISTEN (RST or SYN in SYN-RECEIVED)

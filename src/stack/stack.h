@@ -230,8 +230,9 @@ class Stack {
   template <class F>
   auto user_call(Instant now, ConnId id, F&& call) -> decltype(call(std::declval<tcp::Connection&>()));
   void after_conn(uint32_t idx, Instant now);
-  void handle_event(uint32_t idx, Instant now, const tcp::Event& e);
-  void maybe_reap(uint32_t idx, Instant now);
+  // Both take the slot of `idx`, which the caller has already looked up.
+  void handle_event(Slot& s, uint32_t idx, Instant now, const tcp::Event& e);
+  void maybe_reap(Slot& s, uint32_t idx, Instant now);
   void compact_time_wait(uint32_t idx, Instant now);
   void unlink_child(uint32_t idx);
   void expire_time_wait(Instant now);

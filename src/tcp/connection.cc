@@ -46,10 +46,6 @@ void Connection::transition_to(State to, Cause cause) {
   }
 }
 
-void Connection::emit(Event e) {
-  env_->events.push({this, e});
-}
-
 void Connection::enter_closed(Cause cause, std::optional<Error> err) {
   timers_.clear_all();
   if (bufs_) {

@@ -282,7 +282,8 @@ class Connection {
   void enter_closed(Cause cause, std::optional<Error> err);
   void enter_time_wait(Instant now, Cause cause);
   void return_to_listen(Cause cause);
-  void emit(Event e);
+  // Inline: a push onto the Env's queue, cheaper than a call.
+  void emit(Event e) { env_->events.push({this, e}); }
 
   // -- segment arrival, one function per step of §3.10.7 --
   DropReason dispatch(Instant now, const Segment& seg);
