@@ -94,13 +94,11 @@ void Stack::after_conn(uint32_t idx, Instant now) {
   Slot& s = slot(idx);
   if (!s.conn) return;
   last_now_ = now;
-  // Read this connection's events where they wait, in the Env we own (most
-  // calls leave none): no std::optional<Event> per event as poll_event() makes.
-  auto& q = env_.events;
-  const tcp::Connection* c = &*s.conn;
-  while (!q.empty() && q.front().conn == c) {
-    tcp::Event e = q.front().event;  // a copy: handle_event may push to other queues
-    q.drop_front();
+  // Read this connection's events where they wait (most calls leave none):
+  // no std::optional<Event> per event as poll_event() makes.
+  while (const tcp::Event* pending = s.conn->peek_event()) {
+    tcp::Event e = *pending;  // a copy: handle_event may push to other queues
+    s.conn->drop_event();
     handle_event(s, idx, now, e);
   }
   wheel_.schedule_no_later(idx, s.conn->next_deadline());

@@ -219,9 +219,19 @@ class Connection {
   // Events are queued in the shared Env; drain them after every call (before
   // the connection is moved or destroyed).
   std::optional<Event> poll_event() {
-    if (env_->events.empty() || env_->events.front().conn != this) return std::nullopt;
-    return env_->events.pop()->event;
+    const Event* e = peek_event();
+    if (!e) return std::nullopt;
+    Event out = *e;
+    drop_event();
+    return out;
   }
+  // The same without the std::optional: the next event of this connection
+  // where it waits (nullptr if none), and its removal once read.
+  const Event* peek_event() const {
+    if (env_->events.empty() || env_->events.front().conn != this) return nullptr;
+    return &env_->events.front().event;
+  }
+  void drop_event() { env_->events.drop_front(); }
   // The earliest deadline at which on_timeout must be called (Instant::never()).
   Instant next_deadline() const { return timers_.next(); }
 
