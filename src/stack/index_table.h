@@ -20,6 +20,10 @@ class IndexTable {
 
   explicit IndexTable(KeyOf key_of) : key_of_(key_of), slots_(64) {}
 
+  // The secret that keys the hash (FourTuple::hash); set while empty.
+  void set_key(uint64_t key) {
+    if (n_ == 0) key_ = key;
+  }
   size_t size() const { return n_; }
   size_t memory_bytes() const { return slots_.capacity() * sizeof(Entry); }
 
@@ -95,7 +99,7 @@ class IndexTable {
     uint32_t value = kEmpty;
     uint32_t hash = 0;  // the upper half of key.hash(): home position and filter
   };
-  static uint32_t tag(const wire::FourTuple& k) { return static_cast<uint32_t>(k.hash() >> 32); }
+  uint32_t tag(const wire::FourTuple& k) const { return static_cast<uint32_t>(k.hash(key_) >> 32); }
   size_t home(uint32_t h) const { return h & (slots_.size() - 1); }
   size_t next(size_t i) const { return (i + 1) & (slots_.size() - 1); }
   void grow() {
@@ -113,6 +117,7 @@ class IndexTable {
   }
 
   KeyOf key_of_;
+  uint64_t key_ = 0;
   std::vector<Entry> slots_;
   size_t n_ = 0;
 };

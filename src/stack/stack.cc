@@ -31,6 +31,12 @@ Stack::Stack(const StackConfig& cfg, tcp::IsnGenerator& isn)
   env_.isn = &isn;
   env_.state_events = cfg_.state_events;
   fired_.reserve(256);
+  // Key the demux hashes with a secret of this stack (derived from the port
+  // secret, which a real link draws at random) so remote peers cannot choose
+  // 4-tuples that collide in them.
+  uint64_t demux_key = (cfg_.port_secret ^ 0x6a09e667f3bcc908ULL) * 0x9e3779b97f4a7c15ULL;
+  conns_.set_key(demux_key);
+  tw_.set_key(demux_key ^ 0xbb67ae8584caa73bULL);
 }
 
 Stack::~Stack() = default;

@@ -39,6 +39,8 @@ class TimeWaitTable {
   TimeWaitTable(const TimeWaitTable&) = delete;  // the index points back at the table
   TimeWaitTable& operator=(const TimeWaitTable&) = delete;
 
+  // The secret that keys the index's hash (see IndexTable); set while empty.
+  void set_key(uint64_t key) { index_.set_key(key); }
   size_t size() const { return live_; }
   // Heap bytes in use (records, chunks, index).
   size_t memory_bytes() const;

@@ -41,13 +41,18 @@ struct FourTuple {
   Endpoint local;
   Endpoint remote;
   constexpr bool operator==(const FourTuple&) const = default;
-  // A cheap, well-mixed hash for open-addressing demux tables.
-  uint64_t hash() const {
-    uint64_t x = (uint64_t{local.addr.value()} << 32) | remote.addr.value();
-    uint64_t y = (uint64_t{local.port} << 16) | remote.port;
-    x ^= y * 0x9e3779b97f4a7c15ULL;
-    x ^= x >> 29;
+  // A cheap, well-mixed hash for open-addressing demux tables. `key` is the
+  // table owner's secret: the addresses are mixed with it before the ports
+  // join, so which tuples collide depends on the key and a peer cannot pick
+  // ports and addresses that pile into one bucket (hash flooding) without it.
+  uint64_t hash(uint64_t key = 0) const {
+    uint64_t x = ((uint64_t{local.addr.value()} << 32) | remote.addr.value()) ^ key;
     x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 31;
+    uint64_t y = (uint64_t{local.port} << 16) | remote.port;
+    x ^= (y ^ (key >> 17)) * 0x9e3779b97f4a7c15ULL;
+    x ^= x >> 29;
+    x *= 0x94d049bb133111ebULL;
     x ^= x >> 32;
     return x;
   }

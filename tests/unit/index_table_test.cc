@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <set>
 #include <unordered_map>
 #include <vector>
 
@@ -97,6 +98,32 @@ TEST(IndexTable, GuessNamesTheValueALookupWouldFindOrNone) {
   EXPECT_GT(right, 990);  // only clusters longer than the guess looks miss
   for (uint32_t i = 1000; i < 2000; ++i) EXPECT_EQ(t.guess(keys[i]), (IndexTable<TupleStore>::kEmpty));
   EXPECT_EQ(lookups, 0u);
+}
+
+TEST(IndexTable, WhichTuplesCollideDependsOnTheKey) {
+  // Hash flooding: a peer that knows the hash picks tuples with the same home
+  // bucket. Gather 32 tuples that share one of 1024 buckets under key A; under
+  // another key they must spread out again.
+  constexpr uint64_t kA = 0x0123456789abcdefULL, kB = 0xfedcba9876543210ULL;
+  auto bucket = [](const wire::FourTuple& t, uint64_t key) { return (t.hash(key) >> 32) & 1023; };
+  std::vector<wire::FourTuple> same;
+  for (uint32_t i = 0; i < 2'000'000 && same.size() < 32; ++i) {
+    wire::FourTuple t{{wire::Ipv4Addr(10, 0, 0, 1), 80},
+                      {wire::Ipv4Addr(10, 1, static_cast<uint8_t>(i >> 24), static_cast<uint8_t>(i >> 16)),
+                       static_cast<uint16_t>(i)}};
+    if (bucket(t, kA) == 7) same.push_back(t);
+  }
+  ASSERT_EQ(same.size(), 32u);
+  std::set<uint64_t> spread;
+  for (const auto& t : same) spread.insert(bucket(t, kB));
+  EXPECT_GE(spread.size(), 24u);  // 32 balls in 1024 bins: almost all distinct
+  // And the key reaches the ports too: one address pair, every port.
+  std::set<uint64_t> by_port;
+  for (uint32_t p = 0; p < 4096; ++p) {
+    wire::FourTuple t{{wire::Ipv4Addr(10, 0, 0, 1), 80}, {wire::Ipv4Addr(10, 1, 0, 1), static_cast<uint16_t>(p)}};
+    if (bucket(t, kA) == bucket(t, kB)) by_port.insert(p);
+  }
+  EXPECT_LT(by_port.size(), 40u);  // about 4 expected by chance
 }
 
 }  // namespace
