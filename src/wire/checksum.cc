@@ -1,7 +1,12 @@
 #include "wire/checksum.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 namespace synack::wire {
 
@@ -25,7 +30,83 @@ inline T load(const uint8_t* p) {
 
 constexpr bool kLittle = std::endian::native == std::endian::little;
 
+#if defined(__x86_64__) && defined(__GNUC__)
+// Payloads on CPUs with AVX2: 128 bytes per iteration in four vector
+// accumulators, against one 8-byte adc per cycle for the scalar chain. Each
+// 64-bit lane adds the zero-extended low and high 32-bit halves of the native
+// words separately: w = lo + hi * 2^32, and 2^32 is 1 modulo 0xffff, so
+// lo + hi stands for w in the one's-complement sum (RFC 1071 §2(C)). A lane
+// gains < 2^33 per 128 bytes; the caller passes at most 2^30 bytes, in whole
+// 64-byte blocks.
+__attribute__((target("avx2"))) uint64_t sum_blocks_avx2(const uint8_t* p, size_t n) {
+  const __m256i low32 = _mm256_set1_epi64x(0xffffffff);
+  __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+  for (; n >= 128; n -= 128, p += 128) {
+    __m256i v0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
+    __m256i v2 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 64));
+    __m256i v3 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 96));
+    a0 = _mm256_add_epi64(a0, _mm256_and_si256(v0, low32));
+    a1 = _mm256_add_epi64(a1, _mm256_srli_epi64(v0, 32));
+    a2 = _mm256_add_epi64(a2, _mm256_and_si256(v1, low32));
+    a3 = _mm256_add_epi64(a3, _mm256_srli_epi64(v1, 32));
+    a0 = _mm256_add_epi64(a0, _mm256_and_si256(v2, low32));
+    a1 = _mm256_add_epi64(a1, _mm256_srli_epi64(v2, 32));
+    a2 = _mm256_add_epi64(a2, _mm256_and_si256(v3, low32));
+    a3 = _mm256_add_epi64(a3, _mm256_srli_epi64(v3, 32));
+  }
+  if (n >= 64) {
+    __m256i v0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
+    a0 = _mm256_add_epi64(a0, _mm256_and_si256(v0, low32));
+    a1 = _mm256_add_epi64(a1, _mm256_srli_epi64(v0, 32));
+    a2 = _mm256_add_epi64(a2, _mm256_and_si256(v1, low32));
+    a3 = _mm256_add_epi64(a3, _mm256_srli_epi64(v1, 32));
+  }
+  // Each lane holds < 2^56 (at most 2^30 bytes, one 32-bit half per 64 bytes
+  // per lane), so the sixteen lanes add up without overflow.
+  __m256i t = _mm256_add_epi64(_mm256_add_epi64(a0, a1), _mm256_add_epi64(a2, a3));
+  __m128i h = _mm_add_epi64(_mm256_castsi256_si128(t), _mm256_extracti128_si256(t, 1));
+  uint64_t s = static_cast<uint64_t>(_mm_cvtsi128_si64(h)) + static_cast<uint64_t>(_mm_extract_epi64(h, 1));
+  return s;
+}
+
+// Chosen once: __builtin_cpu_init must run before __builtin_cpu_supports
+// during static initialisation.
+bool detect_avx2() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2");
+}
+bool g_use_avx2 = detect_avx2();
+constexpr size_t kVectorMin = 256;           // below this the setup does not pay
+constexpr size_t kVectorMax = size_t{1} << 30;  // per call of sum_blocks_avx2
+#endif
+
 }  // namespace
+
+namespace detail {
+bool checksum_engine_available(ChecksumEngine e) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  return e == ChecksumEngine::Scalar || detect_avx2();
+#else
+  return e == ChecksumEngine::Scalar;
+#endif
+}
+ChecksumEngine checksum_engine() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  return g_use_avx2 ? ChecksumEngine::Avx2 : ChecksumEngine::Scalar;
+#else
+  return ChecksumEngine::Scalar;
+#endif
+}
+bool set_checksum_engine(ChecksumEngine e) {
+  if (!checksum_engine_available(e)) return false;
+#if defined(__x86_64__) && defined(__GNUC__)
+  g_use_avx2 = e == ChecksumEngine::Avx2;
+#endif
+  return true;
+}
+}  // namespace detail
 
 uint32_t checksum_partial(std::span<const uint8_t> data, uint32_t initial) {
   // The one's-complement sum of 16-bit words is a sum modulo 0xffff, and
@@ -39,6 +120,14 @@ uint32_t checksum_partial(std::span<const uint8_t> data, uint32_t initial) {
   size_t n = data.size();
   uint64_t a = 0, b = 0;
 #if defined(__x86_64__) && defined(__GNUC__)
+  if (n >= kVectorMin && g_use_avx2) {
+    while (n >= 64) {  // whole 64-byte blocks; the tail takes the adc path below
+      size_t blocks = std::min(n, kVectorMax) & ~size_t{63};
+      a = add_ones(a, sum_blocks_avx2(p, blocks));
+      p += blocks;
+      n -= blocks;
+    }
+  }
   // One add-with-carry chain per block: the carry flag carries the
   // end-around carry from word to word, as in Linux's csum_partial; one
   // instruction per 8 bytes plus the closing adc $0. Compilers do not emit

@@ -13,6 +13,15 @@ namespace synack::wire {
 // byte is padded with zero), added to `initial`.
 uint32_t checksum_partial(std::span<const uint8_t> data, uint32_t initial = 0);
 
+namespace detail {
+// Which loop sums long inputs: the portable add-with-carry chain, or AVX2
+// where the CPU has it (chosen at start-up). Tests switch to check both.
+enum class ChecksumEngine { Scalar, Avx2 };
+bool checksum_engine_available(ChecksumEngine e);
+ChecksumEngine checksum_engine();
+bool set_checksum_engine(ChecksumEngine e);  // false: not on this CPU
+}  // namespace detail
+
 // Add `data` to a partial sum when `data` starts at an odd offset of the summed
 // stream (byte-swaps its contribution, RFC 1071 §2(B)).
 uint32_t checksum_partial_at(std::span<const uint8_t> data, uint32_t initial, bool odd_offset);

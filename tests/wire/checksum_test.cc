@@ -143,6 +143,42 @@ TEST(Checksum, MatchesReferenceForLongInputsAtEveryAlignment) {
   }
 }
 
+// Both engines for long inputs (the portable add-with-carry chain and, on
+// CPUs with it, AVX2's 64-byte blocks) against the word-at-a-time reference:
+// lengths around the vector threshold and block size at every alignment,
+// carry stress (all 0xff: every lane add is the largest possible), and the
+// engine left as it was.
+TEST(Checksum, EveryEngineMatchesReference) {
+  using detail::ChecksumEngine;
+  const ChecksumEngine before = detail::checksum_engine();
+  base::Rng rng(1071);
+  const size_t kLengths[] = {255, 256, 257, 319, 320, 321, 1460, 1500, 8191, 65495};
+  int engines = 0;
+  for (ChecksumEngine e : {ChecksumEngine::Scalar, ChecksumEngine::Avx2}) {
+    if (!detail::checksum_engine_available(e)) continue;
+    ASSERT_TRUE(detail::set_checksum_engine(e));
+    ASSERT_EQ(detail::checksum_engine(), e);
+    ++engines;
+    for (size_t n : kLengths) {
+      for (size_t align = 0; align < 8; ++align) {
+        for (int fill = 0; fill < 3; ++fill) {
+          std::vector<uint8_t> buf = random_bytes(rng, n + align);
+          if (fill == 1) std::fill(buf.begin(), buf.end(), uint8_t{0xff});
+          if (fill == 2) std::fill(buf.begin(), buf.end(), uint8_t{0});
+          std::span<const uint8_t> data = std::span<const uint8_t>(buf).subspan(align);
+          uint32_t initial = fill == 1 ? 0xffffffffu : rng.next_u32();
+          ASSERT_EQ(checksum_partial(data, initial), reference_sum(data, initial))
+              << "engine " << static_cast<int>(e) << " length " << n << " align " << align << " fill " << fill;
+        }
+      }
+    }
+    std::vector<uint8_t> ones(1 << 20, 0xff);
+    EXPECT_EQ(checksum_partial(ones), reference_sum(ones));
+  }
+  EXPECT_GE(engines, 1);
+  EXPECT_TRUE(detail::set_checksum_engine(before));
+}
+
 // The loop-free 20-byte sum (IPv4 headers) equals the general one at every
 // alignment, for random bytes, all 0xff (every add carries) and all zero, and
 // both match the word-at-a-time reference.
