@@ -17,7 +17,7 @@ class Scale {
  public:
   Scale(const ScaleParams& p, size_t client_stacks)
       : p_(p), net_(make_config(client_stacks, p.prefetch)), app_(net_, make_rr(p)),
-        guard_("scale", 100'000'000 + (p.conns + 2 * p.batch * p.reps) * 200, p.timeout_s) {}
+        guard_("scale", 100'000'000 + (p.conns + 2 * p.batch * (p.warmup + p.reps)) * 200, p.timeout_s) {}
 
   // Grow the idle ESTABLISHED population to `live` pairs.
   void grow_to(uint64_t live) {
@@ -52,7 +52,7 @@ class Scale {
     refs.reserve(p_.batch);
     const auto& c = app_.counts();
     const double m = static_cast<double>(p_.batch);
-    for (uint32_t rep = 0; rep < p_.reps; ++rep) {
+    for (uint32_t rep = 0; rep < p_.warmup + p_.reps; ++rep) {
       refs.clear();
       Stopwatch sw[3];
       sw[0].start();
@@ -69,6 +69,7 @@ class Scale {
       for (const auto& r : refs) app_.close(r);
       drive([&] { return c.server_closed == closed && net_.in_flight() == 0; });
       sw[2].stop();
+      if (rep < p_.warmup) continue;  // caches, predictors and the heap's first touches
       for (int k = 0; k < 3; ++k) {
         cpu[k].push_back(static_cast<double>(sw[k].cpu_ns()) / 1e3 / m);
         wall[k].push_back(static_cast<double>(sw[k].wall_ns()) / 1e3 / m);
@@ -141,7 +142,7 @@ ScaleResult run_scale(const ScaleParams& p) {
   if (p.conns == 0 || p.batch == 0 || p.reps == 0) throw BenchError("scale: counts must be > 0");
   if (p.small > p.conns) throw BenchError("scale: the small population exceeds --conns");
   ScaleResult res;
-  uint64_t total = p.conns + 2 * p.batch * p.reps;
+  uint64_t total = p.conns + 2 * p.batch * (p.warmup + p.reps);
   res.client_stacks = static_cast<size_t>(std::max<uint64_t>(1, (total + kConnsPerClientStack - 1) / kConnsPerClientStack));
   Scale s(p, res.client_stacks);
 
@@ -162,9 +163,10 @@ ScaleResult run_scale(const ScaleParams& p) {
   double rc = ratio(b.connect_us, a.connect_us), rr = ratio(b.reqresp_us, a.reqresp_us),
          rl = ratio(b.close_us, a.close_us);
   Report& r = res.report;
-  r.note(strf("synack scale: one server stack, %zu client stacks (<= %llu connections each), batches of %llu x %u, "
-              "request_bytes=%u, receive prefetch %s",
+  r.note(strf("synack scale: one server stack, %zu client stacks (<= %llu connections each), batches of %llu x %u "
+              "after %u untimed, request_bytes=%u, receive prefetch %s",
               res.client_stacks, (unsigned long long)kConnsPerClientStack, (unsigned long long)p.batch, p.reps,
+              p.warmup,
               p.request_bytes, p.prefetch ? "on" : "off"));
   for (const ScalePoint* pt : {&a, &b}) {
     r.note(strf("live=%llu: connect+handshake %.3f us/op, request+response %.3f us/op, close %.3f us/op (CPU, "
@@ -180,6 +182,7 @@ ScaleResult run_scale(const ScaleParams& p) {
   r.add("small", p.small);
   r.add("batch", p.batch);
   r.add("reps", uint64_t{p.reps});
+  r.add("warmup", uint64_t{p.warmup});
   r.add("client_stacks", uint64_t{res.client_stacks});
   r.add("prefetch", uint64_t{p.prefetch});
   r.add("connect_us_small", a.connect_us, 3);

@@ -6,7 +6,7 @@
 //
 // For each point L (small, then conns): grow the population of idle
 // ESTABLISHED connection pairs to L, let the timers the growth left behind
-// fire (not timed; see Scale::settle), then run `reps` batches of `batch` new
+// fire (not timed; see Scale::settle), then run `warmup` untimed and `reps` timed batches of `batch` new
 // connections through three timed phases: connect + handshake, request +
 // response (request_bytes each way), close (client first, until the final
 // ACK; the clients' TIME-WAIT records accumulate). Reported: CPU time per
@@ -22,6 +22,10 @@ struct ScaleParams {
   uint64_t small = 1000;       // the small population
   uint64_t batch = 1000;
   uint32_t reps = 5;
+  // Untimed batches before the timed ones at each population. Without them
+  // the small point, measured first in the process, read up to 1.8x slower
+  // from run to run (cold caches, predictors, first touches of the heap).
+  uint32_t warmup = 2;
   uint32_t request_bytes = 1;
   double timeout_s = 1800;
   bool prefetch = true;  // BenchNet::deliver_one's receive prefetch (off: to measure what it gains)

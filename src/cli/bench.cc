@@ -122,6 +122,9 @@ void register_scale(CLI::App* bench, ExitCode& exit_code) {
   cmd->add_option("--reps", p->reps, "timed batches per population (median reported)")
       ->check(CLI::Range(1u, 100u))
       ->capture_default_str();
+  cmd->add_option("--warmup", p->warmup, "untimed batches before the timed ones, per population")
+      ->check(CLI::Range(0u, 100u))
+      ->capture_default_str();
   cmd->add_option("--request-bytes", p->request_bytes, "bytes in the request and in the response")
       ->check(CLI::Range(1u, 1u << 20))
       ->capture_default_str();

@@ -46,6 +46,7 @@ TEST(BenchCli, RejectsBadArguments) {
       {"bench", "memory", "--conns", "0"},
       {"bench", "scale", "--conns", "100", "--small", "1000"},
       {"bench", "scale", "--reps", "0"},
+      {"bench", "scale", "--warmup", "101"},
       {"bench", "lifecycle", "--conns", "10", "--bogus"},
   };
   for (const auto& args : bad) {

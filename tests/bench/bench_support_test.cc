@@ -201,7 +201,9 @@ TEST(Scale, MeasuresBothPopulations) {
   p.small = 500;
   p.batch = 200;
   p.reps = 3;
+  p.warmup = 1;
   ScaleResult r = run_scale(p);
+  EXPECT_EQ(r.report.value("warmup"), "1");
   EXPECT_EQ(r.small.live, 500u);
   EXPECT_EQ(r.large.live, 5000u);
   EXPECT_EQ(r.client_stacks, 1u);
