@@ -57,6 +57,7 @@ void TimeWaitTable::insert(const wire::FourTuple& t, const tcp::TimeWaitVars& v,
   uint32_t pos = push_tail(r);
   index_.put(t, pos);
   ++live_;
+  note_head();
 }
 
 TimeWaitTable::Record* TimeWaitTable::find(const wire::FourTuple& t) {
@@ -72,6 +73,7 @@ bool TimeWaitTable::erase(const wire::FourTuple& t) {
   at(pos).flags |= kDead;
   --live_;
   while (head_ != tail_ && (at(head_).flags & kDead)) pop_head();
+  note_head();
   return true;
 }
 
@@ -84,17 +86,19 @@ void TimeWaitTable::restart(const wire::FourTuple& t, base::Instant expiry) {
   uint32_t pos = push_tail(r);
   *index_.find(t) = pos;
   while (head_ != tail_ && (at(head_).flags & kDead)) pop_head();
+  note_head();
 }
 
-base::Instant TimeWaitTable::next_expiry() const {
+void TimeWaitTable::note_head() {
+  head_expiry_ = base::Instant::never();
   for (uint32_t pos = head_; pos != tail_; ++pos) {
     const Record& r = at(pos);
     if (!(r.flags & kDead)) {
       int64_t d = static_cast<int32_t>(r.expiry_ms - static_cast<uint32_t>(ref_ms_));
-      return base::Instant::from_micros((ref_ms_ + d) * 1000);
+      head_expiry_ = base::Instant::from_micros((ref_ms_ + d) * 1000);
+      return;
     }
   }
-  return base::Instant::never();
 }
 
 }  // namespace synack::stack

@@ -52,8 +52,10 @@ class TimeWaitTable {
   bool erase(const wire::FourTuple& t);
   // Restart the 2*MSL timer of a record (moves it to the tail).
   void restart(const wire::FourTuple& t, base::Instant expiry);
-  // Earliest expiry, or never.
-  base::Instant next_expiry() const;
+  // Earliest expiry, or never. Kept up to date by every change, not looked
+  // up: the stack asks after every packet, and the oldest record is rarely
+  // in the cache by then.
+  base::Instant next_expiry() const { return head_expiry_; }
   // Remove every record whose time is up; f(tuple) is called for each.
   template <class F>
   void expire(base::Instant now, F&& f) {
@@ -69,6 +71,7 @@ class TimeWaitTable {
       }
       pop_head();
     }
+    note_head();
   }
 
  private:
@@ -82,6 +85,7 @@ class TimeWaitTable {
   }
   uint32_t push_tail(const Record& r);
   void pop_head();
+  void note_head();  // head_expiry_ from the oldest live record
 
   std::vector<std::unique_ptr<Record[]>> chunks_;  // chunk i holds positions base_ + i*kChunk...
   uint32_t base_ = 0;   // position of the first record of chunks_[0] (a multiple of kChunk)
@@ -94,6 +98,7 @@ class TimeWaitTable {
   IndexTable<TupleAt> index_{TupleAt{this}};  // tuple -> position of its live record
   size_t live_ = 0;
   int64_t ref_ms_ = 0;  // a recent time, to widen 32-bit expiries back to Instants
+  base::Instant head_expiry_ = base::Instant::never();
 };
 
 }  // namespace synack::stack

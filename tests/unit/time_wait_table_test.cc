@@ -2,6 +2,9 @@
 // stack's business): records in arrival order with an index.
 #include <gtest/gtest.h>
 
+#include <map>
+
+#include "base/rng.h"
 #include "stack/time_wait_table.h"
 
 namespace synack::stack {
@@ -60,6 +63,44 @@ TEST(TimeWaitTable, RestartMovesARecordToTheBack_Rfc9293_3_10_7_4) {
   EXPECT_EQ(gone[0], tuple(2));
   EXPECT_NE(tw.find(tuple(1)), nullptr);
   EXPECT_EQ(tw.next_expiry(), t0 + Duration::seconds(90));
+}
+
+// next_expiry() is kept up to date by every change rather than looked up:
+// after each of thousands of random inserts (with increasing expiries, as the
+// stack makes them), erases, restarts and expiries it must equal the earliest
+// expiry among the records a reference map holds.
+TEST(TimeWaitTable, NextExpiryFollowsEveryChange) {
+  TimeWaitTable tw;
+  base::Rng rng(2 * 60);
+  std::map<uint32_t, Instant> ref;  // tuple index -> expiry
+  Instant now = Instant::from_micros(5'000'000);
+  for (int step = 0; step < 20'000; ++step) {
+    uint32_t i = static_cast<uint32_t>(rng.below(300));
+    switch (rng.below(4)) {
+      case 0:
+      case 1:
+        tw.insert(tuple(i), vars(i), 1, 0, now + Duration::millis(60'000));
+        ref[i] = now + Duration::millis(60'000);
+        break;
+      case 2:
+        EXPECT_EQ(tw.erase(tuple(i)), ref.erase(i) == 1);
+        break;
+      default:
+        if (rng.chance(0.5)) {
+          tw.restart(tuple(i), now + Duration::millis(60'000));
+          if (ref.count(i)) ref[i] = now + Duration::millis(60'000);
+        } else {
+          tw.expire(now, [&](const wire::FourTuple&) {});
+          std::erase_if(ref, [&](const auto& kv) { return kv.second <= now; });
+        }
+        break;
+    }
+    now += Duration::millis(static_cast<int64_t>(rng.below(40)));
+    Instant want = Instant::never();
+    for (const auto& [k, e] : ref) want = std::min(want, e);
+    ASSERT_EQ(tw.next_expiry(), want) << "step " << step;
+    ASSERT_EQ(tw.size(), ref.size()) << "step " << step;
+  }
 }
 
 TEST(TimeWaitTable, AFewDozenBytesPerRecord) {
