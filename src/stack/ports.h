@@ -22,8 +22,10 @@ class EphemeralPorts {
   uint16_t candidate(uint32_t offset, uint32_t attempt) const {
     return static_cast<uint16_t>(lo_ + (offset + counter_ + attempt) % range());
   }
-  // Called after a port was taken, so the next search starts further on.
-  void advance() { ++counter_; }
+  // Called after candidate `attempts - 1` was taken: the next search starts
+  // after it (RFC 6056 §3.3.3 steps next_ephemeral on every attempt), so
+  // ports found in use are not tried again first.
+  void advance(uint32_t attempts) { counter_ += attempts; }
   uint32_t range() const { return static_cast<uint32_t>(hi_ - lo_) + 1; }
 
  private:

@@ -48,6 +48,8 @@ class TimeWaitTable {
   void insert(const wire::FourTuple& t, const tcp::TimeWaitVars& v, uint16_t wnd_field, uint8_t rcv_wscale,
               base::Instant expiry);
   Record* find(const wire::FourTuple& t);
+  // Start loading the index line a find(t) begins with.
+  void prefetch(const wire::FourTuple& t) const { index_.prefetch(t); }
   const Record* find(const wire::FourTuple& t) const { return const_cast<TimeWaitTable*>(this)->find(t); }
   bool erase(const wire::FourTuple& t);
   // Restart the 2*MSL timer of a record (moves it to the tail).
