@@ -1,6 +1,7 @@
 #include "wire/checksum.h"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cstring>
 
@@ -77,7 +78,9 @@ bool detect_avx2() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2");
 }
-bool g_use_avx2 = detect_avx2();
+// Atomic only so that a test switching engines is not a data race; relaxed
+// loads cost what plain ones do.
+std::atomic<bool> g_use_avx2{detect_avx2()};
 constexpr size_t kVectorMin = 256;           // below this the setup does not pay
 constexpr size_t kVectorMax = size_t{1} << 30;  // per call of sum_blocks_avx2
 #endif
@@ -94,7 +97,7 @@ bool checksum_engine_available(ChecksumEngine e) {
 }
 ChecksumEngine checksum_engine() {
 #if defined(__x86_64__) && defined(__GNUC__)
-  return g_use_avx2 ? ChecksumEngine::Avx2 : ChecksumEngine::Scalar;
+  return g_use_avx2.load(std::memory_order_relaxed) ? ChecksumEngine::Avx2 : ChecksumEngine::Scalar;
 #else
   return ChecksumEngine::Scalar;
 #endif
@@ -102,7 +105,7 @@ ChecksumEngine checksum_engine() {
 bool set_checksum_engine(ChecksumEngine e) {
   if (!checksum_engine_available(e)) return false;
 #if defined(__x86_64__) && defined(__GNUC__)
-  g_use_avx2 = e == ChecksumEngine::Avx2;
+  g_use_avx2.store(e == ChecksumEngine::Avx2, std::memory_order_relaxed);
 #endif
   return true;
 }
@@ -120,7 +123,7 @@ uint32_t checksum_partial(std::span<const uint8_t> data, uint32_t initial) {
   size_t n = data.size();
   uint64_t a = 0, b = 0;
 #if defined(__x86_64__) && defined(__GNUC__)
-  if (n >= kVectorMin && g_use_avx2) {
+  if (n >= kVectorMin && g_use_avx2.load(std::memory_order_relaxed)) {
     while (n >= 64) {  // whole 64-byte blocks; the tail takes the adc path below
       size_t blocks = std::min(n, kVectorMax) & ~size_t{63};
       a = add_ones(a, sum_blocks_avx2(p, blocks));
