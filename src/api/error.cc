@@ -51,6 +51,7 @@ Error from_stack(stack::StackError e) {
     case stack::StackError::NoSuchConnection: return Error::NotConnected;
     case stack::StackError::NoSuchListener: return Error::NotConnected;
     case stack::StackError::InvalidArgument: return Error::InvalidArgument;
+    case stack::StackError::TooManyConnections: return Error::NoResources;
   }
   return Error::NotConnected;
 }

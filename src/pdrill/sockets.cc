@@ -247,6 +247,7 @@ CallOutcome Sockets::sys_connect(const script::Syscall& c, bool retry) {
       case stack::StackError::NoSuchConnection:
       case stack::StackError::NoSuchListener:
       case stack::StackError::InvalidArgument: return CallOutcome::error(EINVAL);
+      case stack::StackError::TooManyConnections: return CallOutcome::error(ENOBUFS);
     }
     return CallOutcome::error(EINVAL);
   }

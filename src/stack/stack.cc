@@ -19,6 +19,7 @@ std::string_view to_string(StackError e) {
     case StackError::NoSuchConnection: return "no such connection";
     case StackError::InvalidArgument: return "invalid argument";
     case StackError::NoSuchListener: return "no such listener";
+    case StackError::TooManyConnections: return "too many connections";
   }
   return "?";
 }
@@ -302,6 +303,7 @@ Expected<ConnId, StackError> Stack::connect(Instant now, const Endpoint& remote,
   } else if (in_use(t)) {
     return base::Unexpected(StackError::PortInUse);
   }
+  if (at_connection_limit()) return base::Unexpected(StackError::TooManyConnections);
   uint32_t idx = alloc_slot();
   Slot& s = slot(idx);
   s.conn.emplace(env_, t);

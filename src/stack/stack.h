@@ -63,6 +63,12 @@ struct StackConfig {
   // Connected, Readable, PeerClosed and Closed and can ask a connection its
   // state(); state changes are half the events of a lifecycle.
   bool state_events = false;
+  // At most this many full connections at once (0: no limit), TIME-WAIT
+  // records not counted: an embedder's bound on memory, like lwIP's
+  // MEMP_NUM_TCP_PCB. At the limit connect() fails with TooManyConnections
+  // and a listener drops new SYNs without a RST (counted as
+  // DropReason::ConnectionLimit), so their senders retry later.
+  uint32_t max_connections = 0;
 };
 
 // A handle to a connection. Stale handles (the connection was freed) are
@@ -81,6 +87,7 @@ enum class StackError : uint8_t {
   NoSuchConnection,   // stale or unknown ConnId
   NoSuchListener,
   InvalidArgument,    // an option value out of range (a buffer size of 0, or too large)
+  TooManyConnections, // StackConfig::max_connections reached
 };
 
 // Per-connection options that must be in place before the first segment of a
@@ -215,6 +222,9 @@ class Stack {
   void no_connection(Instant now, const FourTuple& t, const tcp::Segment& seg);
 
   // connections (stack.cc)
+  bool at_connection_limit() const {
+    return cfg_.max_connections != 0 && conns_.size() >= cfg_.max_connections;
+  }
   uint32_t alloc_slot();
   void free_slot(uint32_t idx);
   // Inline: several lookups per segment (input, events, flush).

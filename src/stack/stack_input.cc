@@ -173,6 +173,9 @@ void Stack::listener_input(Instant now, Listener& l, const FourTuple& t, const t
     // (as Linux does without SYN cookies).
     v.accept_syn = false;
     v.reason = tcp::DropReason::ListenQueueFull;
+  } else if (v.accept_syn && at_connection_limit()) {
+    v.accept_syn = false;  // the same: no RST, the client retries
+    v.reason = tcp::DropReason::ConnectionLimit;
   }
   if (!v.accept_syn) {
     counters_.count_drop(v.reason);

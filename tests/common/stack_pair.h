@@ -12,8 +12,11 @@ namespace synack::testing {
 class StackPair {
  public:
   explicit StackPair(stack::StackConfig base = {}, uint32_t isn_a = 100, uint32_t isn_b = 300)
+      : StackPair(base, base, isn_a, isn_b) {}
+  // Each stack from its own template (addresses and port secrets are set here).
+  StackPair(stack::StackConfig base_a, stack::StackConfig base_b, uint32_t isn_a = 100, uint32_t isn_b = 300)
       : isn_a_(isn_a), isn_b_(isn_b) {
-    stack::StackConfig ca = base, cb = base;
+    stack::StackConfig ca = base_a, cb = base_b;
     ca.addr = wire::Ipv4Addr(10, 0, 0, 1);
     cb.addr = wire::Ipv4Addr(10, 0, 0, 2);
     ca.port_secret = 1;

@@ -173,6 +173,59 @@ TEST(Stack, BacklogFullDropsSynsWithoutRst) {
   EXPECT_EQ(p.a().connection(ids[2])->state(), State::Established);
 }
 
+// StackConfig::max_connections bounds the full connections of a stack;
+// TIME-WAIT records do not count. connect() fails with a typed error.
+TEST(Stack, ConnectionLimitRefusesConnectButNotForTimeWaitRecords) {
+  stack::StackConfig cfg;
+  cfg.max_connections = 1;
+  StackPair p(cfg);
+  p.b().listen(80, 8);
+  auto c1 = p.a().connect(p.now(), kServer);
+  ASSERT_TRUE(c1);
+  auto c2 = p.a().connect(p.now(), kServer);
+  ASSERT_FALSE(c2);
+  EXPECT_EQ(c2.error(), stack::StackError::TooManyConnections);
+  EXPECT_EQ(stack::to_string(c2.error()), "too many connections");
+  p.exchange();
+  auto s1 = p.b().accept(80);
+  ASSERT_TRUE(s1);
+  p.a().close(p.now(), *c1);
+  p.exchange();
+  p.b().close(p.now(), *s1);
+  p.exchange();
+  EXPECT_EQ(p.a().connection_count(), 0u);
+  EXPECT_EQ(p.a().time_wait_count(), 1u);
+  EXPECT_TRUE(p.a().connect(p.now(), kServer));  // the TIME-WAIT record does not count
+}
+
+// At the limit a listener drops new SYNs without a RST, counted, so the
+// client retries and gets in once a connection has gone (as with a full
+// backlog).
+TEST(Stack, ConnectionLimitDropsSynsWithoutRst) {
+  stack::StackConfig limited;
+  limited.max_connections = 2;
+  StackPair p(stack::StackConfig{}, limited);
+  p.b().listen(80, 8);
+  std::vector<stack::ConnId> ids;
+  for (int i = 0; i < 3; ++i) ids.push_back(*p.a().connect(p.now(), kServer));
+  p.exchange();
+  EXPECT_EQ(p.b().connection_count(), 2u);
+  EXPECT_EQ(p.b().counters().drops[static_cast<size_t>(tcp::DropReason::ConnectionLimit)], 1u);
+  EXPECT_EQ(p.b().counters().rst_out, 0u);
+  EXPECT_EQ(p.a().connection(ids[2])->state(), State::SynSent);
+  // The server closes one connection (the client closes its end too).
+  auto s1 = p.b().accept(80);
+  ASSERT_TRUE(s1);
+  p.b().close(p.now(), *s1);
+  p.exchange();
+  p.a().close(p.now(), ids[0]);
+  p.exchange();
+  EXPECT_EQ(p.b().connection_count(), 1u);
+  p.advance(Duration::seconds(2));  // the SYN's retransmission
+  EXPECT_EQ(p.a().connection(ids[2])->state(), State::Established);
+  EXPECT_EQ(p.b().connection_count(), 2u);
+}
+
 TEST(Stack, EphemeralPortsDifferAndDemuxIsPerTuple_Rfc6056) {
   StackPair p;
   p.b().listen(80, 1000);
