@@ -5,7 +5,10 @@
 // sits the upper half of the key's hash, so a probe that meets another key
 // almost never follows the value (at a million connections each such visit is
 // a cache miss), and growing or deleting never needs a key at all. 8 bytes per
-// entry, at most half full. Linear probing, backward-shift deletion.
+// entry, at most half full by default (the demux: short probes on every
+// segment); fuller for tables probed rarely (TIME-WAIT: memory per record).
+// Linear probing, backward-shift deletion.
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -18,7 +21,10 @@ class IndexTable {
  public:
   static constexpr uint32_t kEmpty = 0xffffffffu;
 
-  explicit IndexTable(KeyOf key_of) : key_of_(key_of), slots_(64) {}
+  // max_load_percent: grow before an insert would fill more of the table
+  // than this (clamped to 10..90; linear probing degrades past that).
+  explicit IndexTable(KeyOf key_of, unsigned max_load_percent = 50)
+      : key_of_(key_of), max_load_(std::clamp(max_load_percent, 10u, 90u)), slots_(64) {}
 
   // The secret that keys the hash (FourTuple::hash); set while empty.
   void set_key(uint64_t key) {
@@ -55,7 +61,7 @@ class IndexTable {
 
   // Insert or replace the value for `key` (key_of(value) must equal key).
   void put(const wire::FourTuple& key, uint32_t value) {
-    if ((n_ + 1) * 2 > slots_.size()) grow();
+    if ((n_ + 1) * 100 > slots_.size() * max_load_) grow();
     const uint32_t h = tag(key);
     for (size_t i = home(h);; i = next(i)) {
       Entry& e = slots_[i];
@@ -117,6 +123,7 @@ class IndexTable {
   }
 
   KeyOf key_of_;
+  unsigned max_load_;
   uint64_t key_ = 0;
   std::vector<Entry> slots_;
   size_t n_ = 0;

@@ -27,40 +27,70 @@ wire::FourTuple tuple(uint32_t i) {
            static_cast<uint16_t>(80 + i % 7)}};
 }
 
+// At the demux's load (half full), the TIME-WAIT index's (3/4) and the
+// highest allowed (9/10), where clusters are long and backward shifts move
+// many entries.
 TEST(IndexTable, AgreesWithAReferenceMapUnderRandomInsertsAndErases) {
-  std::vector<wire::FourTuple> keys;
-  uint64_t lookups = 0;
-  IndexTable<TupleStore> t{TupleStore{&keys, &lookups}};
-  std::unordered_map<uint32_t, uint32_t> ref;  // key number -> value stored
-  std::mt19937 rng(7);
-  for (uint32_t i = 0; i < 20000; ++i) keys.push_back(tuple(i));
-  for (int step = 0; step < 200000; ++step) {
-    uint32_t k = static_cast<uint32_t>(rng() % 20000);
-    switch (rng() % 3) {
-      case 0:  // put: the value is the key's position, as slot numbers are
-        t.put(keys[k], k);
-        ref[k] = k;
-        break;
-      case 1:
-        EXPECT_EQ(t.erase(keys[k]), ref.erase(k) == 1) << "step " << step;
-        break;
-      default: {
-        const uint32_t* v = t.find(keys[k]);
-        auto it = ref.find(k);
-        ASSERT_EQ(v != nullptr, it != ref.end()) << "step " << step;
-        if (v) {
-          EXPECT_EQ(*v, it->second);
+  for (unsigned load : {50u, 75u, 90u}) {
+    SCOPED_TRACE(load);
+    std::vector<wire::FourTuple> keys;
+    uint64_t lookups = 0;
+    IndexTable<TupleStore> t{TupleStore{&keys, &lookups}, load};
+    std::unordered_map<uint32_t, uint32_t> ref;  // key number -> value stored
+    std::mt19937 rng(7);
+    for (uint32_t i = 0; i < 20000; ++i) keys.push_back(tuple(i));
+    for (int step = 0; step < 200000; ++step) {
+      uint32_t k = static_cast<uint32_t>(rng() % 20000);
+      switch (rng() % 3) {
+        case 0:  // put: the value is the key's position, as slot numbers are
+          t.put(keys[k], k);
+          ref[k] = k;
+          break;
+        case 1:
+          ASSERT_EQ(t.erase(keys[k]), ref.erase(k) == 1) << "step " << step;
+          break;
+        default: {
+          const uint32_t* v = t.find(keys[k]);
+          auto it = ref.find(k);
+          ASSERT_EQ(v != nullptr, it != ref.end()) << "step " << step;
+          if (v) {
+            ASSERT_EQ(*v, it->second);
+          }
         }
       }
+      ASSERT_EQ(t.size(), ref.size());
     }
-    ASSERT_EQ(t.size(), ref.size());
+    // Everything still present after the growth and backward shifts above.
+    for (const auto& [k, v] : ref) {
+      const uint32_t* found = t.find(keys[k]);
+      ASSERT_NE(found, nullptr);
+      EXPECT_EQ(*found, v);
+    }
   }
-  // Everything still present after the growth and backward shifts above.
-  for (const auto& [k, v] : ref) {
-    const uint32_t* found = t.find(keys[k]);
-    ASSERT_NE(found, nullptr);
-    EXPECT_EQ(*found, v);
+}
+
+// The table grows only when an insert would pass its maximum load: 10 200
+// entries (a TIME-WAIT table at 10k) fit 16 384 slots at 3/4 but need
+// 32 768 at 1/2.
+TEST(IndexTable, GrowsAtItsMaximumLoad) {
+  std::vector<wire::FourTuple> keys;
+  uint64_t lookups = 0;
+  IndexTable<TupleStore> half{TupleStore{&keys, &lookups}}, three_quarters{TupleStore{&keys, &lookups}, 75};
+  for (uint32_t i = 0; i < 10200; ++i) {
+    keys.push_back(tuple(i));
+    half.put(keys[i], i);
+    three_quarters.put(keys[i], i);
   }
+  EXPECT_EQ(half.memory_bytes(), 32768u * 8);
+  EXPECT_EQ(three_quarters.memory_bytes(), 16384u * 8);
+  for (uint32_t i = 10200; i < 12288; ++i) {  // 3/4 of 16384: still no growth
+    keys.push_back(tuple(i));
+    three_quarters.put(keys[i], i);
+  }
+  EXPECT_EQ(three_quarters.memory_bytes(), 16384u * 8);
+  keys.push_back(tuple(12288));
+  three_quarters.put(keys[12288], 12288);
+  EXPECT_EQ(three_quarters.memory_bytes(), 32768u * 8);
 }
 
 TEST(IndexTable, ProbesFollowOnlyValuesWhoseHashMatches) {
