@@ -280,6 +280,9 @@ Expected<ConnId, StackError> Stack::connect(Instant now, const Endpoint& remote,
       remote.port == 0) {
     return base::Unexpected(StackError::InvalidAddress);
   }
+  // Before the port search: a refused connect neither steps the port counter
+  // nor prefetches for a connect that will not come.
+  if (at_connection_limit()) return base::Unexpected(StackError::TooManyConnections);
   FourTuple t{{cfg_.addr, local_port}, remote};
   auto in_use = [&](const FourTuple& x) { return conns_.find(x) || tw_.find(x); };
   if (local_port == 0) {
@@ -303,7 +306,6 @@ Expected<ConnId, StackError> Stack::connect(Instant now, const Endpoint& remote,
   } else if (in_use(t)) {
     return base::Unexpected(StackError::PortInUse);
   }
-  if (at_connection_limit()) return base::Unexpected(StackError::TooManyConnections);
   uint32_t idx = alloc_slot();
   Slot& s = slot(idx);
   s.conn.emplace(env_, t);
