@@ -326,8 +326,13 @@ DropReason Connection::process_accepted(Instant now, const Segment& seg, const S
   if (seg.len() > 0) {
     if (StateSet{State::Established, State::FinWait1, State::FinWait2}.has(state_)) {
       if (app_closed_) {
-        // SHLD-3: nobody will read this data; tell the peer with a RST.
-        queue_rst(snd_.nxt, rcv_.nxt);
+        // SHLD-3: nobody will read this data; tell the peer with a RST. Its
+        // sequence number is SEG.ACK, the peer's RCV.NXT, as for a segment
+        // that finds no connection (§3.10.7.1; BSD and Linux do the same):
+        // SND.NXT would be off by what the peer has not received (our FIN, when
+        // it was lost), and RFC 5961 §3.2 would answer it with a challenge ACK
+        // instead of closing.
+        queue_rst(seg.ack, std::nullopt);
         enter_closed(Cause::DataAfterClose, Error::ConnectionReset);
         return DropReason::AfterClose;
       }

@@ -159,7 +159,19 @@ TEST(Close, DataAfterCloseGetsRst_Rfc9293_3_6_1_SHLD3) {
   h.inject(seg::ack(301, 102));
   h.expect_state(State::FinWait2);
   EXPECT_EQ(h.inject(seg::data(301, 102, 4)), DropReason::AfterClose);
-  h.expect(seg::rst_ack(102, 301));
+  h.expect(seg::rst(102));  // <SEQ=SEG.ACK><CTL=RST>
+  h.expect_state(State::Closed);
+}
+
+TEST(Close, DataAfterCloseGetsRstAtThePeersRcvNxt_Rfc9293_3_6_1_SHLD3_Rfc5961_3_2) {
+  // Our FIN was lost: the peer still expects sequence number 101, not
+  // SND.NXT (102). The RST carries SEG.ACK, which the peer accepts at once.
+  Harness h(Config{}, 100);
+  h.establish_active(300);
+  h.conn().close(h.now());
+  h.expect(seg::fin_ack(101, 301));
+  EXPECT_EQ(h.inject(seg::data(301, 101, 4)), DropReason::AfterClose);
+  h.expect(seg::rst(101));
   h.expect_state(State::Closed);
 }
 
