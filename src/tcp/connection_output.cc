@@ -188,6 +188,12 @@ bool Connection::build_data_segment(Instant now, base::MutBytes buf, Segment& s)
                        ? std::min<int64_t>(int64_t{snd_.wnd} - past_una, in_flight_cap)
                        : int64_t{std::min(snd_.wnd, cwnd)} - past_una;
   if (single) usable = std::max<int64_t>(usable, std::min<int64_t>(snd_.wnd, limit));
+  // A bare FIN is not held back by the congestion window (as Linux's
+  // tcp_cwnd_test): it puts no bytes into the network, and holding it would
+  // delay the close by a round trip. The peer's window still applies.
+  if (unsent == 0 && fin_to_send && !single && !sack_recovery) {
+    usable = std::max<int64_t>(usable, int64_t{snd_.wnd} - past_una);
+  }
   bool sws_override = probe_now_ && snd_.wnd > 0;
   uint32_t len = static_cast<uint32_t>(
       std::clamp<int64_t>(std::min<int64_t>(unsent, limit), 0, std::max<int64_t>(usable, 0)));

@@ -175,6 +175,32 @@ TEST(Close, DataAfterCloseGetsRstAtThePeersRcvNxt_Rfc9293_3_6_1_SHLD3_Rfc5961_3_
   h.expect_state(State::Closed);
 }
 
+TEST(Close, BareFinIsNotHeldBackByTheCongestionWindow) {
+  // The initial window (RFC 6928: 10 segments) is full when the application
+  // closes. The FIN adds no bytes to the network: it goes at once, as Linux
+  // sends it, instead of a round trip later. The peer's window still counts.
+  Harness h(Config{}, 100);
+  h.establish_active(300);
+  std::string d(10 * 1460, 'a');
+  h.conn().send(h.now(), base::as_bytes(d.data(), d.size()));
+  ASSERT_EQ(h.drain().size(), 10u);
+  ASSERT_TRUE(h.conn().close(h.now()).has_value());
+  h.expect(seg::fin_ack(101 + 10 * 1460, 301));
+  h.expect_state(State::FinWait1);
+}
+
+TEST(Close, BareFinWaitsForTheReceiveWindow) {
+  Harness h(Config{}, 100);
+  h.establish_active(300, 1460);  // the peer's window: one segment
+  std::string d(1460, 'a');
+  h.conn().send(h.now(), base::as_bytes(d.data(), d.size()));
+  h.expect(seg::data(101, 301, 1460).psh());
+  ASSERT_TRUE(h.conn().close(h.now()).has_value());
+  h.expect_nothing();  // no room for the FIN's sequence number
+  h.inject(seg::ack(301, 1561).win(1460));
+  h.expect(seg::fin_ack(1561, 301));
+}
+
 TEST(Close, OrphanedFinWait2TimesOut) {
   Harness h(Config{}, 100);
   h.establish_active(300);
