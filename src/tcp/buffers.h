@@ -11,6 +11,7 @@
 #include "base/interval_set.h"
 #include "base/ring_buffer.h"
 #include "base/seq_num.h"
+#include "base/time.h"
 #include "tcp/congestion.h"
 #include "tcp/drop_reason.h"
 #include "tcp/error.h"
@@ -29,6 +30,8 @@ struct ConnCounters {
   uint32_t challenge_acks = 0;    // RFC 5961
   uint32_t probes = 0;            // zero-window probes
   uint32_t keepalive_probes = 0;  // keep-alive probes (RFC 9293 §3.8.4)
+  uint32_t loss_probes = 0;       // tail loss probes sent (RFC 8985 §7.3)
+  uint32_t loss_probe_recoveries = 0;  // probes that repaired a loss (RFC 8985 §7.4)
   DropReason last_drop = DropReason::None;
 };
 
@@ -46,6 +49,14 @@ struct Buffers {
   // SACK, sender side (RFC 6675): SACKed ranges above SND.UNA, and HighRxt.
   base::SeqRangeSet<16> sacked;
   SeqNum high_rxt;
+  // Tail loss probe (RFC 8985 §7.4): SND.MAX after a probe that repeated the
+  // last segment, while we wait to learn whether it repaired a loss.
+  SeqNum tlp_end_seq;  // valid while tlp_episode
+  bool tlp_episode = false;
+  bool loss_probe_now = false;  // the PTO fired: send a probe (RFC 8985 §7.3)
+  SeqNum last_seg_seq;  // where the last segment of new data began: the one a probe repeats
+  // While the PTO holds the timer slot, when the RTO it stands in for is due.
+  base::Instant rto_due;
   // TSval of the first retransmission since the last forward progress: an
   // echo older than that measures a round trip that included the loss (RFC
   // 7323 §4.3 keeps TS.Recent at the segment before a hole): no RTT sample.

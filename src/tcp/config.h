@@ -73,6 +73,14 @@ struct Config {
   bool window_scaling = true;     // RFC 7323 §2
   bool timestamps = true;         // RFC 7323 §3-5 (negotiated only if both sides offer)
   bool sack = true;               // RFC 2018 (negotiated only if both sides offer)
+  // Tail loss probe (RFC 8985 §7): when a SACK connection's flight goes
+  // unacknowledged for about two round trips, send one segment (new data, or
+  // the last one again) so the peer's ACK starts fast recovery instead of
+  // waiting for the RTO. As Linux (net.ipv4.tcp_early_retrans=3).
+  bool tail_loss_probe = true;
+  // WCDelAckT (RFC 8985 §7.2): added to the probe timeout when one segment is
+  // in flight, whose ACK the peer may delay. RFC 8985 recommends 200 ms.
+  Duration tlp_delayed_ack_allowance = Duration::millis(200);
   // Header prediction (Van Jacobson's, as in BSD and Linux): the common
   // ESTABLISHED segment takes a short path with the same outcome as the general
   // one of RFC 9293 §3.10.7.4. Off only to check exactly that (the property test).

@@ -59,6 +59,12 @@ class CongestionControl {
   void on_partial_ack(uint32_t acked, uint32_t smss);
   // A full ACK ends fast recovery (RFC 6582 §3.2 step 6, option 1).
   void on_exit_recovery(uint32_t flight_size, uint32_t smss);
+  // A tail loss probe repaired a loss without fast recovery (RFC 8985 §7.4):
+  // the same reduction, ssthresh as on entering recovery, cwnd no higher.
+  void on_loss_repaired(uint32_t flight_size, uint32_t smss, CubicState* cubic) {
+    ssthresh_ = reduce(flight_size, smss, cubic);
+    cwnd_ = std::min(cwnd_, ssthresh_);
+  }
   // Retransmission timeout (RFC 5681 §3.1 eq. 4 and the loss window; RFC 9438 §4.8).
   void on_rto(uint32_t flight_size, uint32_t smss, bool first_timeout, CubicState* cubic);
   // Restart after an idle period longer than one RTO (RFC 5681 §4.1).

@@ -370,6 +370,19 @@ class Connection {
   void arm_retransmit(Instant now);
   void on_retransmit_timeout(Instant now);
   void on_persist_timeout(Instant now);
+  // tail loss probe, RFC 8985 §7 (connection_tlp.cc)
+  bool loss_probe_allowed() const;
+  Duration probe_timeout() const;
+  // After new data is sent or new data is ACKed: the PTO when a probe may
+  // follow, else the RTO (RFC 8985 §7.2). `restart_rto`: the RTO runs from now
+  // (RFC 6298 §5.3), else it keeps the deadline it had (§5.1).
+  void arm_loss_probe_or_retransmit(Instant now, bool restart_rto);
+  void on_loss_probe_timeout(Instant now);
+  bool build_loss_probe(Instant now, base::MutBytes payload_buf, Segment& s);
+  void process_loss_probe_ack(const Segment& seg);
+  void end_loss_probe_episode() {
+    if (bufs_) bufs_->tlp_episode = false;
+  }
   // keep-alive (connection_keepalive.cc)
   bool keepalive_applies() const;
   Duration idle_time(Instant now) const;

@@ -457,6 +457,7 @@ DropReason Connection::check_ack(Instant now, const Segment& seg) {
 
 void Connection::process_new_ack(Instant now, const Segment& seg) {
   const Config& cfg = env_->config;
+  if (bufs_ && bufs_->tlp_episode) [[unlikely]] process_loss_probe_ack(seg);
   uint32_t acked = static_cast<uint32_t>(seg.ack - snd_.una);
   // Drop acknowledged data from the send buffer. Only data counts for
   // congestion control, not the SYN or FIN.
@@ -497,11 +498,13 @@ void Connection::process_new_ack(Instant now, const Segment& seg) {
   rexmit_count_ = 0;
   rexmit_started_ = false;
 
-  // RFC 6298 §5.2-5.3: stop the timer when all is acknowledged, else restart it.
+  // RFC 6298 §5.2-5.3: stop the timer when all is acknowledged, else restart
+  // it (or the loss probe's in its place, RFC 8985 §7.2).
   if (snd_.una == snd_.max) {
     timers_.clear(Timer::Retransmit);
+    timers_.clear(Timer::LossProbe);
   } else {
-    arm_retransmit(now);
+    arm_loss_probe_or_retransmit(now, /*restart_rto=*/true);
   }
   if (want_writable_ && send_space() > 0) {
     want_writable_ = false;
@@ -510,6 +513,7 @@ void Connection::process_new_ack(Instant now, const Segment& seg) {
 }
 
 void Connection::process_duplicate_ack(Instant, const Segment& seg, bool new_sack) {
+  if (bufs_ && bufs_->tlp_episode) process_loss_probe_ack(seg);
   // RFC 5681 §2 "DUPLICATE ACKNOWLEDGMENT": outstanding data, no data and no
   // SYN/FIN in the segment, SEG.ACK == SND.UNA, and the window unchanged. With
   // SACK, an ACK that SACKs new data counts too (RFC 6675 §2).

@@ -122,11 +122,15 @@ inline bool Connection::data_to_send() const {  // inline: poll_transmit is its 
   // Something unsent, a FIN to (re)send or a retransmission asked for; if
   // not (the common case after every ACK), no work at all.
   const SeqNum end = data_end();
-  return snd_.nxt.before(end) || (fin_queued_ && snd_.nxt.before_eq(end)) || retransmit_head_ || in_recovery_;
+  return snd_.nxt.before(end) || (fin_queued_ && snd_.nxt.before_eq(end)) || retransmit_head_ || in_recovery_ ||
+         (bufs_ && bufs_->loss_probe_now);
 }
 
 bool Connection::build_data_segment(Instant now, base::MutBytes buf, Segment& s) {
   // Called when data_to_send().
+  if (bufs_ && bufs_->loss_probe_now) [[unlikely]] {
+    if (build_loss_probe(now, buf, s)) return true;
+  }
   const SeqNum end = data_end();
   // Options first: the payload must leave room for them (MUST-16).
   segment_options(now, true, s.options);
@@ -297,10 +301,15 @@ void Connection::on_segment_sent(Instant now, const Segment& s, bool advance) {
       rtt_timing_ = true;
     }
     if (advance) {
+      if (bufs_ && !s.retransmission) bufs_->last_seg_seq = s.seq;  // RFC 8985 §7.3
       snd_.nxt = s.seq + sl;
       if (snd_.nxt.after(snd_.max)) snd_.max = snd_.nxt;
     }
-    if (!timers_.armed(Timer::Retransmit)) arm_retransmit(now);
+    if (advance && !s.retransmission && !(bufs_ && bufs_->loss_probe_now)) {
+      arm_loss_probe_or_retransmit(now, /*restart_rto=*/false);  // RFC 8985 §7.2: PTO after new data
+    } else if (!timers_.armed(Timer::Retransmit) && !timers_.armed(Timer::LossProbe)) {
+      arm_retransmit(now);  // RFC 6298 §5.1
+    }
     timers_.clear(Timer::Persist);
   }
   if (s.has_ack()) {

@@ -97,6 +97,7 @@ void Connection::enter_sack_recovery() {
   bufs().high_rxt = snd_.una;
   retransmit_head_ = true;
   cc_.on_enter_recovery(static_cast<uint32_t>(snd_.max - snd_.una), send_mss(), cubic_state(), /*sack=*/true);
+  end_loss_probe_episode();  // this reduction covers what a pending probe would find (RFC 8985 §7.4)
   rtt_timing_ = false;
   ++stats().fast_retransmits;
 }

@@ -28,6 +28,7 @@ void Connection::on_timeout(Instant now) {
     timers_.clear(Timer::DelayedAck);
     ack_now_ = true;
   }
+  if (timers_.expired(Timer::LossProbe, now)) on_loss_probe_timeout(now);  // may hand over to the RTO
   if (timers_.expired(Timer::Retransmit, now)) on_retransmit_timeout(now);
   if (state_ != State::Closed && timers_.expired(Timer::Persist, now)) on_persist_timeout(now);
   if (timers_.expired(Timer::KeepAlive, now)) on_keepalive_timeout(now);
@@ -65,6 +66,7 @@ void Connection::on_retransmit_timeout(Instant now) {
   // §5.4). ssthresh is reduced only for the first timeout of this segment.
   uint32_t flight = static_cast<uint32_t>(snd_.max - snd_.una);
   cc_.on_rto(flight, send_mss(), /*first_timeout=*/rexmit_count_ == 1, cubic_state());
+  end_loss_probe_episode();  // the timeout's reduction covers whatever the probe found
   snd_.nxt = snd_.una;
   in_recovery_ = false;
   snd_.dup_acks = 0;

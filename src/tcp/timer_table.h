@@ -1,6 +1,7 @@
 #pragma once
-// The deadlines a connection keeps, in two slots. The retransmission, persist,
-// TIME-WAIT and FIN-WAIT-2 timers never run at the same time (persist runs only
+// The deadlines a connection keeps, in two slots. The retransmission (or in its
+// place the loss probe), persist, TIME-WAIT and FIN-WAIT-2 timers never run at
+// the same time (persist runs only
 // with nothing in flight; TIME-WAIT and FIN-WAIT-2 only once everything sent is
 // acknowledged), so they share one slot tagged with its kind; the delayed ACK
 // has its own. Keep-alive waits in the shared slot only while it is free (it
@@ -24,6 +25,7 @@ enum class Timer : uint8_t {
   TimeWait,    // 2*MSL (§3.6.1 MUST-13)
   FinWait2,    // orphaned FIN-WAIT-2 (application closed, peer silent)
   KeepAlive,   // §3.8.4: idle time, then the probe interval
+  LossProbe,   // RFC 8985 §7: the probe timeout (PTO), armed instead of the RTO
 };
 
 class TimerTable {
@@ -33,7 +35,8 @@ class TimerTable {
       delack_ = at;
       return;
     }
-    assert(main_kind() == t || main_free() || t == Timer::TimeWait || main_kind() == Timer::KeepAlive);
+    assert(main_kind() == t || main_free() || t == Timer::TimeWait || main_kind() == Timer::KeepAlive ||
+           (rto_like(t) && rto_like(main_kind())));
     assert(at.is_never() || (at.us() >= -kMaxUs && at.us() <= kMaxUs));
     main_ = at.is_never() ? kFree : at.us() * kKinds + static_cast<int64_t>(t);
   }
@@ -63,6 +66,8 @@ class TimerTable {
   static constexpr int64_t kKinds = int64_t{1} << kKindBits;
   static constexpr int64_t kMaxUs = int64_t{1} << 59;
   static constexpr int64_t kFree = std::numeric_limits<int64_t>::max();
+  // The PTO stands in for the RTO and the RTO replaces it (RFC 8985 §7.2-7.3).
+  static constexpr bool rto_like(Timer t) { return t == Timer::Retransmit || t == Timer::LossProbe; }
   // C++20 shifts negative values arithmetically (rounding down) and defines &
   // on two's complement, so decoding is a shift and a mask at any sign.
   Timer main_kind() const { return static_cast<Timer>(main_ & (kKinds - 1)); }

@@ -78,6 +78,39 @@ TEST(LossRecovery, BurstLossRecoveredByNewRenoPartialAcksWithoutTimeout_Rfc6582)
   EXPECT_EQ(r.sender.retransmits, 5u);
 }
 
+// The first transmission of the transfer's last data segment is lost: no
+// segment follows it to produce duplicate ACKs.
+std::function<bool(int, const tcp::Segment&)> last_segment(uint64_t bytes) {
+  return [bytes](int from, const tcp::Segment& s) {
+    return from == 0 && s.len() > 0 && !s.retransmission && s.seq.value() + s.len() == 1001 + bytes;
+  };
+}
+
+TEST(LossRecovery, LostTailRepairedByLossProbeWithoutTimeout_Rfc8985_7) {
+  constexpr uint64_t kBytes = 100'000;
+  for (auto cc : {tcp::CcAlgorithm::NewReno, tcp::CcAlgorithm::Cubic}) {
+    Result r = transfer(with(true, cc), 1, PathParams{}, kBytes, last_segment(kBytes));
+    EXPECT_TRUE(r.done);
+    EXPECT_EQ(r.received, kBytes);
+    EXPECT_EQ(r.lost, 1u);
+    EXPECT_EQ(r.sender.loss_probes, 1u);  // the probe repeated the lost segment...
+    EXPECT_EQ(r.sender.retransmits, 1u);
+    EXPECT_EQ(r.sender.timeouts, 0u);     // ...so the RTO never fired
+  }
+}
+
+TEST(LossRecovery, LostTailWaitsForTheTimeoutWithoutLossProbe_Rfc6298_5) {
+  // The same loss with the probe switched off: only the RTO can find it.
+  constexpr uint64_t kBytes = 100'000;
+  tcp::Config cfg = with(true, tcp::CcAlgorithm::NewReno);
+  cfg.tail_loss_probe = false;
+  Result r = transfer(cfg, 1, PathParams{}, kBytes, last_segment(kBytes));
+  EXPECT_TRUE(r.done);
+  EXPECT_EQ(r.received, kBytes);
+  EXPECT_EQ(r.sender.loss_probes, 0u);
+  EXPECT_EQ(r.sender.timeouts, 1u);
+}
+
 class RandomLoss : public ::testing::TestWithParam<std::tuple<double, bool, tcp::CcAlgorithm>> {};
 
 TEST_P(RandomLoss, FastRetransmitRepairsMostLosses_Rfc5681_Rfc6675) {
