@@ -19,10 +19,11 @@ bool Connection::loss_probe_allowed() const {
   // RFC 8985 §7.2: with SACK (the probe's ACK must tell what is missing), not
   // in fast recovery nor going back after a timeout (SND.NXT rewound, or a
   // timeout not yet followed by progress), and with nothing SACKed yet (the
-  // scoreboard will start recovery itself).
-  if (!env_->config.tail_loss_probe || !sack_ok_ || !bufs_) return false;
-  if (in_recovery_ || rexmit_count_ > 0 || snd_.nxt.before(snd_.max) || !bufs_->sacked.empty()) return false;
-  if (snd_.una == snd_.max || snd_.una == snd_.iss) return false;  // nothing in flight, or our SYN
+  // scoreboard will start recovery itself). Cheapest tests first: this runs
+  // for every segment of new data sent and every ACK of new data.
+  if (!sack_ok_ || !bufs_ || in_recovery_ || rexmit_count_ > 0) return false;
+  if (snd_.nxt != snd_.max || snd_.una == snd_.max || snd_.una == snd_.iss) return false;
+  if (!bufs_->sacked.empty() || !env_->config.tail_loss_probe) return false;
   return StateSet{State::Established, State::FinWait1, State::CloseWait, State::Closing, State::LastAck}.has(
       state_);
 }
@@ -32,22 +33,30 @@ Duration Connection::probe_timeout() const {
   // segment (the peer may hold its ACK for a second one), 1 s before any RTT
   // sample; never later than the RTO. Otherwise 2 ms of slack (Linux's
   // TCP_TIMEOUT_MIN): on a path of near-zero SRTT the probe would chase every
-  // segment out.
-  if (!rtt_.has_sample()) return std::min(Duration::seconds(1), rtt_.rto());
-  Duration pto = rtt_.srtt() * 2;
-  uint32_t flight = static_cast<uint32_t>(snd_.max - snd_.una);
-  if (fin_queued_ && snd_.max.after(fin_seq())) --flight;  // the FIN is no segment of data
-  pto = pto + (flight <= send_mss() ? env_->config.tlp_delayed_ack_allowance : kPtoSlack);
+  // segment out. A FIN counts as no segment of its own.
+  if (!rtt_.has_sample()) [[unlikely]] return std::min(Duration::seconds(1), rtt_.rto());
+  const uint32_t flight = static_cast<uint32_t>(snd_.max - snd_.una) - (fin_queued_ && snd_.max.after(fin_seq()));
+  const Duration pto =
+      rtt_.srtt() * 2 + (flight <= send_mss() ? env_->config.tlp_delayed_ack_allowance : kPtoSlack);
   return std::min(pto, rtt_.rto());
 }
 
 void Connection::arm_loss_probe_or_retransmit(Instant now, bool restart_rto) {
+  const bool probe = loss_probe_allowed();
+  if (!probe && (restart_rto || timers_.main_free())) {
+    arm_retransmit(now);  // RFC 6298 §5.1, §5.3
+    return;
+  }
   Instant rto_at = now + rtt_.rto();
   if (!restart_rto) {
-    if (timers_.armed(Timer::Retransmit)) rto_at = timers_.at(Timer::Retransmit);
-    else if (timers_.armed(Timer::LossProbe)) rto_at = bufs_->rto_due;
+    if (timers_.armed(Timer::Retransmit)) {
+      if (!probe) return;  // §5.1: a running RTO keeps its deadline
+      rto_at = timers_.at(Timer::Retransmit);
+    } else if (timers_.armed(Timer::LossProbe)) {
+      rto_at = bufs_->rto_due;
+    }
   }
-  if (loss_probe_allowed()) {
+  if (probe) {
     // The probe goes before the RTO would fire, never after (§7.2).
     bufs_->rto_due = rto_at;
     timers_.set(Timer::LossProbe, base::earliest(now + probe_timeout(), rto_at));
