@@ -51,8 +51,14 @@ struct Buffers {
   SeqNum high_rxt;
   // Tail loss probe (RFC 8985 §7.4): SND.MAX after a probe that repeated the
   // last segment, while we wait to learn whether it repaired a loss.
-  SeqNum tlp_end_seq;  // valid while tlp_episode
+  SeqNum tlp_end_seq;    // valid while tlp_episode
+  SeqNum tlp_probe_seq;  // where that probe began
   bool tlp_episode = false;
+  // The peer SACKed such a probe while holes remained below it: everything
+  // unSACKed below probe_lost_below was sent before the probe, two round
+  // trips earlier, and is lost (RFC 8985 §6: time order, not DupThresh).
+  bool probe_lost = false;
+  SeqNum probe_lost_below;  // valid while probe_lost
   bool loss_probe_now = false;  // the PTO fired: send a probe (RFC 8985 §7.3)
   SeqNum last_seg_seq;  // where the last segment of new data began: the one a probe repeats
   // While the PTO holds the timer slot, when the RTO it stands in for is due.

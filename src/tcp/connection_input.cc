@@ -479,7 +479,10 @@ void Connection::process_new_ack(Instant now, const Segment& seg) {
   if (bufs_) bufs_->rexmit_ts_set = false;
   snd_.una = seg.ack;
   if (snd_.nxt.before(snd_.una)) snd_.nxt = snd_.una;
-  if (bufs_) bufs_->sacked.remove_before(snd_.una);
+  if (bufs_) {
+    bufs_->sacked.remove_before(snd_.una);
+    if (bufs_->probe_lost && !bufs_->probe_lost_below.after(snd_.una)) bufs_->probe_lost = false;
+  }
 
   // Congestion control (RFC 5681, RFC 6582, RFC 6675).
   uint32_t flight = static_cast<uint32_t>(snd_.max - snd_.una);

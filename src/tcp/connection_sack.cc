@@ -40,12 +40,19 @@ SeqNum Connection::lost_boundary() const {
   // falls, so every unSACKed octet below the returned boundary is lost.
   if (!bufs_) return snd_.una;
   const auto& s = bufs_->sacked;
+  SeqNum boundary = snd_.una;
   uint32_t bytes = 0;
   for (size_t i = s.size(); i > 0; --i) {
     bytes += s[i - 1].len();
-    if (s.size() - (i - 1) >= kDupThresh || bytes > (kDupThresh - 1) * send_mss()) return s[i - 1].begin;
+    if (s.size() - (i - 1) >= kDupThresh || bytes > (kDupThresh - 1) * send_mss()) {
+      boundary = s[i - 1].begin;
+      break;
+    }
   }
-  return snd_.una;
+  // Below a tail loss probe the peer has SACKed, everything is lost too
+  // (RFC 8985 §6-7; see Buffers::probe_lost).
+  if (bufs_->probe_lost && bufs_->probe_lost_below.after(boundary)) boundary = bufs_->probe_lost_below;
+  return boundary;
 }
 
 uint32_t Connection::pipe() const {

@@ -131,6 +131,7 @@ bool Connection::build_loss_probe(Instant now, base::MutBytes buf, Segment& s) {
   s.retransmission = !fresh;
   if (!fresh) {
     bufs_->tlp_end_seq = snd_.max;
+    bufs_->tlp_probe_seq = from;
     bufs_->tlp_episode = true;
   }
   ++stats().loss_probes;
@@ -145,8 +146,23 @@ void Connection::process_loss_probe_ack(const Segment& seg) {
   // for every ACK while an episode is open, before SND.UNA moves.
   Buffers& b = *bufs_;
   const SeqNum end = b.tlp_end_seq;
-  if (seg.ack.before(end)) return;
   auto blocks = seg.options.sack_blocks();
+  if (seg.ack.before(b.tlp_probe_seq)) {
+    // The probe arrived (a SACK block holds its first octet) but data sent
+    // before it did not: RACK's inference (§6.2), with a reordering window of
+    // the two round trips the PTO already waited. The scoreboard counts it
+    // lost (lost_boundary) and SACK recovery repairs it.
+    for (const auto& blk : blocks) {
+      SeqNum l(blk.left), r(blk.right);
+      if (l.before_eq(b.tlp_probe_seq) && r.after(b.tlp_probe_seq)) {
+        b.probe_lost = true;
+        b.probe_lost_below = b.tlp_probe_seq;
+        break;
+      }
+    }
+    return;
+  }
+  if (seg.ack.before(end)) return;
   if (!blocks.empty()) {
     // A D-SACK (RFC 2883: the first block, below the ACK or inside the second
     // block) for the probe: the original arrived too. No loss.

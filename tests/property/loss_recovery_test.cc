@@ -99,6 +99,24 @@ TEST(LossRecovery, LostTailRepairedByLossProbeWithoutTimeout_Rfc8985_7) {
   }
 }
 
+TEST(LossRecovery, LostTailOfThreeRepairedAfterLossProbeWithoutTimeout_Rfc8985_6_7) {
+  // The last three data segments are lost: the probe's SACK shows what was
+  // sent before it lost (RACK's time order), and SACK recovery repairs it.
+  constexpr uint64_t kBytes = 69 * 1448;  // whole segments
+  auto tail = [](int from, const tcp::Segment& s) {
+    return from == 0 && s.len() > 0 && !s.retransmission && s.seq.value() + s.len() + 3 * 1448 > 1001 + kBytes;
+  };
+  for (auto cc : {tcp::CcAlgorithm::NewReno, tcp::CcAlgorithm::Cubic}) {
+    Result r = transfer(with(true, cc), 1, PathParams{}, kBytes, tail);
+    EXPECT_TRUE(r.done);
+    EXPECT_EQ(r.received, kBytes);
+    EXPECT_EQ(r.lost, 3u);
+    EXPECT_EQ(r.sender.loss_probes, 1u);
+    EXPECT_EQ(r.sender.fast_retransmits, 1u);
+    EXPECT_EQ(r.sender.timeouts, 0u);
+  }
+}
+
 TEST(LossRecovery, LostTailWaitsForTheTimeoutWithoutLossProbe_Rfc6298_5) {
   // The same loss with the probe switched off: only the RTO can find it.
   constexpr uint64_t kBytes = 100'000;

@@ -186,5 +186,33 @@ TEST(LossProbe, AProbeOfNewDataOpensNoEpisode_Rfc8985_7_4) {
   EXPECT_EQ(h.conn().congestion().ssthresh(), 0xffffffffu);
 }
 
+TEST(LossProbe, SackOfTheProbeMarksWhatWasSentBeforeItLost_Rfc8985_6_2_7) {
+  // The whole tail of three segments is lost. The probe (the last one again)
+  // arrives and is SACKed above the hole: fewer than DupThresh segments are
+  // SACKed, but what was sent before the probe, two round trips ago, is lost
+  // by RACK's time order. Recovery repairs it without the RTO.
+  Harness h(Config{}, 100);
+  establish(h);
+  send(h, 3 * kMss);
+  ASSERT_EQ(h.drain().size(), 3u);
+  h.advance(Duration::millis(23));
+  h.expect(seg::data(seq(2), 301, kMss).psh().rexmit());
+  h.inject(seg::ack(301, seq(0)).ts(5001, 1).sack(seq(2), seq(3)));
+  h.expect(seg::data(seq(0), 301, kMss).rexmit());
+  auto rest = h.drain();
+  if (rest.empty()) {
+    h.inject(seg::ack(301, seq(1)).ts(5002, 1).sack(seq(2), seq(3)));
+    rest = h.drain();
+  }
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].seg.seq, SeqNum(seq(1)));
+  EXPECT_EQ(rest[0].payload.size(), kMss);
+  h.inject(seg::ack(301, seq(3)).ts(5003, 1));
+  EXPECT_EQ(h.conn().snd().una, SeqNum(seq(3)));
+  EXPECT_EQ(h.conn().counters().timeouts, 0u);
+  EXPECT_EQ(h.conn().counters().fast_retransmits, 1u);
+  EXPECT_EQ(h.conn().counters().loss_probes, 1u);
+}
+
 }  // namespace
 }  // namespace synack::tcp::testing
