@@ -31,6 +31,9 @@ void add_tun_options(CLI::App& cmd, TunOptions& o) {
   cmd.add_option("--corrupt", o.corrupt, "flip one bit of packets with this probability, each direction")
       ->check(CLI::Range(0.0, 1.0));
   cmd.add_option("--seed", o.seed, "seed for --loss, --duplicate and --corrupt");
+  cmd.add_option("--conn-limit", o.conn_limit,
+                 "at most this many connections at once (0: no limit); SYNs beyond it are dropped "
+                 "without RST, so clients retry");
   cmd.add_flag("--trace", o.trace, "print segments and state changes live, and counters at exit");
   cmd.add_flag("--stats", o.stats, "print counters at exit");
 }
@@ -129,6 +132,7 @@ base::Expected<void, SetupError> TunSession::setup() {
   sc.addr = addressing_.addr;
   sc.mtu = static_cast<uint16_t>(opts_.mtu);
   sc.tcp.mss = static_cast<uint16_t>(opts_.mtu - 40);
+  sc.max_connections = opts_.conn_limit;
   auto key = tcp::Rfc6528Isn::random_key();
   for (size_t i = 0; i < 8; ++i) sc.port_secret = (sc.port_secret << 8) | key[i + 8];
   p_->isn = std::make_unique<tcp::Rfc6528Isn>(key);

@@ -31,6 +31,7 @@ struct TunOptions {
   double duplicate = 0;
   double corrupt = 0;
   uint64_t seed = 1;
+  uint32_t conn_limit = 0;  // StackConfig::max_connections (0: none)
   bool trace = false;
   bool stats = false;
 };

@@ -279,6 +279,34 @@ def refused_client(addr, port):
     die("connected to a port that should have no listener")
 
 
+def limited_clients(addr, port, limit):
+    # `limit` connections are accepted and echo; one more is not answered
+    # (its SYN is dropped without RST) until one of them closes.
+    limit = int(limit)
+    held = [connect(addr, int(port)) for _ in range(limit)]
+    for i, s in enumerate(held):
+        s.sendall(b"%d" % i)
+        if s.recv(16) != b"%d" % i:
+            die(f"connection {i} did not echo")
+    extra = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    extra.settimeout(2)
+    try:
+        extra.connect((addr, int(port)))
+        die(f"connection {limit + 1} was accepted beyond --conn-limit {limit}")
+    except ConnectionRefusedError:
+        die("the stack refused with RST; a full stack should drop the SYN")
+    except (socket.timeout, TimeoutError):
+        pass
+    extra.close()
+    held.pop().close()
+    time.sleep(0.5)  # the closed connection leaves the stack
+    s = connect(addr, int(port))  # the kernel's SYN retransmission gets through now
+    s.sendall(b"late")
+    if s.recv(16) != b"late":
+        die("the connection after a close did not echo")
+    say("ok limited")
+
+
 def icmp_checksum(b):
     if len(b) % 2:
         b += b"\0"
@@ -316,6 +344,7 @@ def ping(addr, count):
 
 
 COMMANDS = {
+    "limited_clients": limited_clients,
     "echo_client": echo_client,
     "urgent_echo_client": urgent_echo_client,
     "echo_client_half_close": lambda a, p, n: echo_client(a, p, n, half_close_first=True),

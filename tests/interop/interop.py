@@ -100,6 +100,14 @@ def concurrent_100(env):
     check(out == "ok 100", out)
 
 
+@case
+def conn_limit(env):
+    """serve --conn-limit 3: a fourth connection's SYN is dropped (no RST) until one closes."""
+    env.serve("echo", 7, "--conn-limit", 3)
+    out = env.run_helper("limited_clients", SYNACK_ADDR, 7, 3)
+    check(out == "ok limited", out)
+
+
 # ---------------------------------------------------------------------------
 # synack client -> kernel server.
 
