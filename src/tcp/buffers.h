@@ -61,8 +61,12 @@ struct Buffers {
   SeqNum probe_lost_below;  // valid while probe_lost
   bool loss_probe_now = false;  // the PTO fired: send a probe (RFC 8985 §7.3)
   SeqNum last_seg_seq;  // where the last segment of new data began: the one a probe repeats
-  // While the PTO holds the timer slot, when the RTO it stands in for is due.
+  // While the PTO holds the timer slot, when the RTO it stands in for is due,
+  // when the PTO was set and whether it waited for a delayed ACK (one segment
+  // in flight): a burst of segments sent at that same instant leaves it as is.
   base::Instant rto_due;
+  base::Instant pto_set_at;
+  bool pto_single = false;
   // TSval of the first retransmission since the last forward progress: an
   // echo older than that measures a round trip that included the loss (RFC
   // 7323 §4.3 keeps TS.Recent at the segment before a hole): no RTT sample.

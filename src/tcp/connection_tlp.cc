@@ -42,6 +42,10 @@ Duration Connection::probe_timeout() const {
 }
 
 void Connection::arm_loss_probe_or_retransmit(Instant now, bool restart_rto) {
+  // More segments sent at the instant the PTO was set (the burst an ACK
+  // releases) would set it to the same deadline, unless it had waited for a
+  // delayed ACK that the flight no longer calls for.
+  if (!restart_rto && timers_.armed(Timer::LossProbe) && bufs_->pto_set_at == now && !bufs_->pto_single) return;
   const bool probe = loss_probe_allowed();
   if (!probe && (restart_rto || timers_.main_free())) {
     arm_retransmit(now);  // RFC 6298 §5.1, §5.3
@@ -58,8 +62,11 @@ void Connection::arm_loss_probe_or_retransmit(Instant now, bool restart_rto) {
   }
   if (probe) {
     // The probe goes before the RTO would fire, never after (§7.2).
+    const Duration pto = probe_timeout();
     bufs_->rto_due = rto_at;
-    timers_.set(Timer::LossProbe, base::earliest(now + probe_timeout(), rto_at));
+    bufs_->pto_set_at = now;
+    bufs_->pto_single = pto > rtt_.srtt() * 2 + kPtoSlack;
+    timers_.set(Timer::LossProbe, base::earliest(now + pto, rto_at));
   } else {
     timers_.set(Timer::Retransmit, rto_at);
   }
