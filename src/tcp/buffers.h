@@ -32,6 +32,7 @@ struct ConnCounters {
   uint32_t keepalive_probes = 0;  // keep-alive probes (RFC 9293 §3.8.4)
   uint32_t loss_probes = 0;       // tail loss probes sent (RFC 8985 §7.3)
   uint32_t loss_probe_recoveries = 0;  // probes that repaired a loss (RFC 8985 §7.4)
+  uint32_t lost_retransmits = 0;  // retransmissions found lost in SACK recovery, sent again
   DropReason last_drop = DropReason::None;
 };
 
@@ -49,6 +50,11 @@ struct Buffers {
   // SACK, sender side (RFC 6675): SACKed ranges above SND.UNA, and HighRxt.
   base::SeqRangeSet<16> sacked;
   SeqNum high_rxt;
+  // SND.MAX when the latest retransmission of this recovery went out. Once
+  // the peer SACKs data above it, everything sent before has had its chance:
+  // a head still missing then was lost again (RACK's time order, RFC 8985 §6).
+  SeqNum rxt_marker;
+  bool rxt_marker_set = false;
   // Tail loss probe (RFC 8985 §7.4): SND.MAX after a probe that repeated the
   // last segment, while we wait to learn whether it repaired a loss.
   SeqNum tlp_end_seq;    // valid while tlp_episode

@@ -343,6 +343,7 @@ class Connection {
   uint32_t pipe() const;
   std::optional<base::SeqRange> next_lost_hole(uint32_t max_len) const;
   void enter_sack_recovery();
+  void detect_lost_retransmission();
   void queue_rst(SeqNum seq, std::optional<SeqNum> ack);
   void send_challenge_ack();
 

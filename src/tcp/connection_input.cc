@@ -433,6 +433,7 @@ DropReason Connection::check_ack(Instant now, const Segment& seg) {
   } else {
     process_duplicate_ack(now, seg, new_sack);
   }
+  if (in_recovery_ && sack_ok_ && new_sack) detect_lost_retransmission();
   update_send_window(seg);
 
   bool fin_acked = fin_queued_ && snd_.una == fin_seq() + 1;
@@ -489,6 +490,7 @@ void Connection::process_new_ack(Instant now, const Segment& seg) {
   if (in_recovery_) {
     if (seg.ack.after_eq(bufs().recover)) {
       in_recovery_ = false;  // full acknowledgment: recovery ends
+      bufs_->rxt_marker_set = false;
       cc_.on_exit_recovery(flight, send_mss());
     } else if (!sack_ok_) {
       cc_.on_partial_ack(acked, send_mss());  // NewReno partial ACK: retransmit the next hole

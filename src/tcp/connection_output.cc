@@ -256,7 +256,11 @@ bool Connection::build_data_segment(Instant now, base::MutBytes buf, Segment& s)
   mark_urgent(s);
   s.retransmission = retransmission;
   if (len > 0 && len < mss) bufs().snd_sml = after;  // remember the last short segment (Nagle)
-  if (single && sack_recovery) bufs().high_rxt = seq_max(bufs().high_rxt, after);  // HighRxt
+  if (single && sack_recovery) {
+    bufs().high_rxt = seq_max(bufs().high_rxt, after);  // HighRxt
+    bufs_->rxt_marker = snd_.max;
+    bufs_->rxt_marker_set = true;
+  }
   on_segment_sent(now, s, /*advance=*/!single);
   return true;
 }

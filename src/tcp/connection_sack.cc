@@ -109,4 +109,21 @@ void Connection::enter_sack_recovery() {
   ++stats().fast_retransmits;
 }
 
+void Connection::detect_lost_retransmission() {
+  // RFC 6675 repairs each hole once; a lost retransmission waits for the RTO
+  // (§5.1). But if the peer has SACKed data first sent after our latest
+  // retransmission (new data sent during recovery) and the head hole, which
+  // was retransmitted before that, is still missing, that retransmission is
+  // lost: send the head again (RACK's inference, RFC 8985 §6.2, for the one
+  // hole that holds back every cumulative ACK; Linux's tcp_mark_lost_retrans
+  // did the same). The marker moves with that retransmission, so only more
+  // new data SACKed later can repeat this.
+  Buffers& b = *bufs_;
+  if (!b.rxt_marker_set || b.sacked.empty() || !b.high_rxt.after(snd_.una)) return;
+  if (!b.sacked[b.sacked.size() - 1].end.after(b.rxt_marker)) return;
+  retransmit_head_ = true;
+  b.rxt_marker_set = false;
+  ++b.counters.lost_retransmits;
+}
+
 }  // namespace synack::tcp

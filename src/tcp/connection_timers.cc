@@ -67,7 +67,7 @@ void Connection::on_retransmit_timeout(Instant now) {
   uint32_t flight = static_cast<uint32_t>(snd_.max - snd_.una);
   cc_.on_rto(flight, send_mss(), /*first_timeout=*/rexmit_count_ == 1, cubic_state());
   end_loss_probe_episode();  // the timeout's reduction covers whatever the probe found
-  if (bufs_) bufs_->probe_lost = false;  // going back resends every hole anyway
+  if (bufs_) bufs_->probe_lost = bufs_->rxt_marker_set = false;  // going back resends every hole anyway
   snd_.nxt = snd_.una;
   in_recovery_ = false;
   snd_.dup_acks = 0;

@@ -117,6 +117,29 @@ TEST(LossRecovery, LostTailOfThreeRepairedAfterLossProbeWithoutTimeout_Rfc8985_6
   }
 }
 
+TEST(LossRecovery, LostRetransmissionSentAgainWithoutTimeout_Rfc8985_6_2) {
+  // One segment mid-transfer is lost twice: first sent and first
+  // retransmitted. New data sent during recovery is SACKed while it is still
+  // missing: its retransmission was lost, and it goes again at once.
+  constexpr uint32_t kTarget = 1001 + 1448 * 140;  // client ISS 1000; whole segments
+  auto drops = std::make_shared<int>(0);
+  auto twice = [drops](int from, const tcp::Segment& s) {
+    bool hit = from == 0 && s.len() > 0 && s.seq.value() == kTarget && *drops < 2;
+    if (hit) ++*drops;
+    return hit;
+  };
+  for (auto cc : {tcp::CcAlgorithm::NewReno, tcp::CcAlgorithm::Cubic}) {
+    *drops = 0;
+    Result r = transfer(with(true, cc), 1, PathParams{}, 1 << 20, twice);
+    EXPECT_TRUE(r.done);
+    EXPECT_EQ(r.received, 1u << 20);
+    EXPECT_EQ(*drops, 2);
+    EXPECT_EQ(r.sender.fast_retransmits, 1u);
+    EXPECT_EQ(r.sender.lost_retransmits, 1u);
+    EXPECT_EQ(r.sender.timeouts, 0u);
+  }
+}
+
 TEST(LossRecovery, LostTailWaitsForTheTimeoutWithoutLossProbe_Rfc6298_5) {
   // The same loss with the probe switched off: only the RTO can find it.
   constexpr uint64_t kBytes = 100'000;
@@ -146,10 +169,12 @@ TEST_P(RandomLoss, FastRetransmitRepairsMostLosses_Rfc5681_Rfc6675) {
   }
   // Losses are repaired by fast retransmit far more often than by the timer.
   // With 1 % loss windows are large and nearly every loss leaves three
-  // duplicate ACKs behind it; at 10 % (ACKs lost too) windows shrink to a few
-  // segments and, as RFC 5681 expects, some losses can only be found by the
-  // timer (fewer than three segments follow them).
-  uint64_t ratio = loss <= 0.01 ? 20 : loss <= 0.05 ? 5 : 1;
+  // duplicate ACKs behind it; a lost tail is probed (RFC 8985 §7) and a lost
+  // retransmission found once later data is SACKed (§6.2). At 10 % (ACKs lost
+  // too) windows shrink to a few segments and some losses can only be found
+  // by the timer. (Measured over these 4 seeds: 0 timeouts at 1 %, 7-12 at
+  // 5 % against ~430 fast retransmits, 147-162 at 10 % against ~670.)
+  uint64_t ratio = loss <= 0.05 ? 20 : 3;
   EXPECT_GT(fast, 0u);
   EXPECT_GT(fast, ratio * timeouts) << "fast " << fast << " timeouts " << timeouts << " lost " << lost;
   RecordProperty("fast_retransmits", static_cast<int>(fast));

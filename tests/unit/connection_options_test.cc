@@ -243,5 +243,40 @@ TEST(Options, SackRecoveryRetransmitsEachHoleWithoutTimeout_Rfc6675_5) {
   EXPECT_EQ(h.conn().counters().fast_retransmits, 1u);  // one recovery episode
 }
 
+TEST(Options, LostRetransmissionOfTheHeadIsSentAgain_Rfc6675_Rfc8985_6_2) {
+  Harness h(Config{}, 100);
+  establish_with_options(h);
+  auto seq = [](int i) { return 101u + 1448u * static_cast<uint32_t>(i); };
+  std::string d(1448 * 8, 'a');
+  h.conn().send(h.now(), base::as_bytes(d.data(), d.size()));
+  ASSERT_EQ(h.drain().size(), 8u);
+  // Segment 0 is lost; three SACKed segments above it start recovery.
+  h.inject(seg::ack(301, seq(0)).ts(5001, 1).sack(seq(1), seq(2)));
+  h.inject(seg::ack(301, seq(0)).ts(5002, 1).sack(seq(1), seq(3)));
+  h.inject(seg::ack(301, seq(0)).ts(5003, 1).sack(seq(1), seq(4)));
+  h.expect(seg::data(seq(0), 301, 1448).rexmit());
+  h.drain();
+  // The rest arrives; the pipe lets new data go (RFC 6675 NextSeg rule 2).
+  std::string more(1448 * 3, 'b');
+  h.conn().send(h.now(), base::as_bytes(more.data(), more.size()));
+  h.inject(seg::ack(301, seq(0)).ts(5004, 1).sack(seq(1), seq(8)));
+  auto fresh = h.drain();
+  ASSERT_FALSE(fresh.empty());
+  EXPECT_EQ(fresh[0].seg.seq, SeqNum(seq(8)));
+  EXPECT_EQ(h.conn().counters().lost_retransmits, 0u);
+  // New data sent after the retransmission arrives, segment 0 still does not:
+  // its retransmission was lost. It goes again, once.
+  h.inject(seg::ack(301, seq(0)).ts(5005, 1).sack(seq(1), seq(9)));
+  h.expect(seg::data(seq(0), 301, 1448).rexmit());
+  EXPECT_EQ(h.conn().counters().lost_retransmits, 1u);
+  h.drain();
+  h.inject(seg::ack(301, seq(0)).ts(5006, 1).sack(seq(1), seq(10)));
+  for (const auto& s : h.drain()) EXPECT_NE(s.seg.seq, SeqNum(seq(0))) << "sent a third time";
+  EXPECT_EQ(h.conn().counters().lost_retransmits, 1u);
+  h.inject(seg::ack(301, h.conn().snd().max.value()).ts(5007, 1));
+  EXPECT_EQ(h.conn().snd().una, h.conn().snd().max);
+  EXPECT_EQ(h.conn().counters().timeouts, 0u);
+}
+
 }  // namespace
 }  // namespace synack::tcp::testing
