@@ -136,6 +136,7 @@ bool Connection::build_loss_probe(Instant now, base::MutBytes buf, Segment& s) {
   s.wnd = window_field();
   mark_urgent(s);
   s.retransmission = !fresh;
+  s.loss_probe = true;
   if (!fresh) {
     bufs_->tlp_end_seq = snd_.max;
     bufs_->tlp_probe_seq = from;

@@ -26,6 +26,7 @@ struct Segment {
   // Metadata for traces, not on the wire: this segment repeats sequence space
   // already sent (retransmission or zero-window probe of old data).
   bool retransmission = false;
+  bool loss_probe = false;  // sent by the PTO, a tail loss probe (RFC 8985 §7.3)
 
   bool syn() const { return flags & flags::kSyn; }
   bool fin() const { return flags & flags::kFin; }

@@ -91,6 +91,7 @@ std::string json_line(const Trace& trace, const TraceEvent& e) {
   if (e.kind == TraceKind::Drop) j["reason"] = drop_reason_id(e.reason);
   if (e.kind == TraceKind::Send) {
     if (e.seg && e.seg->retransmission) j["retransmission"] = true;
+    if (e.seg && e.seg->loss_probe) j["loss_probe"] = true;
     Json fates = Json::array();
     for (auto k : {link::LinkEventKind::Lost, link::LinkEventKind::TooBig, link::LinkEventKind::Duplicated,
                    link::LinkEventKind::Reordered, link::LinkEventKind::Corrupted}) {

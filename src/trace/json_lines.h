@@ -9,7 +9,7 @@
 // segment events always carry flags, seq, ack (0 without the ACK flag), len,
 // win and options; a drop adds "reason" (and has only "bytes" instead of the
 // segment fields when the packet could not be parsed). A send may add
-// "retransmission":true and "link":[...] with what the link did to it
+// "retransmission":true, "loss_probe":true and "link":[...] with what the link did to it
 // ("lost", "duplicated", "reordered", "corrupted", "too_big").
 #include <ostream>
 #include <string>

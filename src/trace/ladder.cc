@@ -226,6 +226,7 @@ class Painter {
     const TraceEvent& e = send_of(l);
     std::vector<Mark> m;
     if (e.seg->retransmission) m.push_back({"[retransmission]", false});
+    if (e.seg->loss_probe) m.push_back({"[loss probe]", false});
     if (e.marked(LinkEventKind::Reordered)) m.push_back({"[reordered]", false});
     if (e.marked(LinkEventKind::Duplicated)) m.push_back({"[duplicated]", false});
     if (e.marked(LinkEventKind::Corrupted)) m.push_back({"[corrupted]", true});

@@ -12,7 +12,7 @@
 // it sends in response at that instant if it sends one, else on the line of
 // the segment whose arrival caused it, else on a line of its own (TIME-WAIT's
 // end: "CLOSED  (after 2MSL)"). Marks in brackets tell what else happened:
-// [retransmission], [lost], [duplicated], [reordered], [corrupted],
+// [retransmission], [loss probe] (RFC 8985 §7.3), [lost], [duplicated], [reordered], [corrupted],
 // [too big for MTU], [dropped: <reason>] at the receiver; an arrow that never
 // reached the other side's TCP ends in X.
 #include <cstdint>

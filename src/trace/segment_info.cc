@@ -15,6 +15,7 @@ SegmentInfo fields(const tcp::Segment& s) {
   i.win = s.wnd;
   i.options = s.options;
   i.retransmission = s.retransmission;
+  i.loss_probe = s.loss_probe;
   return i;
 }
 }  // namespace

@@ -23,6 +23,7 @@ struct SegmentInfo {
   uint16_t win = 0;  // the raw 16-bit window field
   wire::TcpOptions options;
   bool retransmission = false;  // sender's metadata, not on the wire
+  bool loss_probe = false;      // likewise: a tail loss probe (RFC 8985 §7.3)
 
   // From a stack observer call: `t` is the local side's 4-tuple.
   static SegmentInfo outgoing(const wire::FourTuple& t, const tcp::Segment& s);

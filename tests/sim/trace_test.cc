@@ -121,6 +121,31 @@ TEST(Trace, LinkFatesMarkTheSegmentThatSufferedThem) {
   EXPECT_GT(retransmissions, 0u);
 }
 
+TEST(Ladder, TailLossProbesAreMarked_Rfc8985_7_3) {
+  // Some seed of a lossy echo loses a tail and probes it; its ladder and its
+  // JSON lines say which segment was the probe.
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    sim::EchoConfig c = seed_config();
+    c.link.loss = 0.25;
+    c.seed = seed;
+    TracedRun r(c);
+    ASSERT_TRUE(r.result.ok) << r.result.problem;
+    uint64_t probes = 0;
+    for (const auto& e : r.trace.events()) probes += e.kind == TraceKind::Send && e.seg->loss_probe;
+    if (probes == 0) continue;
+    std::string ladder = render_ladder(r.trace);
+    size_t marks = 0;
+    for (size_t at = ladder.find("[loss probe]"); at != std::string::npos; at = ladder.find("[loss probe]", at + 1))
+      ++marks;
+    EXPECT_EQ(marks, probes) << "seed " << seed;
+    std::ostringstream json;
+    write_json_lines(r.trace, json);
+    EXPECT_NE(json.str().find("\"loss_probe\":true"), std::string::npos);
+    return;
+  }
+  FAIL() << "no seed in 1..40 probed a tail";
+}
+
 TEST(Ladder, LostSegmentsEndInXAndRetransmissionsAreMarked) {
   sim::EchoConfig c = seed_config();
   c.link.loss = 0.25;
