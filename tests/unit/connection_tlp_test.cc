@@ -27,11 +27,16 @@ void send(Harness& h, size_t n) {
   ASSERT_EQ(h.conn().send(h.now(), base::as_bytes(d.data(), d.size())).value(), n);
 }
 
+// Queue n bytes and check that they leave as `segments` segments at once.
+void send_flight(Harness& h, size_t n, size_t segments) {
+  send(h, n);
+  ASSERT_EQ(h.drain().size(), segments);
+}
+
 TEST(LossProbe, RepeatsTheLastSegmentAfterTwoRtts_Rfc8985_7_2_7_3) {
   Harness h(Config{}, 100);
   establish(h);
-  send(h, 3 * kMss);
-  ASSERT_EQ(h.drain().size(), 3u);
+  send_flight(h, 3 * kMss, 3u);
   // PTO = 2*SRTT (plus 2 ms of timer slack) for a flight of several segments.
   h.advance(Duration::millis(21));
   h.expect_nothing();
@@ -67,8 +72,7 @@ TEST(LossProbe, WaitsForADelayedAckWhenOneSegmentIsInFlight_Rfc8985_7_2) {
 TEST(LossProbe, SendsNewDataWhenTheCongestionWindowHoldsItBack_Rfc8985_7_3) {
   Harness h(Config{}, 100);
   establish(h);
-  send(h, 12 * kMss);
-  ASSERT_EQ(h.drain().size(), 10u);  // the initial window (RFC 6928)
+  send_flight(h, 12 * kMss, 10u);  // the initial window (RFC 6928)
   h.advance(Duration::millis(23));
   // The next unsent segment, past the congestion window, which the probe ignores.
   h.expect(seg::data(seq(10), 301, kMss));
@@ -96,8 +100,7 @@ TEST(LossProbe, RepeatsALostFin_Rfc8985_7_3) {
 TEST(LossProbe, NotWithoutSack_Rfc8985_7_2) {
   Harness h(Config{}, 100);
   h.establish_active(300);  // the peer offers no SACK
-  send(h, 3 * 1460);
-  ASSERT_EQ(h.drain().size(), 3u);
+  send_flight(h, 3 * 1460, 3u);
   h.advance(h.conn().rtt().rto() - Duration::millis(1));
   h.expect_nothing();
   h.advance(Duration::millis(2));
@@ -111,8 +114,7 @@ TEST(LossProbe, CanBeSwitchedOff) {
   cfg.tail_loss_probe = false;
   Harness h(cfg, 100);
   establish(h);
-  send(h, 3 * kMss);
-  ASSERT_EQ(h.drain().size(), 3u);
+  send_flight(h, 3 * kMss, 3u);
   h.advance(Duration::millis(199));
   h.expect_nothing();
   h.advance(Duration::millis(2));
@@ -123,8 +125,7 @@ TEST(LossProbe, CanBeSwitchedOff) {
 TEST(LossProbe, NotOnceThePeerHasSackedData_Rfc8985_7_2) {
   Harness h(Config{}, 100);
   establish(h);
-  send(h, 4 * kMss);
-  ASSERT_EQ(h.drain().size(), 4u);
+  send_flight(h, 4 * kMss, 4u);
   // Segment 0 is missing; 1 arrived. The scoreboard, not a probe, handles this.
   h.inject(seg::ack(301, seq(0)).ts(5001, 1).sack(seq(1), seq(2)));
   h.advance(Duration::millis(100));
@@ -136,8 +137,7 @@ TEST(LossProbe, NotOnceThePeerHasSackedData_Rfc8985_7_2) {
 // Returns with the probe's episode open (§7.4: an ACK of exactly TLP.end_seq
 // does not yet tell whether the probe repaired a loss).
 void probe_and_ack(Harness& h, bool dsack) {
-  send(h, 3 * kMss);
-  ASSERT_EQ(h.drain().size(), 3u);
+  send_flight(h, 3 * kMss, 3u);
   h.advance(Duration::millis(23));
   h.expect(seg::data(seq(2), 301, kMss).psh().rexmit());
   auto ack = seg::ack(301, seq(3)).ts(5001, 1);
@@ -175,8 +175,7 @@ TEST(LossProbe, DsackForTheProbeMeansNoLoss_Rfc8985_7_4) {
 TEST(LossProbe, AProbeOfNewDataOpensNoEpisode_Rfc8985_7_4) {
   Harness h(Config{}, 100);
   establish(h);
-  send(h, 12 * kMss);
-  ASSERT_EQ(h.drain().size(), 10u);
+  send_flight(h, 12 * kMss, 10u);
   h.advance(Duration::millis(23));
   h.expect(seg::data(seq(10), 301, kMss));
   h.inject(seg::ack(301, seq(11)).ts(5001, 1));
@@ -193,8 +192,7 @@ TEST(LossProbe, SackOfTheProbeMarksWhatWasSentBeforeItLost_Rfc8985_6_2_7) {
   // by RACK's time order. Recovery repairs it without the RTO.
   Harness h(Config{}, 100);
   establish(h);
-  send(h, 3 * kMss);
-  ASSERT_EQ(h.drain().size(), 3u);
+  send_flight(h, 3 * kMss, 3u);
   h.advance(Duration::millis(23));
   h.expect(seg::data(seq(2), 301, kMss).psh().rexmit());
   h.inject(seg::ack(301, seq(0)).ts(5001, 1).sack(seq(2), seq(3)));
