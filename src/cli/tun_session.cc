@@ -176,6 +176,11 @@ void TunSession::print_summary(std::FILE* out) const {
                c.ip_in, c.ip_out, c.tcp_in, c.tcp_out, c.rst_out, c.icmp_echo_replies);
   std::fprintf(out, "summary: opens active %lu passive %lu; time-wait compacted %lu reused %lu\n",
                c.active_opens, c.passive_opens, c.time_wait_compacted, c.time_wait_reused);
+  std::fprintf(out,
+               "summary: retransmitted %lu segments: %lu timeouts, %lu fast retransmits, %lu loss probes (%lu "
+               "repaired a loss), %lu lost retransmissions sent again\n",
+               c.retransmits, c.timeouts, c.fast_retransmits, c.loss_probes, c.loss_probe_recoveries,
+               c.lost_retransmits);
   for (int i = 1; i < tcp::kNumDropReasons; ++i) {
     if (c.drops[static_cast<size_t>(i)] == 0) continue;
     std::fprintf(out, "summary: drops %s %lu\n",

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 
+#include "tcp/buffers.h"
 #include "tcp/drop_reason.h"
 #include "wire/parse_error.h"
 
@@ -22,6 +23,14 @@ struct StackCounters {
   uint64_t time_wait_compacted = 0;
   uint64_t time_wait_reused = 0;
   uint64_t control_queue_full = 0;  // RST/ICMP replies not sent: queue full
+  // Loss recovery of the connections that have ended (their tcp::ConnCounters
+  // added up when the control block is freed).
+  uint64_t retransmits = 0;
+  uint64_t timeouts = 0;
+  uint64_t fast_retransmits = 0;
+  uint64_t loss_probes = 0;
+  uint64_t loss_probe_recoveries = 0;
+  uint64_t lost_retransmits = 0;
   std::array<uint64_t, tcp::kNumDropReasons> drops{};
   std::array<uint64_t, 12> parse_errors{};  // by wire::ParseError
 
@@ -31,6 +40,14 @@ struct StackCounters {
     return n;
   }
   void count_drop(tcp::DropReason r) { ++drops[static_cast<size_t>(r)]; }
+  void add_connection(const tcp::ConnCounters& c) {
+    retransmits += c.retransmits;
+    timeouts += c.timeouts;
+    fast_retransmits += c.fast_retransmits;
+    loss_probes += c.loss_probes;
+    loss_probe_recoveries += c.loss_probe_recoveries;
+    lost_retransmits += c.lost_retransmits;
+  }
 };
 
 }  // namespace synack::stack

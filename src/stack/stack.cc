@@ -59,7 +59,10 @@ uint32_t Stack::alloc_slot() {
 
 void Stack::free_slot(uint32_t idx) {
   Slot& s = slot(idx);
-  if (s.conn) conns_.erase(s.conn->tuple());
+  if (s.conn) {
+    conns_.erase(s.conn->tuple());
+    counters_.add_connection(s.conn->counters());
+  }
   wheel_.cancel(idx);
   unlink_child(idx);
   s.conn.reset();  // a stale entry in dirty_ is skipped, or flushes the slot's next tenant

@@ -121,6 +121,33 @@ TEST(Trace, LinkFatesMarkTheSegmentThatSufferedThem) {
   EXPECT_GT(retransmissions, 0u);
 }
 
+TEST(Trace, StackCountersAddUpTheRetransmissionsOfEndedConnections) {
+  // Both connections of a lossy echo end; the stacks' loss-recovery counters
+  // then hold what the trace shows was sent again.
+  uint64_t total = 0;
+  for (uint64_t seed = 1; seed <= 8; ++seed) {
+    sim::EchoConfig c = seed_config();
+    c.link.loss = 0.25;
+    c.seed = seed;
+    TracedRun r(c);
+    ASSERT_TRUE(r.result.ok) << r.result.problem;
+    ASSERT_EQ(r.result.client_connections + r.result.server_connections, 0u);
+    uint64_t rexmits = 0, probes = 0;
+    for (const auto& e : r.trace.events()) {
+      if (e.kind != TraceKind::Send) continue;
+      rexmits += e.seg->retransmission;
+      probes += e.seg->loss_probe;
+    }
+    const auto& a = r.result.client_counters;
+    const auto& b = r.result.server_counters;
+    total += rexmits;
+    EXPECT_EQ(a.retransmits + b.retransmits, rexmits) << "seed " << seed;
+    EXPECT_EQ(a.loss_probes + b.loss_probes, probes) << "seed " << seed;
+    EXPECT_LE(a.timeouts + a.fast_retransmits, a.retransmits);
+  }
+  EXPECT_GT(total, 0u);  // some seeds did lose segments
+}
+
 TEST(Ladder, TailLossProbesAreMarked_Rfc8985_7_3) {
   // Some seed of a lossy echo loses a tail and probes it; its ladder and its
   // JSON lines say which segment was the probe.
