@@ -41,6 +41,9 @@ struct StackCounters {
   }
   void count_drop(tcp::DropReason r) { ++drops[static_cast<size_t>(r)]; }
   void add_connection(const tcp::ConnCounters& c) {
+    // Most connections lose nothing: test once (every other counter here
+    // comes with a retransmission, a timeout or a probe).
+    if ((c.retransmits | c.timeouts | c.loss_probes) == 0) return;
     retransmits += c.retransmits;
     timeouts += c.timeouts;
     fast_retransmits += c.fast_retransmits;
