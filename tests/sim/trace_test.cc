@@ -42,6 +42,14 @@ sim::EchoConfig seed_config() {
   return c;
 }
 
+// The same echo with a quarter of the packets lost, for a given seed.
+sim::EchoConfig lossy(uint64_t seed) {
+  sim::EchoConfig c = seed_config();
+  c.link.loss = 0.25;
+  c.seed = seed;
+  return c;
+}
+
 TEST(JsonLines, StateAndSegmentEventsHaveTheIssuesKeysInOrder) {
   TracedRun r(seed_config());
   ASSERT_TRUE(r.result.ok) << r.result.problem;
@@ -105,10 +113,7 @@ TEST(JsonLines, CorruptedSegmentShowsAsSentCorruptedThenDroppedForBadChecksum) {
 }
 
 TEST(Trace, LinkFatesMarkTheSegmentThatSufferedThem) {
-  sim::EchoConfig c = seed_config();
-  c.link.loss = 0.25;
-  c.seed = 4;
-  TracedRun r(c);
+  TracedRun r(lossy(4));
   ASSERT_TRUE(r.result.ok) << r.result.problem;
   uint64_t lost_marks = 0, retransmissions = 0;
   for (const auto& e : r.trace.events()) {
@@ -126,10 +131,7 @@ TEST(Trace, StackCountersAddUpTheRetransmissionsOfEndedConnections) {
   // then hold what the trace shows was sent again.
   uint64_t total = 0;
   for (uint64_t seed = 1; seed <= 8; ++seed) {
-    sim::EchoConfig c = seed_config();
-    c.link.loss = 0.25;
-    c.seed = seed;
-    TracedRun r(c);
+    TracedRun r(lossy(seed));
     ASSERT_TRUE(r.result.ok) << r.result.problem;
     ASSERT_EQ(r.result.client_connections + r.result.server_connections, 0u);
     uint64_t rexmits = 0, probes = 0;
@@ -152,10 +154,7 @@ TEST(Ladder, TailLossProbesAreMarked_Rfc8985_7_3) {
   // Some seed of a lossy echo loses a tail and probes it; its ladder and its
   // JSON lines say which segment was the probe.
   for (uint64_t seed = 1; seed <= 40; ++seed) {
-    sim::EchoConfig c = seed_config();
-    c.link.loss = 0.25;
-    c.seed = seed;
-    TracedRun r(c);
+    TracedRun r(lossy(seed));
     ASSERT_TRUE(r.result.ok) << r.result.problem;
     uint64_t probes = 0;
     for (const auto& e : r.trace.events()) probes += e.kind == TraceKind::Send && e.seg->loss_probe;
@@ -174,10 +173,7 @@ TEST(Ladder, TailLossProbesAreMarked_Rfc8985_7_3) {
 }
 
 TEST(Ladder, LostSegmentsEndInXAndRetransmissionsAreMarked) {
-  sim::EchoConfig c = seed_config();
-  c.link.loss = 0.25;
-  c.seed = 4;
-  TracedRun r(c);
+  TracedRun r(lossy(4));
   std::string ladder = render_ladder(r.trace);
   EXPECT_NE(ladder.find("[lost] -"), std::string::npos);
   EXPECT_NE(ladder.find("-X\n"), std::string::npos);
