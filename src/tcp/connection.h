@@ -350,6 +350,20 @@ class Connection {
   // -- output --
   // The header fields of `s` but its options; the segment is built in place.
   void make_segment(Segment& s, SeqNum seq, uint8_t flags) const;
+  // ...an ACK carrying the queued bytes [from, from + len), copied into `buf`,
+  // with PSH if they reach `end` (the end of the queue). Inline: once per
+  // data segment.
+  void make_data_segment(Segment& s, base::MutBytes buf, SeqNum from, uint32_t len, SeqNum end) {
+    make_segment(s, from, flags::kAck);
+    if (len == 0) return;
+    auto out = buf.first(len);
+    bufs().snd.copy_out(static_cast<size_t>(from - bufs_->snd_seq), out);
+    s.payload = out;
+    if (from + len == end) s.flags |= flags::kPsh;  // MUST-61: PSH when the queue drains
+  }
+  // The states in which data and FIN go out (and so may be probed).
+  static constexpr StateSet kSendingStates{State::Established, State::FinWait1, State::CloseWait, State::Closing,
+                                           State::LastAck};
   void bare_ack(Instant now, SeqNum seq, bool with_sack, Segment& s);  // probes and ACKs
   // build_data_segment's first test, made before the call: most calls end there.
   bool data_to_send() const;

@@ -115,10 +115,7 @@ bool Connection::poll_transmit(Instant now, base::MutBytes payload_buf, Segment&
 }
 
 inline bool Connection::data_to_send() const {  // inline: poll_transmit is its one caller
-  if (!StateSet{State::Established, State::FinWait1, State::CloseWait, State::Closing, State::LastAck}
-           .has(state_)) {
-    return false;
-  }
+  if (!kSendingStates.has(state_)) return false;
   if (snd_.nxt == snd_.iss) return false;  // our SYN goes (again) first
   // Something unsent, a FIN to (re)send or a retransmission asked for; if
   // not (the common case after every ACK), no work at all.
@@ -238,15 +235,9 @@ bool Connection::build_data_segment(Instant now, base::MutBytes buf, Segment& s)
   }
   if (sws_override) probe_now_ = false;
 
-  make_segment(s, from, flags::kAck);
-  if (len > 0) {
-    auto out = buf.first(len);
-    bufs().snd.copy_out(static_cast<size_t>(from - bufs_->snd_seq), out);
-    s.payload = out;
-  }
+  make_data_segment(s, buf, from, len, end);
   SeqNum after = from + len;
   if (after == end) {
-    if (len > 0) s.flags |= flags::kPsh;  // MUST-61: PSH when the queue drains
     // The FIN goes with the last byte; a single retransmission repeats it only
     // if it had been sent before.
     bool fin_ok = !single || snd_.max.after(end);

@@ -24,8 +24,7 @@ bool Connection::loss_probe_allowed() const {
   if (!sack_ok_ || !bufs_ || in_recovery_ || rexmit_count_ > 0) return false;
   if (snd_.nxt != snd_.max || snd_.una == snd_.max || snd_.una == snd_.iss) return false;
   if (!bufs_->sacked.empty() || !env_->config.tail_loss_probe) return false;
-  return StateSet{State::Established, State::FinWait1, State::CloseWait, State::Closing, State::LastAck}.has(
-      state_);
+  return kSendingStates.has(state_);
 }
 
 Duration Connection::probe_timeout() const {
@@ -121,13 +120,7 @@ bool Connection::build_loss_probe(Instant now, base::MutBytes buf, Segment& s) {
     fin = fin_sent;
     fresh = false;
   }
-  make_segment(s, from, flags::kAck);
-  if (len > 0) {
-    auto out = buf.first(len);
-    bufs().snd.copy_out(static_cast<size_t>(from - bufs_->snd_seq), out);
-    s.payload = out;
-    if (from + len == end) s.flags |= flags::kPsh;  // MUST-61
-  }
+  make_data_segment(s, buf, from, len, end);
   if (fin) s.flags |= flags::kFin;
   if (s.seq_len() == 0) {
     bufs_->loss_probe_now = false;
