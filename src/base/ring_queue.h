@@ -19,6 +19,14 @@ class RingQueue {
     buf_[(head_ + n_) & (cap_ - 1)] = std::move(v);
     ++n_;
   }
+  // push() for a caller that fills the new element field by field where it
+  // lies. A small struct built in a temporary from byte-sized fields and then
+  // copied with wider loads stalls store forwarding (~12 cycles on x86); the
+  // event queues paid that on every segment.
+  T& push_slot() {
+    if (n_ == cap_) grow();
+    return buf_[(head_ + n_++) & (cap_ - 1)];
+  }
   std::optional<T> pop() {
     if (n_ == 0) return std::nullopt;
     T v = std::move(buf_[head_]);

@@ -149,7 +149,13 @@ void Stack::handle_event(Slot& s, uint32_t idx, Instant now, const tcp::Event& e
       events_.push(StackEvent{StackEvent::Kind::Acceptable, ConnId{}, l.port, tcp::Event{}});
     }
   }
-  if (s.app_owned) events_.push(StackEvent{StackEvent::Kind::Connection, ConnId{idx, s.gen}, 0, e});
+  if (s.app_owned) {
+    StackEvent& se = events_.push_slot();  // in place: see RingQueue::push_slot
+    se.kind = StackEvent::Kind::Connection;
+    se.conn = ConnId{idx, s.gen};
+    se.port = 0;
+    se.event.assign(e);
+  }
 }
 
 void Stack::maybe_reap(Slot& s, uint32_t idx, Instant now) {

@@ -293,7 +293,11 @@ class Connection {
   void enter_time_wait(Instant now, Cause cause);
   void return_to_listen(Cause cause);
   // Inline: a push onto the Env's queue, cheaper than a call.
-  void emit(Event e) { env_->events.push({this, e}); }
+  void emit(const Event& e) {
+    Env::TaggedEvent& t = env_->events.push_slot();
+    t.conn = this;
+    t.event.assign(e);
+  }
 
   // -- segment arrival, one function per step of §3.10.7 --
   DropReason dispatch(Instant now, const Segment& seg);

@@ -54,6 +54,20 @@ struct Event {
   static Event state_changed(State f, State t, Cause c) { return {EventKind::StateChanged, f, t, c, {}}; }
   static Event simple(EventKind k) { return {k, State::Closed, State::Closed, Cause::UserOpen, {}}; }
   static Event closed(std::optional<Error> e) { return {EventKind::Closed, State::Closed, State::Closed, Cause::UserOpen, e}; }
+  // Field by field, so that an event built from constants is stored as
+  // constants (see base::RingQueue::push_slot).
+  void assign(const Event& o) {
+    kind = o.kind;
+    from = o.from;
+    to = o.to;
+    cause = o.cause;
+    // Not `error = o.error`: that copies the optional as one 16-bit word.
+    if (o.error) {
+      error = *o.error;
+    } else {
+      error.reset();
+    }
+  }
 };
 
 // A small fixed ring of pending events. A connection produces at most a handful
