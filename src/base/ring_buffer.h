@@ -10,6 +10,7 @@
 #include <cstring>
 #include <memory>
 #include <span>
+#include <utility>
 
 namespace synack::base {
 
@@ -88,6 +89,17 @@ class ByteRing {
     size_t first = std::min(out.size(), cap_ - pos);
     std::memcpy(out.data(), buf_.get() + pos, first);
     if (first < out.size()) std::memcpy(out.data() + first, buf_.get(), out.size() - first);
+  }
+
+  // The `len` bytes at logical offset `off` where they lie: one span, or two
+  // when they wrap around the end of the storage (the second then empty or
+  // starting at the storage's beginning). For a caller that reads them its own
+  // way (copying and summing them at once, say).
+  std::pair<std::span<const uint8_t>, std::span<const uint8_t>> pieces(size_t off, size_t len) const {
+    if (len == 0) return {};
+    size_t pos = (head_ + off) & (cap_ - 1);
+    size_t first = std::min(len, cap_ - pos);
+    return {{buf_.get() + pos, first}, {buf_.get(), len - first}};
   }
 
   // Drop `n` bytes from the head. The head keeps moving even when the ring

@@ -73,6 +73,8 @@ void Stack::emit_segment(Instant now, const FourTuple& t, const tcp::Segment& se
   f.urgent = seg.urg;
   f.ip_id = ip_id_++;
   f.ttl = cfg_.tcp.ttl;
+  f.payload_summed = seg.payload_summed;
+  f.payload_sum = seg.payload_sum;
   uint8_t* base_ptr = pb.data.data();
   uint8_t* ip = wire::write_tcp_ipv4_headers(f, seg.options, base_ptr + payload_off, seg.payload.size());
   pb.off = static_cast<size_t>(ip - base_ptr);

@@ -42,6 +42,7 @@
 #include "tcp/state.h"
 #include "tcp/time_wait.h"
 #include "tcp/timer_table.h"
+#include "wire/checksum.h"
 #include "wire/ipv4_addr.h"
 
 namespace synack::tcp {
@@ -361,8 +362,17 @@ class Connection {
     make_segment(s, from, flags::kAck);
     if (len == 0) return;
     auto out = buf.first(len);
-    bufs().snd.copy_out(static_cast<size_t>(from - bufs_->snd_seq), out);
+    // Copy and checksum in one pass (wire::checksum_copy); the pieces meet at
+    // the end of the ring's storage, where the second may start at an odd
+    // offset of the payload.
+    auto [first, second] = bufs().snd.pieces(static_cast<size_t>(from - bufs_->snd_seq), len);
+    uint32_t sum = wire::checksum_copy(first, out.data());
+    if (!second.empty()) {
+      sum = wire::checksum_combine(sum, wire::checksum_copy(second, out.data() + first.size()), first.size() & 1);
+    }
     s.payload = out;
+    s.payload_summed = true;
+    s.payload_sum = static_cast<uint16_t>(sum);
     if (from + len == end) s.flags |= flags::kPsh;  // MUST-61: PSH when the queue drains
   }
   // The states in which data and FIN go out (and so may be probed).

@@ -15,6 +15,7 @@ void Connection::make_segment(Segment& s, SeqNum seq, uint8_t f) const {
   s.payload = {};
   s.retransmission = false;
   s.loss_probe = false;
+  s.payload_summed = false;
 }
 
 void Connection::bare_ack(Instant now, SeqNum seq, bool with_sack, Segment& s) {

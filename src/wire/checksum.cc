@@ -39,7 +39,10 @@ constexpr bool kLittle = std::endian::native == std::endian::little;
 // lo + hi stands for w in the one's-complement sum (RFC 1071 §2(C)). A lane
 // gains < 2^33 per 128 bytes; the caller passes at most 2^30 bytes, in whole
 // 64-byte blocks.
-__attribute__((target("avx2"))) uint64_t sum_blocks_avx2(const uint8_t* p, size_t n) {
+// With kCopy it also stores each block to `dst` (checksum_copy): the loads
+// serve both, so copying costs only the stores.
+template <bool kCopy>
+__attribute__((target("avx2"))) uint64_t sum_blocks_avx2(const uint8_t* p, size_t n, uint8_t* dst) {
   const __m256i low32 = _mm256_set1_epi64x(0xffffffff);
   __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
   for (; n >= 128; n -= 128, p += 128) {
@@ -47,6 +50,13 @@ __attribute__((target("avx2"))) uint64_t sum_blocks_avx2(const uint8_t* p, size_
     __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
     __m256i v2 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 64));
     __m256i v3 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 96));
+    if constexpr (kCopy) {
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), v0);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + 32), v1);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + 64), v2);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + 96), v3);
+      dst += 128;
+    }
     a0 = _mm256_add_epi64(a0, _mm256_and_si256(v0, low32));
     a1 = _mm256_add_epi64(a1, _mm256_srli_epi64(v0, 32));
     a2 = _mm256_add_epi64(a2, _mm256_and_si256(v1, low32));
@@ -59,6 +69,10 @@ __attribute__((target("avx2"))) uint64_t sum_blocks_avx2(const uint8_t* p, size_
   if (n >= 64) {
     __m256i v0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
     __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
+    if constexpr (kCopy) {
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), v0);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + 32), v1);
+    }
     a0 = _mm256_add_epi64(a0, _mm256_and_si256(v0, low32));
     a1 = _mm256_add_epi64(a1, _mm256_srli_epi64(v0, 32));
     a2 = _mm256_add_epi64(a2, _mm256_and_si256(v1, low32));
@@ -111,7 +125,11 @@ bool set_checksum_engine(ChecksumEngine e) {
 }
 }  // namespace detail
 
-uint32_t checksum_partial(std::span<const uint8_t> data, uint32_t initial) {
+namespace {
+// checksum_partial, and with kCopy checksum_copy: the same sum, the bytes
+// also stored to `dst` as they are read.
+template <bool kCopy>
+uint32_t partial_sum(std::span<const uint8_t> data, uint32_t initial, uint8_t* dst) {
   // The one's-complement sum of 16-bit words is a sum modulo 0xffff, and
   // 2^16, 2^32 and 2^64 are all 1 modulo 0xffff. So the data can be added as
   // native 64-bit words with end-around carry (two add/adc chains over 32
@@ -122,15 +140,19 @@ uint32_t checksum_partial(std::span<const uint8_t> data, uint32_t initial) {
   const uint8_t* p = data.data();
   size_t n = data.size();
   uint64_t a = 0, b = 0;
-#if defined(__x86_64__) && defined(__GNUC__)
+#if !(defined(__x86_64__) && defined(__GNUC__))
+  if constexpr (kCopy) std::memcpy(dst, p, n);
+#else
   if (n >= kVectorMin && g_use_avx2.load(std::memory_order_relaxed)) {
     while (n >= 64) {  // whole 64-byte blocks; the tail takes the adc path below
       size_t blocks = std::min(n, kVectorMax) & ~size_t{63};
-      a = add_ones(a, sum_blocks_avx2(p, blocks));
+      a = add_ones(a, sum_blocks_avx2<kCopy>(p, blocks, dst));
       p += blocks;
       n -= blocks;
+      if constexpr (kCopy) dst += blocks;
     }
   }
+  if constexpr (kCopy) std::memcpy(dst, p, n);  // the tail (or all of a short input)
   // One add-with-carry chain per block: the carry flag carries the
   // end-around carry from word to word, as in Linux's csum_partial; one
   // instruction per 8 bytes plus the closing adc $0. Compilers do not emit
@@ -211,6 +233,26 @@ uint32_t checksum_partial(std::span<const uint8_t> data, uint32_t initial) {
   u = (u & 0xffff) + (u >> 16);
   u = (u & 0xffff) + (u >> 16);
   return static_cast<uint32_t>(u);
+}
+}  // namespace
+
+uint32_t checksum_partial(std::span<const uint8_t> data, uint32_t initial) {
+  return partial_sum<false>(data, initial, nullptr);
+}
+
+uint32_t checksum_copy(std::span<const uint8_t> src, uint8_t* dst, uint32_t initial) {
+  return partial_sum<true>(src, initial, dst);
+}
+
+uint32_t checksum_combine(uint32_t sum, uint32_t more, bool odd_offset) {
+  if (odd_offset) {
+    more = (more & 0xffff) + (more >> 16);
+    more = (more & 0xffff) + (more >> 16);
+    more = ((more & 0xff) << 8) | (more >> 8);  // RFC 1071 §2(B): byte swap
+  }
+  uint64_t t = uint64_t{sum} + more;
+  while (t >> 16) t = (t & 0xffff) + (t >> 16);
+  return static_cast<uint32_t>(t);
 }
 
 uint32_t checksum_partial_at(std::span<const uint8_t> data, uint32_t initial, bool odd_offset) {

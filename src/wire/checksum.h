@@ -13,6 +13,16 @@ namespace synack::wire {
 // byte is padded with zero), added to `initial`.
 uint32_t checksum_partial(std::span<const uint8_t> data, uint32_t initial = 0);
 
+// checksum_partial(src, initial), copying `src` to `dst` (src.size() bytes;
+// they must not overlap) in the same pass: the copy of a payload into its
+// packet costs no second read of the bytes (as Linux's csum_partial_copy).
+uint32_t checksum_copy(std::span<const uint8_t> src, uint8_t* dst, uint32_t initial = 0);
+
+// The partial sum of two adjacent pieces from theirs: `more` is the sum of the
+// piece after the one `sum` covers, which starts at an odd offset of the
+// stream if `odd_offset` (RFC 1071 §2(B)).
+uint32_t checksum_combine(uint32_t sum, uint32_t more, bool odd_offset);
+
 namespace detail {
 // Which loop sums long inputs: the portable add-with-carry chain, or AVX2
 // where the CPU has it (chosen at start-up). Tests switch to check both.

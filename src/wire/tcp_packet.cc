@@ -1,5 +1,7 @@
 #include "wire/tcp_packet.h"
 
+#include <cassert>
+
 #include "base/bytes.h"
 #include "wire/checksum.h"
 #include "wire/ipv4.h"
@@ -57,7 +59,18 @@ uint8_t* write_tcp_ipv4_headers(const TcpPacketFields& f, const TcpOptions& opts
   const uint32_t pseudo = addrs + kProtoTcp + tcp_len;
   // A bare ACK with timestamps is 32 bytes: summed without checksum_partial's
   // length tests (both partial sums are at most 0xffff: no overflow).
-  const uint32_t sum = tcp_len == 32 ? checksum_partial32(tcp) + pseudo : checksum_partial({tcp, tcp_len}, pseudo);
+  // A payload summed already adds its sum: it starts at an even offset (the
+  // header is whole 32-bit words), so no byte swap (RFC 1071 §2(B)).
+  uint32_t sum;
+  if (tcp_len == 32) {
+    sum = checksum_partial32(tcp) + pseudo;
+  } else if (f.payload_summed && payload_len > 0) {
+    // Congruent modulo 0xffff (0 and 0xffff both stand for zero).
+    assert(checksum_partial({payload, payload_len}) % 0xffff == f.payload_sum % 0xffff);
+    sum = checksum_partial({tcp, tcp_hlen}, pseudo + f.payload_sum);
+  } else {
+    sum = checksum_partial({tcp, tcp_len}, pseudo);
+  }
   store_be16(tcp + 16, checksum_finish(sum));
   return ip;
 }

@@ -25,6 +25,10 @@ struct TcpPacketFields {
   uint16_t urgent = 0;
   uint16_t ip_id = 0;
   uint8_t ttl = 64;
+  // The payload's partial checksum (checksum_partial), if the caller has it
+  // from copying the payload in (checksum_copy): the payload is not read again.
+  bool payload_summed = false;
+  uint16_t payload_sum = 0;
 };
 
 // Writes the 20-byte IPv4 header, the TCP header and `opts` so that they end

@@ -78,6 +78,33 @@ TEST(ByteRing, WrapsAndGrowsKeepingDataWrittenAhead) {
   EXPECT_EQ(r.capacity(), 0u);
 }
 
+TEST(ByteRing, PiecesAreTheBytesWhereTheyLie) {
+  ByteRing r;
+  r.reserve(8);  // 1024 bytes
+  std::vector<uint8_t> a(1000);
+  for (size_t i = 0; i < a.size(); ++i) a[i] = static_cast<uint8_t>(i);
+  r.append(a);
+  r.consume(901);
+  std::vector<uint8_t> b(501);
+  for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<uint8_t>(i * 7 + 1);
+  r.append(b);  // 600 bytes from offset 901: wraps after 123 of them
+  auto [first, second] = r.pieces(0, 600);
+  EXPECT_EQ(first.size(), 123u);
+  EXPECT_EQ(second.size(), 477u);
+  std::vector<uint8_t> joined(first.begin(), first.end());
+  joined.insert(joined.end(), second.begin(), second.end());
+  std::vector<uint8_t> out(600);
+  r.copy_out(0, out);
+  EXPECT_EQ(joined, out);
+  auto [inside, none] = r.pieces(10, 50);  // before the wrap: one piece
+  EXPECT_EQ(inside.size(), 50u);
+  EXPECT_TRUE(none.empty());
+  EXPECT_EQ(inside[0], static_cast<uint8_t>(911));
+  auto [empty1, empty2] = r.pieces(0, 0);
+  EXPECT_TRUE(empty1.empty());
+  EXPECT_TRUE(empty2.empty());
+}
+
 }  // namespace
 }  // namespace synack::base
 
