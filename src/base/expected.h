@@ -3,6 +3,7 @@
 // subset of its API we use (has_value, value, error, operator*, operator->, bool)
 // so it can be swapped for std::expected later.
 #include <cassert>
+#include <cstdint>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -48,38 +49,44 @@ class Expected {
   std::variant<T, E> v_;
 };
 
-// Expected<T, E> for small trivially copyable T and E (the byte counts of send
-// and recv, parsed headers): plain members instead of std::variant. The variant's
-// copy writes its one-byte index and reads it back as part of a wider word, and
-// the resulting store-forwarding stalls showed up as ~8 % of `bench bulk` in
-// Stack::recv alone. Same API as above.
+// Expected<T, E> for a trivially copyable T and an enum E (the byte counts
+// of send and recv, connection ids, parsed headers): plain members instead of
+// std::variant, and the error and the flag in one word. A result of two
+// words returns in two registers, but g++ assembles it in memory first: the
+// variant's one-byte index (or separate byte-sized error and flag) stored
+// and then loaded as part of a wider word stalls store forwarding, which perf
+// put at ~8 % of `bench bulk` in Stack::recv alone. error() returns by value.
 template <class T, class E>
-  requires(std::is_trivially_copyable_v<T> && std::is_trivially_copyable_v<E> &&
-           std::is_default_constructible_v<T> && std::is_default_constructible_v<E>)
+  requires(std::is_trivially_copyable_v<T> && std::is_default_constructible_v<T> && std::is_enum_v<E> &&
+           sizeof(E) <= 2)
 class Expected<T, E> {
  public:
   constexpr Expected() = default;
   constexpr Expected(T v) : v_(v) {}  // NOLINT implicit
   template <class G>
-  constexpr Expected(Unexpected<G> u) : e_(E(std::move(u.error()))), ok_(false) {}  // NOLINT
+  constexpr Expected(Unexpected<G> u)  // NOLINT implicit
+      : err_(kFailed | static_cast<uint16_t>(static_cast<std::underlying_type_t<E>>(E(std::move(u.error()))))) {}
 
-  constexpr bool has_value() const { return ok_; }
-  constexpr explicit operator bool() const { return ok_; }
-  constexpr T& value() & { assert(ok_); return v_; }
-  constexpr const T& value() const& { assert(ok_); return v_; }
-  constexpr T&& value() && { assert(ok_); return std::move(v_); }
-  constexpr const E& error() const { assert(!ok_); return e_; }
+  constexpr bool has_value() const { return err_ == 0; }
+  constexpr explicit operator bool() const { return has_value(); }
+  constexpr T& value() & { assert(has_value()); return v_; }
+  constexpr const T& value() const& { assert(has_value()); return v_; }
+  constexpr T&& value() && { assert(has_value()); return std::move(v_); }
+  constexpr E error() const {
+    assert(!has_value());
+    return static_cast<E>(static_cast<std::underlying_type_t<E>>(err_ & 0xffff));
+  }
   constexpr T& operator*() & { return value(); }
   constexpr const T& operator*() const& { return value(); }
   constexpr T* operator->() { return &value(); }
   constexpr const T* operator->() const { return &value(); }
   template <class U>
-  constexpr T value_or(U&& u) const& { return ok_ ? v_ : static_cast<T>(std::forward<U>(u)); }
+  constexpr T value_or(U&& u) const& { return has_value() ? v_ : static_cast<T>(std::forward<U>(u)); }
 
  private:
+  static constexpr uint32_t kFailed = uint32_t{1} << 16;
   T v_{};
-  E e_{};
-  bool ok_ = true;
+  uint32_t err_ = 0;  // 0: a value; else kFailed | the error's bits
 };
 
 // Expected<void, E>: success or an error.
