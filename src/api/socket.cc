@@ -199,6 +199,18 @@ void Socket::abort() {
 // ---------------------------------------------------------------------------
 // Options.
 
+Expected<void, Error> Socket::set_ip_tos(uint8_t tos) {
+  if (!rt_ || !conn() || !rt_->stack().set_ip_tos(id_, static_cast<uint8_t>(tos & 0xfc))) {
+    return base::Unexpected(Error::NotConnected);
+  }
+  return {};
+}
+
+Expected<void, Error> Socket::set_ip_ttl(uint8_t ttl) {
+  if (!rt_ || !conn() || !rt_->stack().set_ip_ttl(id_, ttl)) return base::Unexpected(Error::NotConnected);
+  return {};
+}
+
 Expected<void, Error> Socket::set_keepalive(bool on) {
   if (!rt_ || !conn()) return base::Unexpected(Error::NotConnected);
   Instant now = rt_->now();

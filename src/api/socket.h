@@ -78,6 +78,13 @@ class Socket {
   Expected<void, Error> set_send_buffer(uint32_t bytes);
   Expected<void, Error> set_recv_buffer(uint32_t bytes);
   uint32_t send_buffer() const;  // 0 once the handle is closed
+  // The IPv4 header of this connection's segments from the next one on
+  // (IP_TOS / IP_TTL): the Differentiated Services byte, handed to IP as
+  // given (RFC 9293 §3.9.1.9 MUST-48, SHLD-21, SHLD-22; the two ECN bits are
+  // kept 0, synack sends no ECN), and the TTL, 1 to 255, or 0 for the
+  // stack's (tcp::Config::ttl, MUST-49). Error::NotConnected once closed.
+  Expected<void, Error> set_ip_tos(uint8_t tos);
+  Expected<void, Error> set_ip_ttl(uint8_t ttl);
   uint32_t recv_buffer() const;  // rounded up to whole segments once the MSS is known
 
   // ---- Closing ----

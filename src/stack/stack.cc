@@ -69,6 +69,7 @@ void Stack::free_slot(uint32_t idx) {
   ++s.gen;
   s.app_owned = s.in_syn_queue = s.in_accept_queue = false;
   s.listener_port = 0;
+  s.ip_tos = s.ip_ttl = 0;
   free_slots_.push_back(idx);
 }
 
@@ -322,10 +323,39 @@ Expected<ConnId, StackError> Stack::connect(Instant now, const Endpoint& remote,
   conns_.put(t, idx);
   ++counters_.active_opens;
   apply(*s.conn, opts);  // before the SYN: the receive buffer chooses its window scale
+  s.ip_tos = opts.ip_tos;
+  s.ip_ttl = opts.ip_ttl;
   (void)s.conn->connect(now);
   ConnId id{idx, s.gen};
   after_conn(idx, now);
   return id;
+}
+
+bool Stack::set_ip_tos(ConnId id, uint8_t tos) {
+  Slot* s = owned(id);
+  if (!s) return false;
+  s->ip_tos = tos;
+  return true;
+}
+
+bool Stack::set_ip_ttl(ConnId id, uint8_t ttl) {
+  Slot* s = owned(id);
+  if (!s) return false;
+  s->ip_ttl = ttl;
+  return true;
+}
+
+std::optional<uint8_t> Stack::ip_tos(ConnId id) const {
+  const Slot* s = live(id);
+  if (s && !s->app_owned) s = nullptr;
+  return s ? std::optional<uint8_t>(s->ip_tos) : std::nullopt;
+}
+
+std::optional<uint8_t> Stack::ip_ttl(ConnId id) const {
+  const Slot* s = live(id);
+  if (s && !s->app_owned) s = nullptr;
+  if (!s) return std::nullopt;
+  return s->ip_ttl ? s->ip_ttl : cfg_.tcp.ttl;
 }
 
 Stack::Slot* Stack::owned(ConnId id) {

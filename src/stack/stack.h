@@ -97,6 +97,12 @@ struct ConnOptions {
   uint32_t send_buffer = 0;
   uint32_t recv_buffer = 0;
   uint32_t mss_limit = 0;  // TCP_MAXSEG: the MSS announced and used stays at or below it
+  // The IPv4 header of the connection's segments (IP_TOS, IP_TTL): the
+  // Differentiated Services field (RFC 9293 §3.9.1.9 MUST-48; RFC 2474; the
+  // two ECN bits stay 0, synack sends no ECN) and the TTL (MUST-49; 0: the
+  // stack's StackConfig::tcp.ttl).
+  uint8_t ip_tos = 0;
+  uint8_t ip_ttl = 0;
   bool valid() const {
     return send_buffer <= tcp::Connection::kMaxBuffer && recv_buffer <= tcp::Connection::kMaxBuffer &&
            tcp::Connection::mss_limit_ok(mss_limit);
@@ -147,6 +153,15 @@ class Stack {
   // SO_RCVBUF set on a listening socket): applied to each new connection
   // before it processes the SYN, so the SYN,ACK's window and scale follow them.
   Expected<void, StackError> set_listener_options(uint16_t port, const ConnOptions& opts);
+  // The connection's IPv4 TOS byte (DSCP; the ECN bits are ignored) and TTL
+  // (1-255, or 0 for the stack's), from its next segment on: an application
+  // may change them mid-connection (RFC 9293 §3.9.1.9 MUST-48, SHLD-21), and
+  // they go to IP unchanged (SHLD-22). False if `id` is not the application's
+  // connection (closed or aborted handles included).
+  bool set_ip_tos(ConnId id, uint8_t tos);
+  bool set_ip_ttl(ConnId id, uint8_t ttl);
+  std::optional<uint8_t> ip_tos(ConnId id) const;
+  std::optional<uint8_t> ip_ttl(ConnId id) const;
   Expected<size_t, tcp::Error> send(Instant now, ConnId id, base::Bytes data);
   // SEND with the URGENT flag (RFC 9293 §3.8.5): see tcp::Connection::send_urgent.
   Expected<size_t, tcp::Error> send_urgent(Instant now, ConnId id, base::Bytes data);
@@ -193,9 +208,14 @@ class Stack {
     bool in_syn_queue = false;
     bool in_accept_queue = false;
     bool dirty = false;           // has output or reaping pending (in dirty_)
+    // The IPv4 header's TOS and TTL for this connection's segments (ConnOptions).
+    // Two bytes of what was padding: a Slot stays at 192 bytes.
+    uint8_t ip_tos = 0;
+    uint8_t ip_ttl = 0;  // 0: cfg_.tcp.ttl
     uint32_t child_prev = 0xffffffffu;  // the listener's list of children
     uint32_t child_next = 0xffffffffu;
   };
+  static_assert(sizeof(Slot) <= 192, "a Slot is three cache lines (Stack::prefetch, bench memory)");
   
   struct Listener {
     uint16_t port = 0;
@@ -254,8 +274,9 @@ class Stack {
   PacketBuf& next_packet();
   PacketBuf& take_packet();  // next_packet(), out of the pool
   void flush_conn(uint32_t idx, Instant now);
+  // `tos` and `ttl` for the IPv4 header (ttl 0: cfg_.tcp.ttl).
   void emit_segment(Instant now, const FourTuple& t, const tcp::Segment& seg, PacketBuf& pb,
-                    size_t payload_off);
+                    size_t payload_off, uint8_t tos = 0, uint8_t ttl = 0);
   void send_control(Instant now, const FourTuple& t, const tcp::Segment& seg);
 
   StackConfig cfg_;

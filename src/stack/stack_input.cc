@@ -188,6 +188,8 @@ void Stack::listener_input(Instant now, Listener& l, const FourTuple& t, const t
   s.conn.emplace(env_, t);
   (void)s.conn->listen();
   apply(*s.conn, l.child_opts);  // before the SYN: the SYN,ACK's window and scale follow them
+  s.ip_tos = l.child_opts.ip_tos;  // the SYN,ACK too
+  s.ip_ttl = l.child_opts.ip_ttl;
   while (s.conn->poll_event()) {
   }  // CLOSED -> LISTEN of a child is not news to anybody
   conns_.put(t, idx);

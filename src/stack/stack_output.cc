@@ -55,12 +55,12 @@ void Stack::flush_conn(uint32_t idx, Instant now) {
     PacketBuf& pb = next_packet();
     if (!s.conn->poll_transmit(now, base::MutBytes(pb.data.data() + kHeadroom, max_payload), seg)) return;
     packet_free_.pop_back();
-    emit_segment(now, s.conn->tuple(), seg, pb, kHeadroom);
+    emit_segment(now, s.conn->tuple(), seg, pb, kHeadroom, s.ip_tos, s.ip_ttl);
   }
 }
 
 void Stack::emit_segment(Instant now, const FourTuple& t, const tcp::Segment& seg, PacketBuf& pb,
-                         size_t payload_off) {
+                         size_t payload_off, uint8_t tos, uint8_t ttl) {
   wire::TcpPacketFields f;
   f.src = t.local.addr;
   f.dst = t.remote.addr;
@@ -72,7 +72,8 @@ void Stack::emit_segment(Instant now, const FourTuple& t, const tcp::Segment& se
   f.window = seg.wnd;
   f.urgent = seg.urg;
   f.ip_id = ip_id_++;
-  f.ttl = cfg_.tcp.ttl;
+  f.tos = tos;
+  f.ttl = ttl ? ttl : cfg_.tcp.ttl;
   f.payload_summed = seg.payload_summed;
   f.payload_sum = seg.payload_sum;
   uint8_t* base_ptr = pb.data.data();

@@ -37,12 +37,12 @@ uint8_t* write_tcp_ipv4_headers(const TcpPacketFields& f, const TcpOptions& opts
   // pseudo-header's.
   const uint32_t addrs = (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff);
 
-  // IPv4 header (RFC 791 §3.1): version 4, IHL 5, TOS 0, DF, no options. Its
+  // IPv4 header (RFC 791 §3.1): version 4, IHL 5, the caller's TOS, DF, no options. Its
   // checksum is the one's-complement sum of these ten words (the checksum word
   // counting as zero), at most 4*0xffff + 5*0xffff: no 32-bit overflow. It is
   // nonzero (0x4500 is in it), so it folds to the value the byte sum gives.
   ip[0] = 0x45;
-  ip[1] = 0;
+  ip[1] = f.tos;
   store_be16(ip + 2, total_len);
   store_be16(ip + 4, f.ip_id);
   ip[6] = 0x40;
@@ -52,7 +52,7 @@ uint8_t* write_tcp_ipv4_headers(const TcpPacketFields& f, const TcpOptions& opts
   store_be32(ip + 12, src);
   store_be32(ip + 16, dst);
   const uint32_t ip_sum =
-      addrs + 0x4500u + total_len + f.ip_id + 0x4000u + ((uint32_t{f.ttl} << 8) | kProtoTcp);
+      addrs + (0x4500u | f.tos) + total_len + f.ip_id + 0x4000u + ((uint32_t{f.ttl} << 8) | kProtoTcp);
   store_be16(ip + 10, checksum_finish(ip_sum));
 
   // TCP checksum (RFC 9293 §3.1): pseudo-header, header, options and payload.

@@ -1,8 +1,8 @@
 #pragma once
 // The headers of an outgoing TCP/IPv4 packet, written in one pass in front of
 // a payload already in place: the stack's output path. The bytes are those of
-// TcpHeader::serialize + fill_tcp_checksum + Ipv4Header::serialize (DF, TOS 0,
-// no IP options; a unit test compares the two over random segments), for less
+// TcpHeader::serialize + fill_tcp_checksum + Ipv4Header::serialize (DF, no IP
+// options; a unit test compares the two over random segments), for less
 // work: no header values to fill and copy, and the IPv4 header checksum summed
 // from the field values, the address words shared with the TCP pseudo-header.
 #include <cstddef>
@@ -24,6 +24,7 @@ struct TcpPacketFields {
   uint16_t window = 0;
   uint16_t urgent = 0;
   uint16_t ip_id = 0;
+  uint8_t tos = 0;  // DSCP and ECN bits (RFC 2474, RFC 3168)
   uint8_t ttl = 64;
   // The payload's partial checksum (checksum_partial), if the caller has it
   // from copying the payload in (checksum_copy): the payload is not read again.

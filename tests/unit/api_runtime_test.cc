@@ -102,6 +102,38 @@ TEST(ApiRuntime, EchoBlockingClientCallbackServer) {
   server.join();
 }
 
+// RFC 9293 §3.9.1.9 MUST-48 / SHLD-21: the application sets its connection's
+// Diffserv byte (and TTL, MUST-49) through the socket, mid-connection; the
+// ECN bits are not the application's (synack sends no ECN). Data still flows;
+// a closed handle refuses.
+TEST(ApiRuntime, SocketSetsItsTosAndTtl_Rfc9293_3_9_1_9_MUST48) {
+  auto [la, lb] = testing::socket_link_pair();
+  Host a(kA, *la, 100), b(kB, *lb, 300);
+  std::promise<void> ready;
+  auto ready_f = ready.get_future();
+  std::thread server([&] { echo_server(b, 7, ready); });
+  ready_f.wait();
+  auto s = a.rt->connect({kB, 7}, Duration::seconds(5));
+  ASSERT_TRUE(s.has_value()) << s.error();
+  ASSERT_TRUE(s->set_ip_tos(0xb9).has_value());  // DSCP EF, and an ECN bit that is dropped
+  ASSERT_TRUE(s->set_ip_ttl(9).has_value());
+  EXPECT_EQ(a.stack->ip_tos(s->id()), 0xb8);
+  EXPECT_EQ(a.stack->ip_ttl(s->id()), 9);
+  auto data = pattern(1000);
+  std::vector<uint8_t> back(data.size());
+  ASSERT_TRUE(s->send(data, Duration::seconds(5)).has_value());
+  auto r = s->recv_all(back, Duration::seconds(5));
+  ASSERT_TRUE(r.has_value()) << r.error();
+  EXPECT_EQ(back, data);
+  ASSERT_TRUE(s->set_ip_ttl(0).has_value());  // back to the stack's
+  EXPECT_EQ(a.stack->ip_ttl(s->id()), a.stack->config().tcp.ttl);
+  s->close();
+  EXPECT_EQ(s->set_ip_tos(0x20).error(), Error::NotConnected);
+  EXPECT_EQ(s->set_ip_ttl(4).error(), Error::NotConnected);
+  b.rt->stop();
+  server.join();
+}
+
 TEST(ApiRuntime, ConnectToClosedPortIsRefused) {
   auto [la, lb] = testing::socket_link_pair();
   Host a(kA, *la, 100), b(kB, *lb, 300);

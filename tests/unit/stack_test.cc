@@ -333,6 +333,74 @@ TEST(Stack, BufferSizesReachConnectionsBeforeTheirSyn_Rfc7323_2_2) {
             stack::StackError::InvalidArgument);
 }
 
+// RFC 9293 §3.9.1.9: the application sets the Diffserv field of its
+// connection's segments (MUST-48), may change it mid-connection (SHLD-21), and
+// TCP hands it to IP unchanged (SHLD-22); the TTL is configurable (§3.9.2
+// MUST-49), here per connection (IP_TTL). A listener's options reach its
+// children from the SYN,ACK on; a segment that finds no connection gets the
+// stack's defaults.
+TEST(Stack, ConnectionsCarryTheirOwnTosAndTtl_Rfc9293_3_9_1_9_MUST48_SHLD21_MUST49) {
+  struct Hdr {
+    bool to_b;
+    uint8_t tos, ttl, flags;
+  };
+  std::vector<Hdr> seen;
+  StackPair p;
+  p.filter = [&](std::vector<uint8_t>& pkt, bool to_b) {
+    auto ip = wire::Ipv4View::parse(pkt);
+    EXPECT_TRUE(ip.has_value());  // header checksum included: TOS and TTL are in it
+    if (ip) seen.push_back({to_b, ip->tos(), ip->ttl(), ip->payload()[13]});
+    return true;
+  };
+  ASSERT_TRUE(p.b().listen(80, 8).has_value());
+  stack::ConnOptions server_opts;
+  server_opts.ip_tos = 0x20;  // DSCP CS1
+  server_opts.ip_ttl = 4;
+  ASSERT_TRUE(p.b().set_listener_options(80, server_opts).has_value());
+  stack::ConnOptions client_opts;
+  client_opts.ip_tos = 0xb8;  // DSCP EF
+  auto c = p.a().connect(p.now(), kServer, 0, client_opts);
+  ASSERT_TRUE(c.has_value());
+  p.exchange();
+  auto s = p.b().accept(80);
+  ASSERT_TRUE(s.has_value());
+  ASSERT_EQ(seen.size(), 3u);  // SYN, SYN,ACK, ACK
+  const uint8_t default_ttl = p.a().config().tcp.ttl;
+  for (const Hdr& h : seen) {
+    EXPECT_EQ(h.tos, h.to_b ? 0xb8 : 0x20);
+    EXPECT_EQ(h.ttl, h.to_b ? default_ttl : 4);
+  }
+  EXPECT_EQ(p.b().ip_tos(*s), 0x20);
+  EXPECT_EQ(p.b().ip_ttl(*s), 4);
+  EXPECT_EQ(p.a().ip_ttl(*c), default_ttl);
+
+  // Changed mid-connection: the next segments carry the new values.
+  ASSERT_TRUE(p.b().set_ip_tos(*s, 0xe0));  // DSCP CS7
+  ASSERT_TRUE(p.b().set_ip_ttl(*s, 6));
+  seen.clear();
+  std::string msg = "x";
+  ASSERT_TRUE(p.b().send(p.now(), *s, base::as_bytes(msg.data(), msg.size())).has_value());
+  p.exchange();
+  ASSERT_FALSE(seen.empty());
+  EXPECT_FALSE(seen[0].to_b);
+  EXPECT_EQ(seen[0].tos, 0xe0);
+  EXPECT_EQ(seen[0].ttl, 6);
+
+  // A SYN to a port with no listener: the RST has the stack's defaults.
+  seen.clear();
+  ASSERT_TRUE(p.a().connect(p.now(), {wire::Ipv4Addr(10, 0, 0, 2), 81}, 0, client_opts).has_value());
+  p.exchange();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_TRUE(seen[1].flags & tcp::flags::kRst);
+  EXPECT_EQ(seen[1].tos, 0);
+  EXPECT_EQ(seen[1].ttl, default_ttl);
+
+  // A stale handle changes nothing.
+  p.a().abort(p.now(), *c);
+  EXPECT_FALSE(p.a().set_ip_tos(*c, 0x20));
+  EXPECT_FALSE(p.a().ip_tos(*c).has_value());
+}
+
 TEST(Stack, StaleHandleIsRejected) {
   StackPair p;
   auto c = *p.a().connect(p.now(), kServer);

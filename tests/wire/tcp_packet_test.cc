@@ -57,6 +57,7 @@ std::vector<uint8_t> general(const TcpPacketFields& f, const TcpOptions& opts, s
   Ipv4Header ip;
   ip.total_len = static_cast<uint16_t>(pkt.size());
   ip.id = f.ip_id;
+  ip.tos = f.tos;
   ip.ttl = f.ttl;
   ip.protocol = kProtoTcp;
   ip.src = f.src;
@@ -84,6 +85,7 @@ TEST(TcpPacket, OnePassWriterMatchesGeneralCodecs) {
     f.urgent = static_cast<uint16_t>(u32());
     f.ip_id = static_cast<uint16_t>(u32());
     f.ttl = static_cast<uint8_t>(u32());
+    f.tos = static_cast<uint8_t>(u32());  // the DSCP of RFC 9293 MUST-48, and ECN bits
     TcpOptions opts = random_options(rng);
     size_t len = rep % 3 == 0 ? rng.below(4) : rng.below(1461);
     std::vector<uint8_t> payload(len);
