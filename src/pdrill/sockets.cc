@@ -213,6 +213,8 @@ CallOutcome Sockets::sys_accept(const script::Syscall& c) {
   child.keepcnt = s->keepcnt;
   child.sndbuf = s->sndbuf;  // and buffer sizes (the stack applied them before the SYN,ACK)
   child.rcvbuf = s->rcvbuf;
+  child.ip_tos = s->ip_tos;  // and IP_TOS / IP_TTL (the stack applied them before the SYN,ACK)
+  child.ip_ttl = s->ip_ttl;
   int fd = new_fd(c.ret);
   fds_[fd] = child;
   apply_socket_options(fds_[fd]);

@@ -72,7 +72,14 @@ class Sockets {
     uint32_t sndbuf = 0;
     uint32_t rcvbuf = 0;
     uint32_t maxseg = 0;  // TCP_MAXSEG as set (0: not set)
-    stack::ConnOptions conn_options() const { return {sndbuf, rcvbuf, maxseg}; }
+    uint8_t ip_tos = 0;   // IP_TOS (the DSCP; RFC 9293 MUST-48)
+    uint8_t ip_ttl = 0;   // IP_TTL as set (0: not set, the stack's default)
+    stack::ConnOptions conn_options() const {
+      stack::ConnOptions o{sndbuf, rcvbuf, maxseg};
+      o.ip_tos = ip_tos;
+      o.ip_ttl = ip_ttl;
+      return o;
+    }
   };
 
   CallOutcome dispatch(const script::Syscall& c, bool retry);

@@ -36,9 +36,6 @@ std::string why_unsupported(const OptName& o) {
       default: break;
     }
   }
-  if (o.level == sym::kIpprotoIp && (o.name == sym::kIpTos || o.name == sym::kIpTtl)) {
-    return "the stack API has no per-connection TOS/TTL";
-  }
   return "";
 }
 
@@ -89,6 +86,10 @@ CallOutcome Sockets::sys_getsockopt(const script::Syscall& c) {
     value = s->keepintvl_s ? s->keepintvl_s : whole_seconds(d_.stack().config().tcp.keepalive_interval);
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpKeepcnt)) {
     value = s->keepcnt ? s->keepcnt : d_.stack().config().tcp.keepalive_probes;
+  } else if (is(o, sym::kIpprotoIp, sym::kIpTos)) {
+    value = s->ip_tos;
+  } else if (is(o, sym::kIpprotoIp, sym::kIpTtl)) {
+    value = s->ip_ttl ? s->ip_ttl : d_.stack().config().tcp.ttl;
   } else {
     std::string why = why_unsupported(o);
     return CallOutcome::unsupported("getsockopt(" + opt_text(c) + ")" + (why.empty() ? "" : ": " + why));
@@ -163,6 +164,22 @@ CallOutcome Sockets::sys_setsockopt(const script::Syscall& c) {
     if (*v < 1 || *v > int64_t{tcp::Connection::kMaxKeepAliveSecs}) return CallOutcome::error(EINVAL);
     (o.name == sym::kTcpKeepidle ? s->keepidle_s : s->keepintvl_s) = *v;
     apply_socket_options(*s);
+  } else if (is(o, sym::kIpprotoIp, sym::kIpTos) || is(o, sym::kIpprotoIp, sym::kIpTtl)) {
+    // IP_TOS: the DSCP (RFC 9293 §3.9.1.9 MUST-48); as Linux for a TCP socket
+    // the two ECN bits are the stack's (synack: none), so they are dropped.
+    // IP_TTL: 1..255, or -1 for the default (Linux's checks; EINVAL else).
+    // Before listen() or connect() they wait in the socket; on a listener
+    // they reach the connections it accepts from their SYN,ACK on; on a
+    // connection, its next segment (SHLD-21).
+    const bool tos = o.name == sym::kIpTos;
+    if (tos ? (*v < 0 || *v > 255) : (*v != -1 && (*v < 1 || *v > 255))) return CallOutcome::error(EINVAL);
+    uint8_t value = tos ? static_cast<uint8_t>(*v & 0xfc) : static_cast<uint8_t>(*v == -1 ? 0 : *v);
+    (tos ? s->ip_tos : s->ip_ttl) = value;
+    if (s->kind == Socket::Kind::Listening) {
+      (void)d_.stack().set_listener_options(s->port, s->conn_options());
+    } else if (s->conn) {
+      (void)(tos ? d_.stack().set_ip_tos(*s->conn, value) : d_.stack().set_ip_ttl(*s->conn, value));
+    }
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpKeepcnt)) {
     if (*v < 1 || *v > int64_t{tcp::Connection::kMaxKeepAliveProbes}) return CallOutcome::error(EINVAL);
     s->keepcnt = *v;
