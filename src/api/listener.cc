@@ -64,6 +64,24 @@ Expected<void, Error> Listener::set_recv_buffer(uint32_t bytes) {
   return set_child_buffer(&stack::ConnOptions::recv_buffer, bytes);
 }
 
+Expected<void, Error> Listener::set_ip_tos(uint8_t tos) {
+  if (!rt_) return base::Unexpected(Error::NotConnected);
+  stack::ConnOptions o = child_opts_;
+  o.ip_tos = static_cast<uint8_t>(tos & 0xfc);
+  if (auto r = rt_->stack().set_listener_options(port_, o); !r) return base::Unexpected(from_stack(r.error()));
+  child_opts_ = o;
+  return {};
+}
+
+Expected<void, Error> Listener::set_ip_ttl(uint8_t ttl) {
+  if (!rt_) return base::Unexpected(Error::NotConnected);
+  stack::ConnOptions o = child_opts_;
+  o.ip_ttl = ttl;
+  if (auto r = rt_->stack().set_listener_options(port_, o); !r) return base::Unexpected(from_stack(r.error()));
+  child_opts_ = o;
+  return {};
+}
+
 Expected<void, Error> Listener::set_child_buffer(uint32_t stack::ConnOptions::*size, uint32_t bytes) {
   if (!rt_) return base::Unexpected(Error::NotConnected);
   if (!tcp::Connection::buffer_size_ok(bytes)) return base::Unexpected(Error::InvalidArgument);

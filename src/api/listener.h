@@ -35,6 +35,10 @@ class Listener {
   // tcp::Connection::kMaxBuffer.
   Expected<void, Error> set_send_buffer(uint32_t bytes);
   Expected<void, Error> set_recv_buffer(uint32_t bytes);
+  // IPv4 TOS (DSCP; ECN bits dropped) and TTL (0: the stack's) of the
+  // connections accepted from now on, from their SYN,ACK (RFC 9293 MUST-48).
+  Expected<void, Error> set_ip_tos(uint8_t tos);
+  Expected<void, Error> set_ip_ttl(uint8_t ttl);
 
  private:
   friend class Runtime;

@@ -81,8 +81,9 @@ Expected<Socket, Error> Runtime::open(const wire::Endpoint& remote, uint16_t loc
   return Socket(*this, *id, stack_->connection(*id)->tuple());
 }
 
-Expected<Socket, Error> Runtime::connect(const wire::Endpoint& remote, std::optional<Duration> timeout) {
-  auto s = open(remote, 0);
+Expected<Socket, Error> Runtime::connect(const wire::Endpoint& remote, std::optional<Duration> timeout,
+                                         const stack::ConnOptions& opts) {
+  auto s = open(remote, 0, opts);
   if (!s) return s;
   if (auto r = s->wait_connected(timeout); !r) {
     s->abort();

@@ -70,8 +70,10 @@ class Runtime {
                                const stack::ConnOptions& opts = {});
   // Connect and wait for the handshake: refused, timed out (TCP's own limit),
   // or Error::Deadline when `timeout` passes first (the attempt is aborted).
+  // `opts` as for open().
   Expected<Socket, Error> connect(const wire::Endpoint& remote,
-                                  std::optional<Duration> timeout = std::nullopt);
+                                  std::optional<Duration> timeout = std::nullopt,
+                                  const stack::ConnOptions& opts = {});
 
   // ---- The loop ----
   void run();  // until stop()

@@ -38,6 +38,7 @@ int serve(const ServeOptions& o) {
                  std::string(to_string(listener.error())).c_str());
     return 1;
   }
+  (void)listener->set_ip_tos(static_cast<uint8_t>(o.net.tos));  // 0-255, checked by the option
   uint64_t accepted = 0;
   listener->on_accept([&] {
     while (auto s = listener->try_accept()) {

@@ -34,6 +34,12 @@ void add_tun_options(CLI::App& cmd, TunOptions& o) {
   cmd.add_option("--conn-limit", o.conn_limit,
                  "at most this many connections at once (0: no limit); SYNs beyond it are dropped "
                  "without RST, so clients retry");
+  cmd.add_option("--tos", o.tos,
+                 "IPv4 TOS byte of synack's connections, 0-255 (the DSCP in its top six bits, e.g. 0xb8 "
+                 "for EF; the two ECN bits are ignored)")
+      ->check(CLI::Range(0u, 255u));
+  cmd.add_option("--ttl", o.ttl, "IPv4 TTL of the packets synack sends, 1-255 (default 64)")
+      ->check(CLI::Range(1u, 255u));
   cmd.add_flag("--trace", o.trace, "print segments and state changes live, and counters at exit");
   cmd.add_flag("--stats", o.stats, "print counters at exit");
 }
@@ -133,6 +139,7 @@ base::Expected<void, SetupError> TunSession::setup() {
   sc.mtu = static_cast<uint16_t>(opts_.mtu);
   sc.tcp.mss = static_cast<uint16_t>(opts_.mtu - 40);
   sc.max_connections = opts_.conn_limit;
+  if (opts_.ttl) sc.tcp.ttl = static_cast<uint8_t>(opts_.ttl);
   auto key = tcp::Rfc6528Isn::random_key();
   for (size_t i = 0; i < 8; ++i) sc.port_secret = (sc.port_secret << 8) | key[i + 8];
   p_->isn = std::make_unique<tcp::Rfc6528Isn>(key);

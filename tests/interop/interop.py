@@ -344,6 +344,29 @@ def pcap_tshark(env):
 
 
 @case
+def tos_ttl(env):
+    """serve --tos 0xb8 --ttl 9: every packet of synack's connection carries DSCP EF and TTL 9
+    (RFC 9293 MUST-48, MUST-49), seen by tshark in the pcap; the kernel's keep its own."""
+    need_tool("tshark")
+    pcap = env.path("tos.pcap")
+    srv = env.serve("echo", 7, "--tos", "0xb8", "--ttl", 9, "--pcap", pcap)
+    out = env.run_helper("echo_client", SYNACK_ADDR, 7, 100_000)
+    check(out.startswith("ok"), out)
+    srv.stop()
+
+    def frames(flt):
+        r = env.run(["tshark", "-r", pcap, "-Y", flt, "-T", "fields", "-e", "frame.number"], timeout=60)
+        return len(r.stdout.split())
+
+    ours = frames(f"ip.src == {SYNACK_ADDR} && tcp")
+    check(ours > 10, f"only {ours} TCP packets from synack in the pcap")
+    right = frames(f"ip.src == {SYNACK_ADDR} && tcp && ip.dsfield == 0xb8 && ip.ttl == 9")
+    check(right == ours, f"{ours - right} of synack's {ours} packets lack TOS 0xb8 / TTL 9")
+    theirs = frames(f"ip.src == {KERNEL_ADDR} && tcp && ip.dsfield == 0 && ip.ttl == 64")
+    check(theirs > 10, f"the kernel's packets changed too? {theirs} with TOS 0 / TTL 64")
+
+
+@case
 def setup_errors(env):
     """Clear messages and exit codes when the device cannot be had."""
     first = env.serve("echo", 7)
