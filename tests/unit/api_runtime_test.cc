@@ -69,13 +69,27 @@ void echo_server(Host& h, uint16_t port, std::promise<void>& ready) {
   h.rt->run();
 }
 
-TEST(ApiRuntime, EchoBlockingClientCallbackServer) {
-  auto [la, lb] = testing::socket_link_pair();
-  Host a(kA, *la, 100), b(kB, *lb, 300);
+// Host a, driven by the test's own blocking calls, and host b serving echo on
+// port 7 in a thread of its own until the pair goes.
+struct EchoPair {
+  EchoPair() : links(testing::socket_link_pair()), a(kA, *links.first, 100), b(kB, *links.second, 300) {
+    auto ready_f = ready.get_future();
+    server = std::thread([this] { echo_server(b, 7, ready); });
+    ready_f.wait();
+  }
+  ~EchoPair() {
+    b.rt->stop();
+    server.join();
+  }
+  std::pair<std::unique_ptr<testing::SocketLink>, std::unique_ptr<testing::SocketLink>> links;
+  Host a, b;
   std::promise<void> ready;
-  auto ready_f = ready.get_future();
-  std::thread server([&] { echo_server(b, 7, ready); });
-  ready_f.wait();
+  std::thread server;
+};
+
+TEST(ApiRuntime, EchoBlockingClientCallbackServer) {
+  EchoPair p;
+  Host& a = p.a;
   auto s = a.rt->connect({kB, 7}, Duration::seconds(5));
   ASSERT_TRUE(s.has_value()) << s.error();
   EXPECT_EQ(s->state(), tcp::State::Established);
@@ -98,8 +112,6 @@ TEST(ApiRuntime, EchoBlockingClientCallbackServer) {
   EXPECT_EQ(*eof, 0u);  // the server echoed our FIN
   s->close();
   EXPECT_TRUE(a.rt->run_until([&] { return a.stack->connection_count() == 0; }, Duration::seconds(5)));
-  b.rt->stop();
-  server.join();
 }
 
 // RFC 9293 §3.9.1.9 MUST-48 / SHLD-21: the application sets its connection's
@@ -107,12 +119,8 @@ TEST(ApiRuntime, EchoBlockingClientCallbackServer) {
 // ECN bits are not the application's (synack sends no ECN). Data still flows;
 // a closed handle refuses.
 TEST(ApiRuntime, SocketSetsItsTosAndTtl_Rfc9293_3_9_1_9_MUST48) {
-  auto [la, lb] = testing::socket_link_pair();
-  Host a(kA, *la, 100), b(kB, *lb, 300);
-  std::promise<void> ready;
-  auto ready_f = ready.get_future();
-  std::thread server([&] { echo_server(b, 7, ready); });
-  ready_f.wait();
+  EchoPair p;
+  Host& a = p.a;
   auto s = a.rt->connect({kB, 7}, Duration::seconds(5));
   ASSERT_TRUE(s.has_value()) << s.error();
   ASSERT_TRUE(s->set_ip_tos(0xb9).has_value());  // DSCP EF, and an ECN bit that is dropped
@@ -130,8 +138,6 @@ TEST(ApiRuntime, SocketSetsItsTosAndTtl_Rfc9293_3_9_1_9_MUST48) {
   s->close();
   EXPECT_EQ(s->set_ip_tos(0x20).error(), Error::NotConnected);
   EXPECT_EQ(s->set_ip_ttl(4).error(), Error::NotConnected);
-  b.rt->stop();
-  server.join();
 }
 
 TEST(ApiRuntime, ConnectToClosedPortIsRefused) {
