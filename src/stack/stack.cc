@@ -184,8 +184,9 @@ void Stack::compact_time_wait(uint32_t idx, Instant) {
   uint8_t wscale = c.rcv().wscale;
   Instant expiry = c.next_deadline();  // only the 2*MSL timer runs in TIME-WAIT
   FourTuple t = c.tuple();
+  uint8_t tos = s.ip_tos;
   free_slot(idx);
-  tw_.insert(t, v, wnd_field, wscale, expiry);
+  tw_.insert(t, v, wnd_field, wscale, expiry, tos);
   ++counters_.time_wait_compacted;
 }
 

@@ -277,7 +277,7 @@ class Stack {
   // `tos` and `ttl` for the IPv4 header (ttl 0: cfg_.tcp.ttl).
   void emit_segment(Instant now, const FourTuple& t, const tcp::Segment& seg, PacketBuf& pb,
                     size_t payload_off, uint8_t tos = 0, uint8_t ttl = 0);
-  void send_control(Instant now, const FourTuple& t, const tcp::Segment& seg);
+  void send_control(Instant now, const FourTuple& t, const tcp::Segment& seg, uint8_t tos = 0);
 
   StackConfig cfg_;
   tcp::Env env_;

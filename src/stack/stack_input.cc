@@ -152,10 +152,10 @@ bool Stack::time_wait_input(Instant now, const FourTuple& t, const tcp::Segment&
       break;
     case tcp::TimeWaitAction::Reopen:  // no listener: answer as TIME-WAIT does
     case tcp::TimeWaitAction::Ack:
-      send_control(now, t, ack);
+      send_control(now, t, ack, r->tos);
       break;
     case tcp::TimeWaitAction::AckAndRestart:
-      send_control(now, t, ack);
+      send_control(now, t, ack, r->tos);
       tw_.restart(t, now + cfg_.tcp.msl * 2);
       break;
     case tcp::TimeWaitAction::Close:

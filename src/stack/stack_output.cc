@@ -87,9 +87,9 @@ void Stack::emit_segment(Instant now, const FourTuple& t, const tcp::Segment& se
   if (observer_) observer_->on_send(now, t, seg);
 }
 
-void Stack::send_control(Instant now, const FourTuple& t, const tcp::Segment& seg) {
+void Stack::send_control(Instant now, const FourTuple& t, const tcp::Segment& seg, uint8_t tos) {
   PacketBuf& pb = take_packet();
-  emit_segment(now, t, seg, pb, kHeadroom);
+  emit_segment(now, t, seg, pb, kHeadroom, tos);
 }
 
 }  // namespace synack::stack

@@ -27,8 +27,12 @@ class TimeWaitTable {
     uint32_t ts_offset = 0;
     uint32_t expiry_ms = 0;  // milliseconds, compared modulo 2^32
     uint16_t wnd_field = 0;  // the window field we last sent
-    uint8_t rcv_wscale = 0;
-    uint8_t flags = 0;       // kTsOk, kDead
+    uint8_t rcv_wscale : 4 = 0;  // 0-14 (RFC 7323 §2.3)
+    uint8_t flags : 4 = 0;       // kTsOk, kDead
+    // The connection's TOS byte (RFC 9293 MUST-48): its TIME-WAIT ACKs keep the
+    // DSCP its other segments had, as Linux's tw_tos. In the byte the two
+    // 4-bit fields above freed: a record stays 40 bytes.
+    uint8_t tos = 0;
 
     tcp::TimeWaitVars vars() const;
   };
@@ -46,7 +50,7 @@ class TimeWaitTable {
   size_t memory_bytes() const;
 
   void insert(const wire::FourTuple& t, const tcp::TimeWaitVars& v, uint16_t wnd_field, uint8_t rcv_wscale,
-              base::Instant expiry);
+              base::Instant expiry, uint8_t tos = 0);
   Record* find(const wire::FourTuple& t);
   // Start loading the index line a find(t) begins with.
   void prefetch(const wire::FourTuple& t) const { index_.prefetch(t); }

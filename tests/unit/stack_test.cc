@@ -267,6 +267,37 @@ TEST(Stack, TimeWaitRecordAcksRetransmittedFin_Rfc9293_3_10_7_4) {
   EXPECT_EQ(p.b().connection_count(), 0u);  // the record ACKed the retransmitted FIN
 }
 
+// The TIME-WAIT record keeps the connection's TOS (RFC 9293 §3.9.1.9
+// MUST-48; Linux's tw_tos): the ACK of a retransmitted FIN, sent by the
+// compact record after the control block is gone, has the DSCP the
+// connection's other segments had.
+TEST(Stack, TimeWaitRecordAcksWithTheConnectionsTos_Rfc9293_3_9_1_9_MUST48) {
+  StackPair p;
+  p.b().listen(80, 8);
+  stack::ConnOptions opts;
+  opts.ip_tos = 0x48;  // DSCP AF21
+  auto c = *p.a().connect(p.now(), kServer, 0, opts);
+  p.exchange();
+  auto s = *p.b().accept(80);
+  p.a().close(p.now(), c);
+  p.exchange();
+  std::vector<uint8_t> to_b_tos;  // the TOS of every packet the client sends from here on
+  p.filter = [&](std::vector<uint8_t>& pkt, bool to_b) {
+    if (!to_b) return true;
+    to_b_tos.push_back(pkt[1]);
+    return to_b_tos.size() > 1;  // lose the client's first ACK of the FIN
+  };
+  p.b().close(p.now(), s);
+  p.exchange();
+  ASSERT_EQ(p.a().time_wait_count(), 1u);
+  ASSERT_EQ(p.a().connection_count(), 0u);  // only the record answers now
+  p.advance(Duration::seconds(3));
+  EXPECT_EQ(p.b().connection_count(), 0u);  // the record ACKed the retransmitted FIN
+  ASSERT_EQ(to_b_tos.size(), 2u);
+  EXPECT_EQ(to_b_tos[0], 0x48);  // from the connection
+  EXPECT_EQ(to_b_tos[1], 0x48);  // from the TIME-WAIT record
+}
+
 TEST(Stack, NewSynReopensTimeWait_Rfc9293_MAY2_Rfc6191) {
   stack::StackConfig cfg;
   StackPair p(cfg);
