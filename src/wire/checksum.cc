@@ -141,7 +141,9 @@ uint32_t partial_sum(std::span<const uint8_t> data, uint32_t initial, uint8_t* d
   size_t n = data.size();
   uint64_t a = 0, b = 0;
 #if !(defined(__x86_64__) && defined(__GNUC__))
-  if constexpr (kCopy) std::memcpy(dst, p, n);
+  if constexpr (kCopy) {
+    if (n) std::memcpy(dst, p, n);
+  }
 #else
   if (n >= kVectorMin && g_use_avx2.load(std::memory_order_relaxed)) {
     while (n >= 64) {  // whole 64-byte blocks; the tail takes the adc path below
@@ -152,7 +154,9 @@ uint32_t partial_sum(std::span<const uint8_t> data, uint32_t initial, uint8_t* d
       if constexpr (kCopy) dst += blocks;
     }
   }
-  if constexpr (kCopy) std::memcpy(dst, p, n);  // the tail (or all of a short input)
+  if constexpr (kCopy) {
+    if (n) std::memcpy(dst, p, n);  // the tail (or all of a short input); memcpy takes no null
+  }
   // One add-with-carry chain per block: the carry flag carries the
   // end-around carry from word to word, as in Linux's csum_partial; one
   // instruction per 8 bytes plus the closing adc $0. Compilers do not emit
