@@ -254,6 +254,11 @@ Expected<void, Error> Socket::set_buffer(bool (tcp::Connection::*set)(uint32_t),
   return {};
 }
 
+std::optional<uint8_t> Socket::received_tos() const {
+  if (!rt_) return std::nullopt;
+  return rt_->stack().received_tos(id_);
+}
+
 uint32_t Socket::send_buffer() const {
   const tcp::Connection* c = rt_ ? conn() : nullptr;
   return c ? c->send_buffer() : 0;

@@ -85,6 +85,8 @@ class Socket {
   // stack's (tcp::Config::ttl, MUST-49). Error::NotConnected once closed.
   Expected<void, Error> set_ip_tos(uint8_t tos);
   Expected<void, Error> set_ip_ttl(uint8_t ttl);
+  // The TOS byte of the last segment received (MAY-9); nothing once closed.
+  std::optional<uint8_t> received_tos() const;
   uint32_t recv_buffer() const;  // rounded up to whole segments once the MSS is known
 
   // ---- Closing ----

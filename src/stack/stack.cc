@@ -69,7 +69,7 @@ void Stack::free_slot(uint32_t idx) {
   ++s.gen;
   s.app_owned = s.in_syn_queue = s.in_accept_queue = false;
   s.listener_port = 0;
-  s.ip_tos = s.ip_ttl = 0;
+  s.ip_tos = s.ip_ttl = s.rx_tos = 0;
   free_slots_.push_back(idx);
 }
 
@@ -350,6 +350,12 @@ std::optional<uint8_t> Stack::ip_tos(ConnId id) const {
   const Slot* s = live(id);
   if (s && !s->app_owned) s = nullptr;
   return s ? std::optional<uint8_t>(s->ip_tos) : std::nullopt;
+}
+
+std::optional<uint8_t> Stack::received_tos(ConnId id) const {
+  const Slot* s = live(id);
+  if (!s || !s->app_owned) return std::nullopt;
+  return s->rx_tos;
 }
 
 std::optional<uint8_t> Stack::ip_ttl(ConnId id) const {

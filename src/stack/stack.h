@@ -162,6 +162,9 @@ class Stack {
   bool set_ip_ttl(ConnId id, uint8_t ttl);
   std::optional<uint8_t> ip_tos(ConnId id) const;
   std::optional<uint8_t> ip_ttl(ConnId id) const;
+  // The TOS byte (DSCP and ECN bits) of the last segment received on the
+  // connection, for the application (RFC 9293 §3.9.1.9 MAY-9); 0 before any.
+  std::optional<uint8_t> received_tos(ConnId id) const;
   Expected<size_t, tcp::Error> send(Instant now, ConnId id, base::Bytes data);
   // SEND with the URGENT flag (RFC 9293 §3.8.5): see tcp::Connection::send_urgent.
   Expected<size_t, tcp::Error> send_urgent(Instant now, ConnId id, base::Bytes data);
@@ -212,6 +215,7 @@ class Stack {
     // Two bytes of what was padding: a Slot stays at 192 bytes.
     uint8_t ip_tos = 0;
     uint8_t ip_ttl = 0;  // 0: cfg_.tcp.ttl
+    uint8_t rx_tos = 0;  // the TOS byte of the last segment received (MAY-9)
     uint32_t child_prev = 0xffffffffu;  // the listener's list of children
     uint32_t child_next = 0xffffffffu;
   };

@@ -111,6 +111,7 @@ void Stack::tcp_input(Instant now, Ipv4Addr src, Ipv4Addr dst, base::Bytes bytes
     bool reopen = c.state() == tcp::State::TimeWait && seg.syn() && !seg.has_ack() &&
                   seg.seq.after(c.rcv().nxt) && listeners_.find(PortKey{t.local.port});
     if (!reopen) {
+      s.rx_tos = packet[1];  // MAY-9: the last DSCP received, for the application
       tcp::DropReason r = c.on_segment(now, seg);
       if (r != tcp::DropReason::None) counters_.count_drop(r);
       if (observer_) observer_->on_receive(now, t, seg, r);

@@ -133,11 +133,13 @@ TEST(ApiRuntime, SocketSetsItsTosAndTtl_Rfc9293_3_9_1_9_MUST48) {
   auto r = s->recv_all(back, Duration::seconds(5));
   ASSERT_TRUE(r.has_value()) << r.error();
   EXPECT_EQ(back, data);
+  EXPECT_EQ(s->received_tos(), 0);  // MAY-9: the echo server sends TOS 0
   ASSERT_TRUE(s->set_ip_ttl(0).has_value());  // back to the stack's
   EXPECT_EQ(a.stack->ip_ttl(s->id()), a.stack->config().tcp.ttl);
   s->close();
   EXPECT_EQ(s->set_ip_tos(0x20).error(), Error::NotConnected);
   EXPECT_EQ(s->set_ip_ttl(4).error(), Error::NotConnected);
+  EXPECT_FALSE(s->received_tos().has_value());
 }
 
 TEST(ApiRuntime, ConnectToClosedPortIsRefused) {

@@ -369,7 +369,7 @@ TEST(Stack, BufferSizesReachConnectionsBeforeTheirSyn_Rfc7323_2_2) {
 // TCP hands it to IP unchanged (SHLD-22); the TTL is configurable (§3.9.2
 // MUST-49), here per connection (IP_TTL). A listener's options reach its
 // children from the SYN,ACK on; a segment that finds no connection gets the
-// stack's defaults.
+// stack's defaults. The application can read the TOS last received (MAY-9).
 TEST(Stack, ConnectionsCarryTheirOwnTosAndTtl_Rfc9293_3_9_1_9_MUST48_SHLD21_MUST49) {
   struct Hdr {
     bool to_b;
@@ -417,6 +417,10 @@ TEST(Stack, ConnectionsCarryTheirOwnTosAndTtl_Rfc9293_3_9_1_9_MUST48_SHLD21_MUST
   EXPECT_EQ(seen[0].tos, 0xe0);
   EXPECT_EQ(seen[0].ttl, 6);
 
+  // MAY-9: each end can read the TOS of the last segment it received.
+  EXPECT_EQ(p.a().received_tos(*c), 0xe0);  // the server's data, after its change
+  EXPECT_EQ(p.b().received_tos(*s), 0xb8);  // the client's ACK
+
   // A SYN to a port with no listener: the RST has the stack's defaults.
   seen.clear();
   ASSERT_TRUE(p.a().connect(p.now(), {wire::Ipv4Addr(10, 0, 0, 2), 81}, 0, client_opts).has_value());
@@ -430,6 +434,7 @@ TEST(Stack, ConnectionsCarryTheirOwnTosAndTtl_Rfc9293_3_9_1_9_MUST48_SHLD21_MUST
   p.a().abort(p.now(), *c);
   EXPECT_FALSE(p.a().set_ip_tos(*c, 0x20));
   EXPECT_FALSE(p.a().ip_tos(*c).has_value());
+  EXPECT_FALSE(p.a().received_tos(*c).has_value());
 }
 
 TEST(Stack, StaleHandleIsRejected) {
