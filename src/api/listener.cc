@@ -65,21 +65,15 @@ Expected<void, Error> Listener::set_recv_buffer(uint32_t bytes) {
 }
 
 Expected<void, Error> Listener::set_ip_tos(uint8_t tos) {
-  if (!rt_) return base::Unexpected(Error::NotConnected);
   stack::ConnOptions o = child_opts_;
-  o.ip_tos = static_cast<uint8_t>(tos & 0xfc);
-  if (auto r = rt_->stack().set_listener_options(port_, o); !r) return base::Unexpected(from_stack(r.error()));
-  child_opts_ = o;
-  return {};
+  o.ip_tos = tos;
+  return set_child_options(o);
 }
 
 Expected<void, Error> Listener::set_ip_ttl(uint8_t ttl) {
-  if (!rt_) return base::Unexpected(Error::NotConnected);
   stack::ConnOptions o = child_opts_;
   o.ip_ttl = ttl;
-  if (auto r = rt_->stack().set_listener_options(port_, o); !r) return base::Unexpected(from_stack(r.error()));
-  child_opts_ = o;
-  return {};
+  return set_child_options(o);
 }
 
 Expected<void, Error> Listener::set_child_buffer(uint32_t stack::ConnOptions::*size, uint32_t bytes) {
@@ -87,6 +81,11 @@ Expected<void, Error> Listener::set_child_buffer(uint32_t stack::ConnOptions::*s
   if (!tcp::Connection::buffer_size_ok(bytes)) return base::Unexpected(Error::InvalidArgument);
   stack::ConnOptions o = child_opts_;
   o.*size = bytes;
+  return set_child_options(o);
+}
+
+Expected<void, Error> Listener::set_child_options(const stack::ConnOptions& o) {
+  if (!rt_) return base::Unexpected(Error::NotConnected);
   if (auto r = rt_->stack().set_listener_options(port_, o); !r) return base::Unexpected(from_stack(r.error()));
   child_opts_ = o;
   return {};

@@ -43,8 +43,10 @@ class Listener {
  private:
   friend class Runtime;
   Listener(Runtime& rt, uint16_t port) : rt_(&rt), port_(port) {}
-  // set_send_buffer / set_recv_buffer: one field of the children's options.
+  // set_send_buffer / set_recv_buffer: one field of the children's options, checked.
   Expected<void, Error> set_child_buffer(uint32_t stack::ConnOptions::*size, uint32_t bytes);
+  // The children's options become `o` (the stack's checks first).
+  Expected<void, Error> set_child_options(const stack::ConnOptions& o);
   Runtime* rt_ = nullptr;
   uint16_t port_ = 0;
   stack::ConnOptions child_opts_;

@@ -200,7 +200,7 @@ void Socket::abort() {
 // Options.
 
 Expected<void, Error> Socket::set_ip_tos(uint8_t tos) {
-  if (!rt_ || !conn() || !rt_->stack().set_ip_tos(id_, static_cast<uint8_t>(tos & 0xfc))) {
+  if (!rt_ || !conn() || !rt_->stack().set_ip_tos(id_, tos)) {
     return base::Unexpected(Error::NotConnected);
   }
   return {};

@@ -57,7 +57,7 @@ std::unique_ptr<ClientJob> make_job(const ConnectOptions& o, api::Socket& s) {
 int run(const ConnectOptions& o, const wire::Endpoint& remote, TunSession& ts) {
   api::Runtime& rt = ts.runtime();
   stack::ConnOptions opts;
-  opts.ip_tos = static_cast<uint8_t>(o.net.tos & 0xfc);  // 0-255, checked by the option; no ECN bits
+  opts.ip_tos = static_cast<uint8_t>(o.net.tos);  // 0-255, checked by the option
   auto s = rt.connect(remote, seconds(o.connect_timeout), opts);
   if (!s) {
     std::fprintf(stderr, "synack connect: %s: %s\n", remote.to_string().c_str(),

@@ -173,7 +173,8 @@ CallOutcome Sockets::sys_setsockopt(const script::Syscall& c) {
     // connection, its next segment (SHLD-21).
     const bool tos = o.name == sym::kIpTos;
     if (tos ? (*v < 0 || *v > 255) : (*v != -1 && (*v < 1 || *v > 255))) return CallOutcome::error(EINVAL);
-    uint8_t value = tos ? static_cast<uint8_t>(*v & 0xfc) : static_cast<uint8_t>(*v == -1 ? 0 : *v);
+    const auto byte = static_cast<uint8_t>(*v == -1 ? 0 : *v);
+    uint8_t value = tos ? stack::tos_without_ecn(byte) : byte;
     (tos ? s->ip_tos : s->ip_ttl) = value;
     if (s->kind == Socket::Kind::Listening) {
       (void)d_.stack().set_listener_options(s->port, s->conn_options());

@@ -324,7 +324,7 @@ Expected<ConnId, StackError> Stack::connect(Instant now, const Endpoint& remote,
   conns_.put(t, idx);
   ++counters_.active_opens;
   apply(*s.conn, opts);  // before the SYN: the receive buffer chooses its window scale
-  s.ip_tos = opts.ip_tos;
+  s.ip_tos = tos_without_ecn(opts.ip_tos);
   s.ip_ttl = opts.ip_ttl;
   (void)s.conn->connect(now);
   ConnId id{idx, s.gen};
@@ -335,7 +335,7 @@ Expected<ConnId, StackError> Stack::connect(Instant now, const Endpoint& remote,
 bool Stack::set_ip_tos(ConnId id, uint8_t tos) {
   Slot* s = owned(id);
   if (!s) return false;
-  s->ip_tos = tos;
+  s->ip_tos = tos_without_ecn(tos);
   return true;
 }
 
@@ -347,20 +347,19 @@ bool Stack::set_ip_ttl(ConnId id, uint8_t ttl) {
 }
 
 std::optional<uint8_t> Stack::ip_tos(ConnId id) const {
-  const Slot* s = live(id);
-  if (s && !s->app_owned) s = nullptr;
-  return s ? std::optional<uint8_t>(s->ip_tos) : std::nullopt;
+  const Slot* s = owned(id);
+  if (!s) return std::nullopt;
+  return s->ip_tos;
 }
 
 std::optional<uint8_t> Stack::received_tos(ConnId id) const {
-  const Slot* s = live(id);
-  if (!s || !s->app_owned) return std::nullopt;
+  const Slot* s = owned(id);
+  if (!s) return std::nullopt;
   return s->rx_tos;
 }
 
 std::optional<uint8_t> Stack::ip_ttl(ConnId id) const {
-  const Slot* s = live(id);
-  if (s && !s->app_owned) s = nullptr;
+  const Slot* s = owned(id);
   if (!s) return std::nullopt;
   return s->ip_ttl ? s->ip_ttl : cfg_.tcp.ttl;
 }
@@ -369,6 +368,8 @@ Stack::Slot* Stack::owned(ConnId id) {
   Slot* s = live(id);
   return s && s->app_owned ? s : nullptr;
 }
+
+const Stack::Slot* Stack::owned(ConnId id) const { return const_cast<Stack*>(this)->owned(id); }
 
 const tcp::Connection* Stack::connection(ConnId id) const {
   const Slot* s = const_cast<Stack*>(this)->owned(id);

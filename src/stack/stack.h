@@ -93,14 +93,18 @@ enum class StackError : uint8_t {
 // Per-connection options that must be in place before the first segment of a
 // connection is built (0: the stack's tcp::Config default). The receive buffer
 // chooses the window scale offered in the SYN or SYN,ACK (RFC 7323 §2.2).
+// The TOS byte an application may set: its DSCP, without the two ECN bits
+// (RFC 3168 gives those to the transport; synack sends no ECN, so they stay 0).
+constexpr uint8_t tos_without_ecn(uint8_t tos) { return static_cast<uint8_t>(tos & 0xfc); }
+
 struct ConnOptions {
   uint32_t send_buffer = 0;
   uint32_t recv_buffer = 0;
   uint32_t mss_limit = 0;  // TCP_MAXSEG: the MSS announced and used stays at or below it
   // The IPv4 header of the connection's segments (IP_TOS, IP_TTL): the
   // Differentiated Services field (RFC 9293 §3.9.1.9 MUST-48; RFC 2474; the
-  // two ECN bits stay 0, synack sends no ECN) and the TTL (MUST-49; 0: the
-  // stack's StackConfig::tcp.ttl).
+  // stack clears the two ECN bits, tos_without_ecn) and the TTL (MUST-49; 0:
+  // the stack's StackConfig::tcp.ttl).
   uint8_t ip_tos = 0;
   uint8_t ip_ttl = 0;
   bool valid() const {
@@ -258,6 +262,7 @@ class Stack {
   Slot* live(ConnId id);
   const Slot* live(ConnId id) const;
   Slot* owned(ConnId id);  // live and held by the application
+  const Slot* owned(ConnId id) const;
   void flush_dirty();
   // A user call (RFC 9293 §3.10) on a connection the application owns, then
   // the flush of what it wants to send; "connection does not exist" otherwise.
