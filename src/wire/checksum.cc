@@ -252,20 +252,16 @@ uint32_t checksum_combine(uint32_t sum, uint32_t more, bool odd_offset) {
   if (odd_offset) {
     more = (more & 0xffff) + (more >> 16);
     more = (more & 0xffff) + (more >> 16);
-    more = ((more & 0xff) << 8) | (more >> 8);  // RFC 1071 §2(B): byte swap
+    more = ((more & 0xff) << 8) | (more >> 8);  // RFC 1071 §2(B): byte swap the folded sum
   }
-  uint64_t t = uint64_t{sum} + more;
+  uint64_t t = uint64_t{sum} + more;  // a 32-bit sum could drop the carry
   while (t >> 16) t = (t & 0xffff) + (t >> 16);
   return static_cast<uint32_t>(t);
 }
 
 uint32_t checksum_partial_at(std::span<const uint8_t> data, uint32_t initial, bool odd_offset) {
   if (!odd_offset) return checksum_partial(data, initial);
-  uint32_t s = checksum_partial(data, 0);
-  s = ((s & 0xff) << 8) | (s >> 8);  // byte swap the 16-bit folded sum
-  uint64_t t = uint64_t{initial} + s;  // a 32-bit sum could drop the carry
-  while (t >> 16) t = (t & 0xffff) + (t >> 16);
-  return static_cast<uint32_t>(t);
+  return checksum_combine(initial, checksum_partial(data, 0), true);
 }
 
 uint16_t checksum_update16(uint16_t checksum, uint16_t old_value, uint16_t new_value) {
