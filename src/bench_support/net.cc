@@ -28,16 +28,19 @@ void PacketFifo::reserve(size_t slots) {
 
 void PacketFifo::grow(size_t slots) {
   std::vector<uint8_t> arena(slots * slot_bytes_);
-  std::vector<uint32_t> dst(slots), len(slots);
+  std::vector<uint32_t> dst(slots), off(slots), len(slots);
   size_t old = dst_.size();
   for (size_t k = 0; k < count_; ++k) {
     size_t from = (head_ + k) & (old - 1);
-    std::memcpy(arena.data() + k * slot_bytes_, arena_.data() + from * slot_bytes_, len_[from]);
+    std::memcpy(arena.data() + k * slot_bytes_ + off_[from], arena_.data() + from * slot_bytes_ + off_[from],
+                len_[from]);
     dst[k] = dst_[from];
+    off[k] = off_[from];
     len[k] = len_[from];
   }
   arena_ = std::move(arena);
   dst_ = std::move(dst);
+  off_ = std::move(off);
   len_ = std::move(len);
   head_ = 0;
 }
@@ -48,7 +51,25 @@ void PacketFifo::push(uint32_t dst, base::Bytes packet) {
   size_t s = (head_ + count_) & (dst_.size() - 1);
   std::memcpy(arena_.data() + s * slot_bytes_, packet.data(), packet.size());
   dst_[s] = dst;
+  off_[s] = 0;
   len_[s] = static_cast<uint32_t>(packet.size());
+  ++count_;
+}
+
+base::MutBytes PacketFifo::back_slot() {
+  if (count_ == dst_.size()) grow(dst_.size() * 2);
+  size_t s = (head_ + count_) & (dst_.size() - 1);
+  return {arena_.data() + s * slot_bytes_, slot_bytes_};
+}
+
+void PacketFifo::commit(uint32_t dst, base::Bytes packet_in_slot) {
+  size_t s = (head_ + count_) & (dst_.size() - 1);
+  const uint8_t* slot = arena_.data() + s * slot_bytes_;
+  if (packet_in_slot.data() < slot || packet_in_slot.data() + packet_in_slot.size() > slot + slot_bytes_)
+    throw BenchError("PacketFifo::commit: the packet is not in the back slot");
+  dst_[s] = dst;
+  off_[s] = static_cast<uint32_t>(packet_in_slot.data() - slot);
+  len_[s] = static_cast<uint32_t>(packet_in_slot.size());
   ++count_;
 }
 
@@ -56,18 +77,18 @@ PacketFifo::Packet PacketFifo::pop() {
   size_t s = head_;
   head_ = (head_ + 1) & (dst_.size() - 1);
   --count_;
-  return {dst_[s], base::Bytes(arena_.data() + s * slot_bytes_, len_[s])};
+  return {dst_[s], base::Bytes(arena_.data() + s * slot_bytes_ + off_[s], len_[s])};
 }
 
 PacketFifo::Packet PacketFifo::peek(size_t i) const {
   size_t s = (head_ + i) & (dst_.size() - 1);
-  return {dst_[s], base::Bytes(arena_.data() + s * slot_bytes_, len_[s])};
+  return {dst_[s], base::Bytes(arena_.data() + s * slot_bytes_ + off_[s], len_[s])};
 }
 
 // ---------------------------------------------------------------------------
 // BenchNet
 
-BenchNet::BenchNet(const NetConfig& cfg) : cfg_(cfg), wire_(cfg.stack.mtu) {
+BenchNet::BenchNet(const NetConfig& cfg) : cfg_(cfg), wire_(stack::Stack::kTransmitHeadroom + cfg.stack.mtu) {
   if (cfg.clients == 0 || cfg.clients > 60000) throw BenchError("BenchNet: 1..60000 client stacks");
   size_t n = cfg.clients + 1;
   for (size_t i = 0; i < n; ++i) {
@@ -100,14 +121,15 @@ void BenchNet::collect(size_t i) {
     // The stack may do real work here (it builds segments lazily), so its
     // heap growth is metered; the wire's own copy is not.
     std::optional<base::Bytes> p;
+    base::MutBytes slot = wire_.back_slot();
     if (metering_) {
-      meter(i, [&] { p = s.poll_transmit(); });
+      meter(i, [&] { p = s.poll_transmit_into(slot); });
     } else {
-      p = s.poll_transmit();
+      p = s.poll_transmit_into(slot);
     }
     if (!p) return;
     if (p->size() < 20) throw BenchError("runt packet from a stack");
-    wire_.push(static_cast<uint32_t>(index_of(wire::Ipv4Addr(base::load_be32(p->data() + 16)))), *p);
+    wire_.commit(static_cast<uint32_t>(index_of(wire::Ipv4Addr(base::load_be32(p->data() + 16)))), *p);
   }
 }
 

@@ -2,9 +2,12 @@
 // BenchNet: one server stack and C client stacks in one process, joined by an
 // in-memory wire, on a virtual clock. The benchmarks' common ground.
 //
-// - The wire copies every packet (like a NIC would; the anchors do the same)
-//   into a FIFO and delivers it to the stack that owns the destination
-//   address, one packet at a time and never re-entrantly.
+// - Every packet is in the wire's own memory, a FIFO of slots, as in a NIC's
+//   transmit ring: the stack builds it there (Stack::poll_transmit_into), the
+//   one copy of its payload on the way out, as the anchors make one (lwIP's
+//   pbuf_clone, the kernel's copy from the socket). The wire delivers it to
+//   the stack that owns the destination address, one packet at a time and
+//   never re-entrantly.
 // - The clock is virtual and advances only with the work: `tick` per packet
 //   delivered. When the wire is empty and only a timer is pending, it jumps to
 //   that timer (a "stall", counted). So TIME-WAIT records (2*MSL = 60 s)
@@ -45,11 +48,15 @@ class StackApp {
   virtual void on_activity(size_t stack_index) = 0;
 };
 
-// The wire: a FIFO of packet copies in fixed-size slots, grown by doubling.
+// The wire: a FIFO of packets in fixed-size slots, grown by doubling.
 class PacketFifo {
  public:
   explicit PacketFifo(size_t slot_bytes, size_t initial_slots = 1024);
-  void push(uint32_t dst, base::Bytes packet);
+  void push(uint32_t dst, base::Bytes packet);  // a copy
+  // Or in place: the slot push would fill, to build a packet in, then commit
+  // with the packet (a view inside that slot).
+  base::MutBytes back_slot();
+  void commit(uint32_t dst, base::Bytes packet_in_slot);
   bool empty() const { return count_ == 0; }
   size_t size() const { return count_; }
   // The oldest packet; its bytes stay valid until the next push.
@@ -66,7 +73,7 @@ class PacketFifo {
   void grow(size_t slots);
   size_t slot_bytes_;
   std::vector<uint8_t> arena_;
-  std::vector<uint32_t> dst_, len_;
+  std::vector<uint32_t> dst_, off_, len_;
   size_t head_ = 0, count_ = 0;
 };
 

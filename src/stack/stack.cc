@@ -121,6 +121,13 @@ void Stack::after_conn(uint32_t idx, Instant now) {
 
 void Stack::flush_dirty() {
   // Output of one connection, then whatever its state says (reap, compact).
+  if (flushing_ != kNotFlushing) {  // poll_transmit_into stopped in the middle of one
+    uint32_t idx = std::exchange(flushing_, kNotFlushing);
+    if (slot(idx).conn) {
+      flush_conn(idx, last_now_);
+      after_flush(idx, last_now_);
+    }
+  }
   while (out_.empty() && !dirty_.empty()) {
     uint32_t idx = dirty_.front();
     dirty_.drop_front();
@@ -128,9 +135,14 @@ void Stack::flush_dirty() {
     s.dirty = false;
     if (!s.conn) continue;
     flush_conn(idx, last_now_);
-    wheel_.schedule_no_later(idx, s.conn->next_deadline());  // sending arms timers
-    maybe_reap(s, idx, last_now_);
+    after_flush(idx, last_now_);
   }
+}
+
+void Stack::after_flush(uint32_t idx, Instant now) {
+  Slot& s = slot(idx);
+  wheel_.schedule_no_later(idx, s.conn->next_deadline());
+  maybe_reap(s, idx, now);
 }
 
 void Stack::handle_event(Slot& s, uint32_t idx, Instant now, const tcp::Event& e) {

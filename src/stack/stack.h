@@ -144,6 +144,19 @@ class Stack {
   // the same segment as the ACK. Drain it after every input, timeout or
   // application call, before asking next_deadline().
   std::optional<base::Bytes> poll_transmit();
+  // The same, built where the link wants it: in `buf`, a slot of the device's
+  // transmit ring (as smoltcp's TxToken, or a DPDK mbuf). A data segment's
+  // payload is copied once, from the send buffer straight into `buf`, and
+  // checksummed on the way; nothing is copied after. The packet is returned as
+  // a view into `buf` (it starts up to kTransmitHeadroom bytes in, because the
+  // headers are written backwards in front of the payload).
+  // `buf` should hold transmit_buffer_bytes(). A smaller one still gets every
+  // packet that fits in it, by a copy; a packet that does not fit stays queued
+  // and nothing is returned.
+  std::optional<base::Bytes> poll_transmit_into(base::MutBytes buf);
+  size_t transmit_buffer_bytes() const { return kTransmitHeadroom + cfg_.mtu; }
+  // Room in front of a payload for the largest IPv4 + TCP headers we write.
+  static constexpr size_t kTransmitHeadroom = 20 + 20 + 40;
   Instant next_deadline() const;
   void on_timeout(Instant now);
 
@@ -283,6 +296,12 @@ class Stack {
   PacketBuf& next_packet();
   PacketBuf& take_packet();  // next_packet(), out of the pool
   void flush_conn(uint32_t idx, Instant now);
+  // After a connection's output: sending arms timers; its state may let it go.
+  void after_flush(uint32_t idx, Instant now);
+  // The IPv4 + TCP headers in front of the payload at `payload_at`, and the
+  // counters and observer of a segment sent; returns where the packet starts.
+  uint8_t* write_segment(Instant now, const FourTuple& t, const tcp::Segment& seg, uint8_t* payload_at,
+                         uint8_t tos, uint8_t ttl);
   // `tos` and `ttl` for the IPv4 header (ttl 0: cfg_.tcp.ttl).
   void emit_segment(Instant now, const FourTuple& t, const tcp::Segment& seg, PacketBuf& pb,
                     size_t payload_off, uint8_t tos = 0, uint8_t ttl = 0);
@@ -311,6 +330,10 @@ class Stack {
   std::vector<std::unique_ptr<PacketBuf>> packet_store_;
   std::vector<PacketBuf*> packet_free_;
   PacketBuf* last_out_ = nullptr;
+  // The connection poll_transmit_into is sending from, one segment per call
+  // (no longer in dirty_); kNotFlushing when none.
+  static constexpr uint32_t kNotFlushing = 0xffffffffu;
+  uint32_t flushing_ = kNotFlushing;
   tcp::Segment tx_seg_;  // flush_conn's: poll_transmit refills it for every segment
   StackCounters counters_;
   Observer* observer_ = nullptr;

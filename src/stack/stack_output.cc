@@ -12,8 +12,8 @@
 namespace synack::stack {
 
 namespace {
-// Room in front of the payload for the largest IPv4 + TCP headers we write.
-constexpr size_t kHeadroom = wire::kIpv4MinHeader + wire::kTcpMinHeader + wire::kMaxOptionBytes;
+constexpr size_t kHeadroom = Stack::kTransmitHeadroom;
+static_assert(kHeadroom == wire::kIpv4MinHeader + wire::kTcpMinHeader + wire::kMaxOptionBytes);
 }  // namespace
 
 Stack::PacketBuf& Stack::next_packet() {
@@ -44,6 +44,52 @@ std::optional<base::Bytes> Stack::poll_transmit() {
   return base::Bytes(last_out_->data.data() + last_out_->off, last_out_->len);
 }
 
+std::optional<base::Bytes> Stack::poll_transmit_into(base::MutBytes buf) {
+  if (last_out_) {
+    packet_free_.push_back(last_out_);
+    last_out_ = nullptr;
+  }
+  size_t max_payload = static_cast<size_t>(cfg_.mtu) - wire::kIpv4MinHeader - wire::kTcpMinHeader;
+  if (buf.size() < kHeadroom + max_payload) {
+    // Too small to build in: build as poll_transmit does and copy what fits.
+    flush_dirty();
+    PacketBuf** head = out_.empty() ? nullptr : &out_.front();
+    if (!head || (*head)->len > buf.size()) return std::nullopt;
+    PacketBuf* pb = *out_.pop();
+    std::copy_n(pb->data.data() + pb->off, pb->len, buf.data());
+    packet_free_.push_back(pb);
+    return base::Bytes(buf.data(), pb->len);
+  }
+  // Packets already queued (control replies, ICMP) go first, copied.
+  if (auto p = out_.pop()) {
+    PacketBuf* pb = *p;
+    std::copy_n(pb->data.data() + pb->off, pb->len, buf.data());
+    packet_free_.push_back(pb);
+    return base::Bytes(buf.data(), pb->len);
+  }
+  // Then the dirty connections, one segment per call, each built in `buf`.
+  tcp::Segment& seg = tx_seg_;
+  for (;;) {
+    if (flushing_ == kNotFlushing) {
+      if (dirty_.empty()) return std::nullopt;
+      uint32_t idx = dirty_.front();
+      dirty_.drop_front();
+      Slot& s = slot(idx);
+      s.dirty = false;
+      if (!s.conn) continue;
+      flushing_ = idx;
+    }
+    Slot& s = slot(flushing_);
+    if (s.conn && s.conn->poll_transmit(last_now_, base::MutBytes(buf.data() + kHeadroom, max_payload), seg)) {
+      uint8_t* payload_at = buf.data() + kHeadroom;
+      uint8_t* ip = write_segment(last_now_, s.conn->tuple(), seg, payload_at, s.ip_tos, s.ip_ttl);
+      return base::Bytes(ip, static_cast<size_t>(payload_at + seg.payload.size() - ip));
+    }
+    uint32_t idx = std::exchange(flushing_, kNotFlushing);
+    if (s.conn) after_flush(idx, last_now_);
+  }
+}
+
 void Stack::flush_conn(uint32_t idx, Instant now) {
   Slot& s = slot(idx);
   size_t max_payload = static_cast<size_t>(cfg_.mtu) - wire::kIpv4MinHeader - wire::kTcpMinHeader;
@@ -61,6 +107,15 @@ void Stack::flush_conn(uint32_t idx, Instant now) {
 
 void Stack::emit_segment(Instant now, const FourTuple& t, const tcp::Segment& seg, PacketBuf& pb,
                          size_t payload_off, uint8_t tos, uint8_t ttl) {
+  uint8_t* base_ptr = pb.data.data();
+  uint8_t* ip = write_segment(now, t, seg, base_ptr + payload_off, tos, ttl);
+  pb.off = static_cast<size_t>(ip - base_ptr);
+  pb.len = payload_off + seg.payload.size() - pb.off;
+  out_.push(&pb);
+}
+
+uint8_t* Stack::write_segment(Instant now, const FourTuple& t, const tcp::Segment& seg, uint8_t* payload_at,
+                              uint8_t tos, uint8_t ttl) {
   wire::TcpPacketFields f;
   f.src = t.local.addr;
   f.dst = t.remote.addr;
@@ -76,15 +131,12 @@ void Stack::emit_segment(Instant now, const FourTuple& t, const tcp::Segment& se
   f.ttl = ttl ? ttl : cfg_.tcp.ttl;
   f.payload_summed = seg.payload_summed;
   f.payload_sum = seg.payload_sum;
-  uint8_t* base_ptr = pb.data.data();
-  uint8_t* ip = wire::write_tcp_ipv4_headers(f, seg.options, base_ptr + payload_off, seg.payload.size());
-  pb.off = static_cast<size_t>(ip - base_ptr);
-  pb.len = payload_off + seg.payload.size() - pb.off;
-  out_.push(&pb);
+  uint8_t* ip = wire::write_tcp_ipv4_headers(f, seg.options, payload_at, seg.payload.size());
   ++counters_.ip_out;
   ++counters_.tcp_out;
   if (seg.rst()) ++counters_.rst_out;
   if (observer_) observer_->on_send(now, t, seg);
+  return ip;
 }
 
 void Stack::send_control(Instant now, const FourTuple& t, const tcp::Segment& seg, uint8_t tos) {

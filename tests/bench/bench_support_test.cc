@@ -78,6 +78,29 @@ TEST(PacketFifo, KeepsOrderAcrossGrowth) {
   EXPECT_THROW(f.push(0, base::Bytes(big, sizeof big)), BenchError);
 }
 
+TEST(PacketFifo, PacketsBuiltInPlaceKeepTheirOffsetAcrossGrowth) {
+  PacketFifo f(64, 2);
+  for (uint32_t i = 0; i < 10; ++i) {
+    base::MutBytes slot = f.back_slot();
+    ASSERT_EQ(slot.size(), 64u);
+    size_t off = i * 5;  // a packet starts where its headers did (Stack::poll_transmit_into)
+    slot[off] = static_cast<uint8_t>(i);
+    slot[off + 1] = 0xab;
+    f.commit(i % 3, base::Bytes(slot.data() + off, 2));
+  }
+  for (uint32_t i = 0; i < 10; ++i) {
+    auto p = f.pop();
+    EXPECT_EQ(p.dst, i % 3);
+    ASSERT_EQ(p.bytes.size(), 2u);
+    EXPECT_EQ(p.bytes[0], i);
+    EXPECT_EQ(p.bytes[1], 0xab);
+  }
+  uint8_t elsewhere[4] = {};
+  f.back_slot();
+  EXPECT_THROW(f.commit(0, base::Bytes(elsewhere, sizeof elsewhere)), BenchError);
+  EXPECT_TRUE(f.empty());
+}
+
 TEST(LoopGuard, StopsARunawayLoop) {
   LoopGuard g("spin", 100, 60);
   EXPECT_THROW(

@@ -3,6 +3,7 @@
 // virtual clock. For stack tests; the full simulator lives in src/sim.
 #include <deque>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "stack/stack.h"
@@ -29,17 +30,17 @@ class StackPair {
   base::Instant now() const { return now_; }
   // Optional filter: return false to drop a packet travelling a->b (to_b) or b->a.
   std::function<bool(std::vector<uint8_t>&, bool to_b)> filter;
+  // Optional: how a stack's next packet is taken (default: poll_transmit()).
+  std::function<std::optional<base::Bytes>(stack::Stack&)> drain;
+  // Optional: every packet either stack sent, in order, before the filter.
+  std::vector<std::vector<uint8_t>>* sent = nullptr;
 
   // Move packets until both stacks are quiet (no timers are advanced).
   void exchange() {
     for (int i = 0; i < 100000; ++i) {
       bool moved = false;
-      while (auto p = a_->poll_transmit()) {
-        q_.push_back({std::vector<uint8_t>(p->begin(), p->end()), true});
-      }
-      while (auto p = b_->poll_transmit()) {
-        q_.push_back({std::vector<uint8_t>(p->begin(), p->end()), false});
-      }
+      take(*a_, true);
+      take(*b_, false);
       while (!q_.empty()) {
         auto [bytes, to_b] = std::move(q_.front());
         q_.pop_front();
@@ -67,6 +68,14 @@ class StackPair {
   }
 
  private:
+  void take(stack::Stack& s, bool to_b) {
+    for (int n = 0; n < 100000; ++n) {
+      auto p = drain ? drain(s) : s.poll_transmit();
+      if (!p) return;
+      q_.push_back({std::vector<uint8_t>(p->begin(), p->end()), to_b});
+      if (sent) sent->push_back(q_.back().first);
+    }
+  }
   tcp::FixedIsn isn_a_, isn_b_;
   std::unique_ptr<stack::Stack> a_, b_;
   base::Instant now_ = base::Instant::from_micros(1'000'000);

@@ -734,5 +734,113 @@ TEST(Stack, PrefetchHintToleratesAnyBytesAndChangesNothing) {
   EXPECT_EQ(read_all(p.b(), p.now(), *s), msg);
 }
 
+
+// ---------------------------------------------------------------------------
+// poll_transmit_into: packets built in the link's buffer.
+
+// One connection's life with every kind of output: handshake, data both ways
+// (many segments per flush), an ICMP echo reply and a RST queued as control
+// packets, both FINs, TIME-WAIT. Returns what the server read.
+std::string transmit_workload(StackPair& p) {
+  p.b().listen(80, 8);
+  auto c = p.a().connect(p.now(), kServer);
+  p.exchange();
+  auto s = p.b().accept(80);
+  if (!c || !s) return "no connection";
+  std::string msg;
+  for (int i = 0; i < 400000; ++i) msg += static_cast<char>('a' + i % 26);
+  std::string got;
+  size_t off = 0;
+  for (int round = 0; round < 1000 && got.size() < msg.size(); ++round) {
+    if (off < msg.size()) {
+      auto n = p.a().send(p.now(), *c, base::as_bytes(msg.data() + off, msg.size() - off));
+      if (n) off += *n;
+    }
+    // Control packets waiting in the stack's queue when a connection has output too.
+    std::vector<uint8_t> echo = {8, 0, 0, 0, 0x12, 0x34, 0, static_cast<uint8_t>(round), 'p'};
+    base::store_be16(&echo[2], wire::checksum_finish(wire::checksum_partial(echo)));
+    p.b().on_packet(p.now(), ip_packet(wire::Ipv4Addr(10, 0, 0, 9), p.b().config().addr, wire::kProtoIcmp, echo));
+    p.exchange();
+    got += read_all(p.b(), p.now(), *s);
+  }
+  std::string reply = "and back";
+  p.b().send(p.now(), *s, base::as_bytes(reply.data(), reply.size()));
+  p.exchange();
+  if (read_all(p.a(), p.now(), *c) != reply) return "reply lost";
+  p.a().close(p.now(), *c);
+  p.exchange();
+  p.b().close(p.now(), *s);
+  p.advance(Duration::seconds(61));
+  if (p.a().connection_count() + p.b().connection_count() + p.a().time_wait_count() != 0) return "not closed";
+  return got == msg ? "ok" : "data differs";
+}
+
+TEST(StackTransmitInto, BuildsTheSamePacketsAsPollTransmit) {
+  std::vector<std::vector<uint8_t>> reference;
+  {
+    StackPair p;
+    p.sent = &reference;
+    ASSERT_EQ(transmit_workload(p), "ok");
+  }
+  ASSERT_GT(reference.size(), 300u);
+  // In the link's buffer (one per call, as a transmit ring's slots), a buffer
+  // too small to build in (the packets are copied into it), and the two calls
+  // taking turns in the middle of one connection's flush.
+  std::vector<uint8_t> slot;
+  int turn = 0;
+  const std::vector<std::pair<const char*, std::function<std::optional<base::Bytes>(stack::Stack&)>>> drains = {
+      {"into", [&](stack::Stack& s) {
+         slot.assign(s.transmit_buffer_bytes(), 0xee);
+         return s.poll_transmit_into(slot);
+       }},
+      {"into an MTU-sized buffer", [&](stack::Stack& s) {
+         slot.assign(s.config().mtu, 0xee);
+         auto p = s.poll_transmit_into(slot);
+         if (p) {
+           EXPECT_EQ(p->data(), slot.data());
+         }
+         return p;
+       }},
+      {"taking turns", [&](stack::Stack& s) -> std::optional<base::Bytes> {
+         if (++turn % 2) return s.poll_transmit();
+         slot.assign(s.transmit_buffer_bytes(), 0xee);
+         return s.poll_transmit_into(slot);
+       }},
+  };
+  for (const auto& [name, drain] : drains) {
+    SCOPED_TRACE(name);
+    std::vector<std::vector<uint8_t>> sent;
+    StackPair p;
+    p.sent = &sent;
+    p.drain = drain;
+    ASSERT_EQ(transmit_workload(p), "ok");
+    ASSERT_EQ(sent.size(), reference.size());
+    for (size_t i = 0; i < sent.size(); ++i) ASSERT_EQ(sent[i], reference[i]) << "packet " << i;
+  }
+}
+
+TEST(StackTransmitInto, PacketTooLargeForTheBufferStaysQueued) {
+  StackPair p;
+  p.b().listen(80, 8);
+  auto c = p.a().connect(p.now(), kServer);
+  p.exchange();
+  ASSERT_TRUE(c);
+  std::vector<uint8_t> data(1000, 0x5a);
+  ASSERT_EQ(*p.a().send(p.now(), *c, data), data.size());
+  std::vector<uint8_t> small(200);
+  EXPECT_FALSE(p.a().poll_transmit_into(small).has_value());  // 1040+ bytes do not fit
+  std::vector<uint8_t> big(p.a().transmit_buffer_bytes());
+  auto pkt = p.a().poll_transmit_into(big);
+  ASSERT_TRUE(pkt.has_value());
+  EXPECT_GE(pkt->data(), big.data());
+  EXPECT_LE(pkt->data() + pkt->size(), big.data() + big.size());
+  auto ip = wire::Ipv4View::parse(*pkt);
+  ASSERT_TRUE(ip);
+  ASSERT_GE(ip->payload().size(), 20 + data.size());
+  EXPECT_TRUE(std::all_of(pkt->end() - 1000, pkt->end(), [](uint8_t b) { return b == 0x5a; }));
+  EXPECT_TRUE(wire::verify_tcp_checksum(ip->src().value(), ip->dst().value(), ip->payload()));
+  EXPECT_FALSE(p.a().poll_transmit_into(big).has_value());
+}
+
 }  // namespace
 }  // namespace synack::testing
