@@ -101,8 +101,8 @@ class BulkApp final : public StackApp {
       size_t n = static_cast<size_t>(std::min<uint64_t>(bytes_ - tx_, 64 * 1024));
       auto r = s.send(net_.now(), client_, base::Bytes(Pattern::at(tx_), n));
       if (!r) throw BenchError("bulk: send failed: " + std::string(tcp::to_string(r.error())));
-      if (*r == 0) return;
       tx_ += *r;
+      if (*r < n) return;  // the send buffer is full (a short write, as a socket's)
     }
   }
   void drain() {
@@ -117,6 +117,7 @@ class BulkApp final : public StackApp {
       if (rx_ + *r > bytes_) throw BenchError("bulk: received more than was sent");
       if (!Pattern::check({buf_.data(), *r}, rx_)) throw BenchError(strf("bulk: data mismatch near offset %llu", (unsigned long long)rx_));
       rx_ += *r;
+      if (*r < buf_.size()) return;  // the receive buffer is empty (a short read, as a socket's)
     }
   }
 
