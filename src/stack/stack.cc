@@ -414,6 +414,18 @@ Expected<size_t, tcp::Error> Stack::recv(Instant now, ConnId id, base::MutBytes 
   return user_call(now, id, [&](tcp::Connection& c) { return c.recv(now, out); });
 }
 
+Expected<size_t, tcp::Error> Stack::post_recv(Instant now, ConnId id, base::MutBytes buf) {
+  return user_call(now, id, [&](tcp::Connection& c) { return c.post_recv(now, buf); });
+}
+
+Expected<size_t, tcp::Error> Stack::take_posted(ConnId id) {
+  // Ending a posting changes nothing the peer sees (the receive buffer and so
+  // the window are untouched): no output, no events, no timers.
+  Slot* s = owned(id);
+  if (!s) return base::Unexpected(tcp::Error::ConnectionDoesNotExist);
+  return s->conn->take_posted();
+}
+
 Expected<void, tcp::Error> Stack::shutdown(Instant now, ConnId id) {
   return user_call(now, id, [&](tcp::Connection& c) { return c.shutdown_send(now); });
 }

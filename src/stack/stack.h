@@ -186,6 +186,11 @@ class Stack {
   // SEND with the URGENT flag (RFC 9293 §3.8.5): see tcp::Connection::send_urgent.
   Expected<size_t, tcp::Error> send_urgent(Instant now, ConnId id, base::Bytes data);
   Expected<size_t, tcp::Error> recv(Instant now, ConnId id, base::MutBytes out);
+  // RECEIVE with the application's buffer queued: in-order text lands in it
+  // straight from the packet (see tcp::Connection::post_recv). take_posted()
+  // ends the posting and returns how many bytes landed.
+  Expected<size_t, tcp::Error> post_recv(Instant now, ConnId id, base::MutBytes buf);
+  Expected<size_t, tcp::Error> take_posted(ConnId id);
   Expected<void, tcp::Error> shutdown(Instant now, ConnId id);  // half-close (FIN)
   // The application is done with the connection: close it (RST if unread data,
   // SHLD-3) and give up the handle; the stack finishes the close.

@@ -86,6 +86,11 @@ struct Buffers {
   bool snd_urgent = false;  // urgent mode on send: SND.UP ahead of SND.UNA
   bool rcv_urgent = false;  // RCV.UP has been set by the peer
   ConnCounters counters;
+  // A RECEIVE the application queued with its own buffer (Connection::post_recv):
+  // [posted, posted + posted_cap), of which posted_len bytes have landed.
+  uint8_t* posted = nullptr;
+  uint32_t posted_cap = 0;
+  uint32_t posted_len = 0;
   // CUBIC's state (RFC 9438), used while Connection::cubic_ is set: it only
   // changes as data is acknowledged or lost.
   CubicState cubic;

@@ -169,6 +169,7 @@ uint32_t Connection::urgent_remaining() const {
 
 Expected<size_t, Error> Connection::recv(Instant, base::MutBytes out) {
   // §3.10.3 RECEIVE call.
+  if (recv_posted()) return base::Unexpected(Error::InsufficientResources);  // take_posted() first
   if (state_ == State::Closed && has_error_) return base::Unexpected(error_);
   if (state_ == State::Closed && rcv_size() == 0 && !fin_received_)
     return base::Unexpected(Error::ConnectionDoesNotExist);
@@ -183,6 +184,28 @@ Expected<size_t, Error> Connection::recv(Instant, base::MutBytes out) {
   // Reading past RCV.UP ends urgent mode (§3.8.5).
   if (bufs_->rcv_urgent && !bufs_->rcv_up.after(read_seq())) bufs_->rcv_urgent = false;
   maybe_window_update();
+  return n;
+}
+
+Expected<size_t, Error> Connection::post_recv(Instant now, base::MutBytes buf) {
+  if (recv_posted()) return base::Unexpected(Error::InsufficientResources);
+  // Something to return now (queued text, end of stream, an error, a closed
+  // connection): the call completes at once, as recv().
+  if (buf.empty() || rcv_size() > 0 || fin_received_ || state_ == State::Closed) return recv(now, buf);
+  Buffers& b = bufs();
+  b.posted = buf.data();
+  b.posted_cap = static_cast<uint32_t>(std::min<size_t>(buf.size(), UINT32_MAX));
+  b.posted_len = 0;
+  readable_signaled_ = false;
+  return size_t{0};
+}
+
+size_t Connection::take_posted() {
+  if (!recv_posted()) return 0;
+  size_t n = bufs_->posted_len;
+  bufs_->posted = nullptr;
+  bufs_->posted_cap = bufs_->posted_len = 0;
+  readable_signaled_ = false;
   return n;
 }
 

@@ -128,6 +128,20 @@ class Connection {
   // Read in-order data. Returns bytes read, 0 if none is available yet, or
   // Error::ConnectionClosing once the peer's FIN has been reached (end of stream).
   Expected<size_t, Error> recv(Instant now, base::MutBytes out);
+  // RECEIVE with the application's buffer queued (§3.10.3: "if insufficient
+  // incoming segments are queued to satisfy the request, the request is
+  // queued"). If data is queued or the stream has ended, this is recv(buf).
+  // Otherwise it returns 0 and `buf` stays posted: in-order text then lands
+  // straight in it, copied once from the segment instead of through the
+  // receive buffer, and Readable is raised. The buffer must stay valid until
+  // take_posted(), which ends the posting and says how many bytes landed.
+  // Text that finds the posted buffer full waits in the receive buffer as
+  // usual. One RECEIVE can be queued: while a buffer is posted, recv() and
+  // post_recv() return Error::InsufficientResources (nothing is lost or
+  // reordered: take_posted() first).
+  Expected<size_t, Error> post_recv(Instant now, base::MutBytes buf);
+  size_t take_posted();
+  bool recv_posted() const { return bufs_ && bufs_->posted; }
   // RFC CLOSE: "I have no more data to send" — FIN after the queued data;
   // receiving continues (half-close).
   Expected<void, Error> shutdown_send(Instant now);

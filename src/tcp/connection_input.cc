@@ -1,6 +1,7 @@
 // Segment arrival: RFC 9293 §3.10.7, one function per state group, and within
 // the synchronized states one function per "check" of §3.10.7.4.
 #include <algorithm>
+#include <cstring>
 
 #include "tcp/connection.h"
 #include "tcp/time_wait.h"
@@ -581,8 +582,21 @@ void Connection::process_text(Instant now, const Segment& seg) {
   if (len == 0) return;
   size_t unread = rcv_size();
   if (seg.seq == rcv_.nxt) {
-    env_->buffers.reserve(bufs().rcv, unread + (ooo_empty() ? len : rcv_buf_cap_));
-    bufs().rcv.append(seg.payload);
+    base::Bytes text = seg.payload;
+    // A posted RECEIVE takes the text first when nothing waits ahead of it in
+    // the receive buffer (so the stream keeps its order) and no urgent data is
+    // pending (its pointer counts bytes in the buffer).
+    if (unread == 0 && ooo_empty() && recv_posted() && !bufs_->rcv_urgent) {
+      Buffers& b = *bufs_;
+      size_t k = std::min<size_t>(text.size(), b.posted_cap - b.posted_len);
+      if (k > 0) std::memcpy(b.posted + b.posted_len, text.data(), k);
+      b.posted_len += static_cast<uint32_t>(k);
+      text = text.subspan(k);
+    }
+    if (!text.empty()) {
+      env_->buffers.reserve(bufs().rcv, unread + (ooo_empty() ? text.size() : rcv_buf_cap_));
+      bufs().rcv.append(text);
+    }
     rcv_.nxt += len;
     // Data was held out of order: this segment filled (part of) the hole, even
     // if it also covered all the held data (RFC 5681 §4.2: ACK at once).

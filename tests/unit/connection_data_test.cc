@@ -342,5 +342,80 @@ TEST(Data, SegmentCoveringAllHeldDataIsAckedAtOnce_Rfc5681_4_2) {
   h.expect(seg::ack(101, 331));       // at once, not after the delayed-ACK timer
 }
 
+// ---------------------------------------------------------------------------
+// A posted RECEIVE (§3.10.3: the request is queued until text arrives).
+
+bool has_readable(Harness& h) {
+  auto ev = h.events();
+  return std::any_of(ev.begin(), ev.end(), [](const Event& e) { return e.kind == EventKind::Readable; });
+}
+
+std::string text_of(const std::vector<uint8_t>& b, size_t n) { return std::string(b.begin(), b.begin() + static_cast<long>(n)); }
+
+TEST(PostedRecv, InOrderTextLandsInThePostedBuffer_Rfc9293_3_10_3) {
+  Harness h(Config{}, 100);
+  h.establish_active(300);
+  h.events();
+  std::vector<uint8_t> buf(100, 0);
+  ASSERT_EQ(*h.conn().post_recv(h.now(), buf), 0u);  // nothing queued: the request waits
+  EXPECT_TRUE(h.conn().recv_posted());
+  h.inject(seg::data(301, 101, 0).data("abcdefghij"));
+  EXPECT_TRUE(has_readable(h));
+  EXPECT_EQ(h.conn().recv_available(), 0u);  // not through the receive buffer
+  h.inject(seg::data(311, 101, 0).data("klm"));
+  // The right edge stays where it was announced (receiver SWS avoidance,
+  // §3.8.6.2.2), exactly as if the 13 bytes had been queued and read.
+  h.expect(seg::ack(101, 314).win(65535 - 13));
+  EXPECT_EQ(h.conn().take_posted(), 13u);
+  EXPECT_EQ(text_of(buf, 13), "abcdefghijklm");
+  EXPECT_FALSE(h.conn().recv_posted());
+  EXPECT_EQ(h.conn().take_posted(), 0u);
+}
+
+TEST(PostedRecv, TextBeyondThePostedBufferWaitsInOrder_Rfc9293_3_10_3) {
+  Harness h(Config{}, 100);
+  h.establish_active(300);
+  std::vector<uint8_t> buf(4, 0);
+  ASSERT_EQ(*h.conn().post_recv(h.now(), buf), 0u);
+  h.inject(seg::data(301, 101, 0).data("abcdefghij"));
+  // One RECEIVE at a time: the later bytes are not handed out before the posted ones.
+  std::vector<uint8_t> other(100);
+  EXPECT_EQ(h.conn().recv(h.now(), other).error(), Error::InsufficientResources);
+  EXPECT_EQ(h.conn().post_recv(h.now(), other).error(), Error::InsufficientResources);
+  EXPECT_EQ(h.conn().take_posted(), 4u);
+  EXPECT_EQ(text_of(buf, 4), "abcd");
+  // Queued text completes a RECEIVE at once, posted or not.
+  auto r = h.conn().post_recv(h.now(), other);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(text_of(other, *r), "efghij");
+  EXPECT_FALSE(h.conn().recv_posted());
+}
+
+TEST(PostedRecv, OutOfOrderTextIsHeldAndDeliveredInOrder_Rfc9293_3_10_7_4) {
+  Harness h(Config{}, 100);
+  h.establish_active(300);
+  std::vector<uint8_t> buf(100, 0);
+  ASSERT_EQ(*h.conn().post_recv(h.now(), buf), 0u);
+  h.inject(seg::data(306, 101, 0).data("fghij"));  // ahead of RCV.NXT: held
+  EXPECT_EQ(h.conn().take_posted(), 0u);
+  ASSERT_EQ(*h.conn().post_recv(h.now(), buf), 0u);
+  h.inject(seg::data(301, 101, 0).data("abcde"));  // fills the hole
+  size_t landed = h.conn().take_posted();
+  std::string got = text_of(buf, landed) + h.read_all();
+  EXPECT_EQ(got, "abcdefghij");
+}
+
+TEST(PostedRecv, EndOfStreamCompletesAtOnce_Rfc9293_3_10_3) {
+  Harness h(Config{}, 100);
+  h.establish_active(300);
+  std::vector<uint8_t> buf(100, 0);
+  ASSERT_EQ(*h.conn().post_recv(h.now(), buf), 0u);
+  h.inject(seg::data(301, 101, 0).data("xy").fin());
+  EXPECT_EQ(h.conn().take_posted(), 2u);
+  EXPECT_EQ(text_of(buf, 2), "xy");
+  EXPECT_EQ(h.conn().post_recv(h.now(), buf).error(), Error::ConnectionClosing);
+  EXPECT_FALSE(h.conn().recv_posted());
+}
+
 }  // namespace
 }  // namespace synack::tcp::testing
