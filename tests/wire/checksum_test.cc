@@ -171,6 +171,12 @@ TEST(Checksum, EveryEngineMatchesReference) {
     if (::testing::Test::HasFatalFailure()) break;
     std::vector<uint8_t> ones(1 << 20, 0xff);
     EXPECT_EQ(checksum_partial(ones), reference_sum(ones));
+    // Longer than one vector call (the AVX2 lanes hold 2^22 bytes): all 0x00
+    // and all 0xff move every lane by the most it can move, down and up.
+    for (uint8_t fill : {uint8_t{0x00}, uint8_t{0xff}, uint8_t{0x5a}}) {
+      std::vector<uint8_t> big((5u << 20) + 3, fill);
+      EXPECT_EQ(checksum_partial(big), reference_sum(big)) << "5 MiB of " << int{fill};
+    }
   }
   EXPECT_GE(engines, 1);
   EXPECT_TRUE(detail::set_checksum_engine(before));
