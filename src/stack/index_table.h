@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/prefetch.h"
 #include "wire/ipv4_addr.h"
 
 namespace synack::stack {
@@ -45,7 +46,7 @@ class IndexTable {
   const uint32_t* find(const wire::FourTuple& key) const { return const_cast<IndexTable*>(this)->find(key); }
 
   // Start loading the line where a lookup of `key` begins (see Stack::prefetch).
-  void prefetch(const wire::FourTuple& key) const { __builtin_prefetch(&slots_[home(tag(key))]); }
+  void prefetch(const wire::FourTuple& key) const { base::prefetch(&slots_[home(tag(key))]); }
   // The first value on `key`'s probe path whose hash matches, unverified
   // (kEmpty if none nearby): where a lookup will most likely end, good enough
   // to prefetch what it points to.

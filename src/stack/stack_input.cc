@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/bytes.h"
+#include "base/prefetch.h"
 #include "stack/stack.h"
 #include "wire/checksum.h"
 #include "wire/ipv4.h"
@@ -40,7 +41,7 @@ void Stack::prefetch(base::Bytes packet, Prefetch what) const {
   const Slot& s = slot(idx);
   // The slot and the control block span three lines (tcp::Connection is 160 bytes).
   const char* line = reinterpret_cast<const char*>(&s);
-  for (size_t off = 0; off < sizeof(Slot); off += 64) __builtin_prefetch(line + off);
+  for (size_t off = 0; off < sizeof(Slot); off += 64) base::prefetch(line + off);
   wheel_.prefetch(idx);  // most segments move the connection's deadline
 }
 

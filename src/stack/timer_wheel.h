@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/prefetch.h"
 #include "base/time.h"
 
 namespace synack::stack {
@@ -39,7 +40,7 @@ class TimerWheel {
   }
   // Start loading id's node (see Stack::prefetch).
   void prefetch(uint32_t id) const {
-    if (id < node_count_) __builtin_prefetch(&nodes_[id]);
+    if (id < node_count_) base::prefetch(&nodes_[id]);
   }
   bool scheduled(uint32_t id) const { return id < node_count_ && nodes_[id].slot != kNone; }
   size_t size() const { return count_; }
