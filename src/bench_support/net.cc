@@ -4,9 +4,12 @@
 #include <cstring>
 #include <optional>
 
+#include "base/prefetch.h"
+
 namespace synack::bench {
 
 namespace {
+constexpr size_t kPacketAhead = 3;  // packets between a header prefetch and its demux prefetch
 constexpr uint32_t kServerAddr = (10u << 24) | 1u;        // 10.0.0.1
 constexpr uint32_t kClientBase = (10u << 24) | (1u << 16);  // 10.1.0.0
 }  // namespace
@@ -60,6 +63,12 @@ base::MutBytes PacketFifo::back_slot() {
   if (count_ == dst_.size()) grow(dst_.size() * 2);
   size_t s = (head_ + count_) & (dst_.size() - 1);
   return {arena_.data() + s * slot_bytes_, slot_bytes_};
+}
+
+const uint8_t* PacketFifo::slot_after_back(size_t ahead) const {
+  if (count_ + ahead >= dst_.size()) return nullptr;
+  size_t s = (head_ + count_ + ahead) & (dst_.size() - 1);
+  return arena_.data() + s * slot_bytes_;
 }
 
 void PacketFifo::commit(uint32_t dst, base::Bytes packet_in_slot) {
@@ -122,6 +131,15 @@ void BenchNet::collect(size_t i) {
     // heap growth is metered; the wire's own copy is not.
     std::optional<base::Bytes> p;
     base::MutBytes slot = wire_.back_slot();
+    // The stack writes the headers into the start of the slot; the next slot
+    // was last written a whole batch of packets ago (as a driver prefetches
+    // its next transmit descriptor).
+    if (cfg_.prefetch) {
+      if (const uint8_t* next = wire_.slot_after_back(1)) {
+        base::prefetch(next);
+        base::prefetch(next + 64);
+      }
+    }
     if (metering_) {
       meter(i, [&] { p = s.poll_transmit_into(slot); });
     } else {
@@ -170,6 +188,13 @@ bool BenchNet::deliver_one() {
   // while this packet is processed, the next one's connection and the one
   // after's demux bucket are loaded (Stack::prefetch).
   if (cfg_.prefetch) {
+    // Further ahead, the packet's own first bytes (the headers): slots written
+    // a whole batch earlier have left the caches, and demux reads them first.
+    if (wire_.size() > kPacketAhead) {
+      const uint8_t* b = wire_.peek(kPacketAhead).bytes.data();
+      base::prefetch(b);
+      base::prefetch(b + 63);  // headers that straddle a line
+    }
     if (wire_.size() > 0) {
       PacketFifo::Packet n = wire_.peek(0);
       stacks_[n.dst]->prefetch(n.bytes, stack::Stack::Prefetch::Connection);

@@ -56,6 +56,9 @@ class PacketFifo {
   // Or in place: the slot push would fill, to build a packet in, then commit
   // with the packet (a view inside that slot).
   base::MutBytes back_slot();
+  // The slot `ahead` places after the back one (for a prefetch), or nothing
+  // if the FIFO would have to grow first.
+  const uint8_t* slot_after_back(size_t ahead) const;
   void commit(uint32_t dst, base::Bytes packet_in_slot);
   bool empty() const { return count_ == 0; }
   size_t size() const { return count_; }

@@ -95,6 +95,17 @@ TEST(PacketFifo, PacketsBuiltInPlaceKeepTheirOffsetAcrossGrowth) {
     EXPECT_EQ(p.bytes[0], i);
     EXPECT_EQ(p.bytes[1], 0xab);
   }
+  // The slot after the back one is where the next packet will be built, as
+  // long as the FIFO need not grow first.
+  const uint8_t* ahead = f.slot_after_back(1);
+  ASSERT_NE(ahead, nullptr);
+  base::MutBytes now = f.back_slot();
+  f.commit(7, base::Bytes(now.data(), 1));
+  EXPECT_EQ(f.back_slot().data(), ahead);
+  EXPECT_EQ(f.pop().dst, 7u);
+  PacketFifo full(64, 2);
+  full.commit(1, base::Bytes(full.back_slot().data(), 1));
+  EXPECT_EQ(full.slot_after_back(1), nullptr);  // two slots, one used: the next push grows it
   uint8_t elsewhere[4] = {};
   f.back_slot();
   EXPECT_THROW(f.commit(0, base::Bytes(elsewhere, sizeof elsewhere)), BenchError);
