@@ -322,12 +322,10 @@ Expected<ConnId, StackError> Stack::connect(Instant now, const Endpoint& remote,
     // connections its lines in the demux and TIME-WAIT indexes are cold
     // (a miss each, the largest cost of a connect at 1M connections), so
     // they start loading now.
-    // Only indexes past the caches' size are worth the two hashes.
-    constexpr size_t kColdIndex = 64 * 1024;  // entries (8 B each, half full or more)
     FourTuple next = t;
     next.local.port = ports_.candidate(offset, 0);
-    if (conns_.size() > kColdIndex) conns_.prefetch(next);
-    if (tw_.size() > kColdIndex) tw_.prefetch(next);
+    conns_.prefetch(next);
+    tw_.prefetch(next);
   } else if (in_use(t)) {
     return base::Unexpected(StackError::PortInUse);
   }
