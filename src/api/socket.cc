@@ -120,12 +120,33 @@ Expected<size_t, Error> Socket::recv_all(base::MutBytes out, std::optional<Durat
   Instant end = timeout && rt_ ? rt_->now() + *timeout : Instant::never();
   size_t got = 0;
   while (got < out.size()) {
+    if (!rt_) return base::Unexpected(Error::NotConnected);
+    // The rest of `out` is posted (Stack::post_recv): text lands in it straight
+    // from the packets, without the copy through the receive buffer. What is
+    // queued already comes back at once, as from recv().
+    auto r = rt_->stack().post_recv(rt_->now(), id_, out.subspan(got));
+    rt_->flush();
+    if (!r) {
+      if (r.error() == tcp::Error::ConnectionClosing) break;  // end of stream
+      return base::Unexpected(from_tcp(r.error()));
+    }
+    if (*r > 0) {
+      got += *r;
+      continue;
+    }
     std::optional<Duration> left;
     if (!end.is_never()) left = std::max(end - rt_->now(), Duration::zero());
-    auto r = recv(out.subspan(got), left);
-    if (!r) return r;
-    if (*r == 0) break;  // end of stream
-    got += *r;
+    Error why{};
+    bool landed = wait(
+        [this] {
+          const tcp::Connection* c = conn();
+          return !c || c->posted_landed() > 0 || readable();
+        },
+        left, why);
+    // Every way out ends the posting: the buffer is the caller's again.
+    auto n = rt_ ? rt_->stack().take_posted(id_) : Expected<size_t, tcp::Error>(size_t{0});
+    got += n.value_or(0);
+    if (!landed) return base::Unexpected(why);
   }
   return got;
 }

@@ -49,7 +49,10 @@ class Socket {
 
   // ---- Blocking ----
   Expected<size_t, Error> recv(base::MutBytes out, std::optional<Duration> timeout = std::nullopt);
-  // Read until `out` is full or end of stream; returns the bytes read.
+  // Read until `out` is full or end of stream; returns the bytes read. The
+  // rest of `out` stays posted while it waits (Stack::post_recv): text lands
+  // in it straight from the packets. On an error (a deadline, a reset) the
+  // bytes already read are given up, as before, and the posting has ended.
   Expected<size_t, Error> recv_all(base::MutBytes out, std::optional<Duration> timeout = std::nullopt);
   // Queue all of `data`, waiting for buffer space as needed.
   Expected<size_t, Error> send(base::Bytes data, std::optional<Duration> timeout = std::nullopt);

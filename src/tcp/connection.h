@@ -142,6 +142,7 @@ class Connection {
   Expected<size_t, Error> post_recv(Instant now, base::MutBytes buf);
   size_t take_posted();
   bool recv_posted() const { return bufs_ && bufs_->posted; }
+  size_t posted_landed() const { return bufs_ ? bufs_->posted_len : 0; }  // so far, in the posted buffer
   // RFC CLOSE: "I have no more data to send" — FIN after the queued data;
   // receiving continues (half-close).
   Expected<void, Error> shutdown_send(Instant now);

@@ -114,6 +114,39 @@ TEST(ApiRuntime, EchoBlockingClientCallbackServer) {
   EXPECT_TRUE(a.rt->run_until([&] { return a.stack->connection_count() == 0; }, Duration::seconds(5)));
 }
 
+// recv_all posts the rest of its buffer (RFC 9293 §3.10.3's queued RECEIVE):
+// echoed text lands in it, and every way out, a deadline included, ends the
+// posting, so the socket reads normally afterwards.
+TEST(ApiRuntime, RecvAllPostsItsBufferAndAlwaysTakesItBack_Rfc9293_3_10_3) {
+  EchoPair p;
+  Host& a = p.a;
+  auto s = a.rt->connect({kB, 7}, Duration::seconds(5));
+  ASSERT_TRUE(s.has_value()) << s.error();
+  auto data = pattern(50'000);
+  ASSERT_TRUE(s->send(data, Duration::seconds(5)).has_value());
+  std::vector<uint8_t> back(data.size());
+  auto r = s->recv_all(back, Duration::seconds(5));
+  ASSERT_TRUE(r.has_value()) << r.error();
+  EXPECT_EQ(*r, data.size());
+  EXPECT_EQ(back, data);
+  // Ask for more than will come: the deadline passes with the buffer posted.
+  ASSERT_TRUE(s->send(base::Bytes(data).first(10), Duration::seconds(5)).has_value());
+  std::vector<uint8_t> more(100);
+  auto late = s->recv_all(more, Duration::millis(300));
+  ASSERT_FALSE(late.has_value());
+  EXPECT_EQ(late.error(), Error::Deadline);
+  EXPECT_TRUE(std::equal(data.begin(), data.begin() + 10, more.begin()));  // it landed
+  EXPECT_FALSE(a.stack->connection(s->id())->recv_posted());
+  // Reads work as before: the next echo comes through recv.
+  ASSERT_TRUE(s->send(base::Bytes(data).subspan(10, 5), Duration::seconds(5)).has_value());
+  uint8_t five[5];
+  auto n = s->recv_all(five, Duration::seconds(5));
+  ASSERT_TRUE(n.has_value()) << n.error();
+  EXPECT_EQ(*n, 5u);
+  EXPECT_TRUE(std::equal(five, five + 5, data.begin() + 10));
+  s->close();
+}
+
 // RFC 9293 §3.9.1.9 MUST-48 / SHLD-21: the application sets its connection's
 // Diffserv byte (and TTL, MUST-49) through the socket, mid-connection; the
 // ECN bits are not the application's (synack sends no ECN). Data still flows;
