@@ -133,7 +133,9 @@ class Connection {
   // queued"). If data is queued or the stream has ended, this is recv(buf).
   // Otherwise it returns 0 and `buf` stays posted: in-order text then lands
   // straight in it, copied once from the segment instead of through the
-  // receive buffer, and Readable is raised. The buffer must stay valid until
+  // receive buffer, and Readable is raised when the RECEIVE completes: the
+  // buffer is full, a segment with PSH landed (every sender pushes the end of
+  // what it has, MUST-61) or the stream ended. The buffer must stay valid until
   // take_posted(), which ends the posting and says how many bytes landed.
   // Text that finds the posted buffer full waits in the receive buffer as
   // usual. One RECEIVE can be queued: while a buffer is posted, recv() and

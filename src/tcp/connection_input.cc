@@ -583,6 +583,7 @@ void Connection::process_text(Instant now, const Segment& seg) {
   size_t unread = rcv_size();
   if (seg.seq == rcv_.nxt) {
     base::Bytes text = seg.payload;
+    bool landed_only = false;  // all of the text went into a posted buffer with room to spare
     // A posted RECEIVE takes the text first when nothing waits ahead of it in
     // the receive buffer (so the stream keeps its order) and no urgent data is
     // pending (its pointer counts bytes in the buffer).
@@ -592,6 +593,7 @@ void Connection::process_text(Instant now, const Segment& seg) {
       if (k > 0) std::memcpy(b.posted + b.posted_len, text.data(), k);
       b.posted_len += static_cast<uint32_t>(k);
       text = text.subspan(k);
+      landed_only = text.empty() && b.posted_len < b.posted_cap;
     }
     if (!text.empty()) {
       env_->buffers.reserve(bufs().rcv, unread + (ooo_empty() ? text.size() : rcv_buf_cap_));
@@ -602,7 +604,11 @@ void Connection::process_text(Instant now, const Segment& seg) {
     // if it also covered all the held data (RFC 5681 §4.2: ACK at once).
     bool filled_hole = !ooo_empty();
     if (filled_hole) deliver_held_text();  // nothing held: nothing to deliver
-    if (!readable_signaled_) {
+    // A posted RECEIVE completes when its buffer is full or a PUSH arrives
+    // (§3.10.3; every sender pushes the last segment of what it has, MUST-61),
+    // so the application is not woken for every segment that lands.
+    bool completes = !landed_only || seg.psh();
+    if (completes && !readable_signaled_) {
       readable_signaled_ = true;
       emit(Event::simple(EventKind::Readable));
     }

@@ -360,9 +360,11 @@ TEST(PostedRecv, InOrderTextLandsInThePostedBuffer_Rfc9293_3_10_3) {
   ASSERT_EQ(*h.conn().post_recv(h.now(), buf), 0u);  // nothing queued: the request waits
   EXPECT_TRUE(h.conn().recv_posted());
   h.inject(seg::data(301, 101, 0).data("abcdefghij"));
-  EXPECT_TRUE(has_readable(h));
+  EXPECT_FALSE(has_readable(h));  // the RECEIVE completes on PUSH or a full buffer
   EXPECT_EQ(h.conn().recv_available(), 0u);  // not through the receive buffer
-  h.inject(seg::data(311, 101, 0).data("klm"));
+  EXPECT_EQ(h.conn().posted_landed(), 10u);
+  h.inject(seg::data(311, 101, 0).data("klm").psh());
+  EXPECT_TRUE(has_readable(h));
   // The right edge stays where it was announced (receiver SWS avoidance,
   // §3.8.6.2.2), exactly as if the 13 bytes had been queued and read.
   h.expect(seg::ack(101, 314).win(65535 - 13));
@@ -377,7 +379,9 @@ TEST(PostedRecv, TextBeyondThePostedBufferWaitsInOrder_Rfc9293_3_10_3) {
   h.establish_active(300);
   std::vector<uint8_t> buf(4, 0);
   ASSERT_EQ(*h.conn().post_recv(h.now(), buf), 0u);
+  h.events();
   h.inject(seg::data(301, 101, 0).data("abcdefghij"));
+  EXPECT_TRUE(has_readable(h));  // the buffer filled: the RECEIVE completes without PUSH
   // One RECEIVE at a time: the later bytes are not handed out before the posted ones.
   std::vector<uint8_t> other(100);
   EXPECT_EQ(h.conn().recv(h.now(), other).error(), Error::InsufficientResources);
