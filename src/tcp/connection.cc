@@ -245,6 +245,9 @@ Expected<void, Error> Connection::shutdown_send(Instant) {
 }
 
 Expected<void, Error> Connection::close(Instant now) {
+  // The application gives a posted buffer up with the connection: nothing
+  // lands in it afterwards (it may be freed as soon as this returns).
+  take_posted();
   if (state_ == State::Closed) {
     if (has_error_) return {};
     return base::Unexpected(Error::ConnectionDoesNotExist);
@@ -263,6 +266,7 @@ Expected<void, Error> Connection::close(Instant now) {
 
 void Connection::abort(Instant) {
   // §3.10.5 ABORT call.
+  take_posted();  // as for close(): the buffer is the application's again
   switch (state_) {
     case State::Closed:
       return;

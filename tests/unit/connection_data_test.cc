@@ -421,5 +421,24 @@ TEST(PostedRecv, EndOfStreamCompletesAtOnce_Rfc9293_3_10_3) {
   EXPECT_FALSE(h.conn().recv_posted());
 }
 
+TEST(PostedRecv, CloseAndAbortGiveThePostedBufferBack_Rfc9293_3_10_4) {
+  for (bool use_abort : {false, true}) {
+    SCOPED_TRACE(use_abort ? "abort" : "close");
+    Harness h(Config{}, 100);
+    h.establish_active(300);
+    std::vector<uint8_t> buf(100, '.');
+    ASSERT_EQ(*h.conn().post_recv(h.now(), buf), 0u);
+    if (use_abort) {
+      h.conn().abort(h.now());
+    } else {
+      ASSERT_TRUE(h.conn().close(h.now()).has_value());
+    }
+    EXPECT_FALSE(h.conn().recv_posted());
+    // Text the peer still sends (FIN-WAIT-1 receives) never reaches the buffer.
+    h.inject(seg::data(301, 101, 0).data("late"));
+    EXPECT_EQ(std::count(buf.begin(), buf.end(), '.'), 100);
+  }
+}
+
 }  // namespace
 }  // namespace synack::tcp::testing
