@@ -128,15 +128,23 @@ void Stack::flush_dirty() {
       after_flush(idx, last_now_);
     }
   }
-  while (out_.empty() && !dirty_.empty()) {
+  while (out_.empty()) {
+    uint32_t idx = next_dirty();
+    if (idx == kNotFlushing) return;
+    flush_conn(idx, last_now_);
+    after_flush(idx, last_now_);
+  }
+}
+
+uint32_t Stack::next_dirty() {
+  while (!dirty_.empty()) {
     uint32_t idx = dirty_.front();
     dirty_.drop_front();
     Slot& s = slot(idx);
     s.dirty = false;
-    if (!s.conn) continue;
-    flush_conn(idx, last_now_);
-    after_flush(idx, last_now_);
+    if (s.conn) return idx;  // skip a slot freed since it was marked
   }
+  return kNotFlushing;
 }
 
 void Stack::after_flush(uint32_t idx, Instant now) {

@@ -154,7 +154,7 @@ class Stack {
   // packet that fits in it, by a copy; a packet that does not fit stays queued
   // and nothing is returned.
   std::optional<base::Bytes> poll_transmit_into(base::MutBytes buf);
-  size_t transmit_buffer_bytes() const { return kTransmitHeadroom + cfg_.mtu; }
+  size_t transmit_buffer_bytes() const { return kTransmitHeadroom + max_payload(); }
   // Room in front of a payload for the largest IPv4 + TCP headers we write.
   static constexpr size_t kTransmitHeadroom = 20 + 20 + 40;
   Instant next_deadline() const;
@@ -282,6 +282,9 @@ class Stack {
   Slot* owned(ConnId id);  // live and held by the application
   const Slot* owned(ConnId id) const;
   void flush_dirty();
+  // The next connection marked dirty that still exists, off dirty_;
+  // kNotFlushing when none is left.
+  uint32_t next_dirty();
   // A user call (RFC 9293 §3.10) on a connection the application owns, then
   // the flush of what it wants to send; "connection does not exist" otherwise.
   template <class F>
@@ -300,6 +303,13 @@ class Stack {
   // caller pops it when it uses it).
   PacketBuf& next_packet();
   PacketBuf& take_packet();  // next_packet(), out of the pool
+  // The packet poll_transmit returned last goes back to the pool.
+  void release_last_out();
+  // The head of out_, copied into `buf` and freed, if it fits.
+  std::optional<base::Bytes> copy_out_head(base::MutBytes buf);
+  // Most payload one segment carries: the MTU less minimal IPv4 and TCP
+  // headers (the connection takes its options out of it).
+  size_t max_payload() const { return static_cast<size_t>(cfg_.mtu) - 40; }
   void flush_conn(uint32_t idx, Instant now);
   // After a connection's output: sending arms timers; its state may let it go.
   void after_flush(uint32_t idx, Instant now);

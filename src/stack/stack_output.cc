@@ -32,11 +32,20 @@ Stack::PacketBuf& Stack::take_packet() {
   return pb;
 }
 
+void Stack::release_last_out() {
+  if (last_out_) packet_free_.push_back(std::exchange(last_out_, nullptr));
+}
+
+std::optional<base::Bytes> Stack::copy_out_head(base::MutBytes buf) {
+  if (out_.empty() || out_.front()->len > buf.size()) return std::nullopt;
+  PacketBuf* pb = *out_.pop();
+  std::copy_n(pb->data.data() + pb->off, pb->len, buf.data());
+  packet_free_.push_back(pb);
+  return base::Bytes(buf.data(), pb->len);
+}
+
 std::optional<base::Bytes> Stack::poll_transmit() {
-  if (last_out_) {
-    packet_free_.push_back(last_out_);
-    last_out_ = nullptr;
-  }
+  release_last_out();
   flush_dirty();
   auto p = out_.pop();
   if (!p) return std::nullopt;
@@ -45,42 +54,20 @@ std::optional<base::Bytes> Stack::poll_transmit() {
 }
 
 std::optional<base::Bytes> Stack::poll_transmit_into(base::MutBytes buf) {
-  if (last_out_) {
-    packet_free_.push_back(last_out_);
-    last_out_ = nullptr;
-  }
-  size_t max_payload = static_cast<size_t>(cfg_.mtu) - wire::kIpv4MinHeader - wire::kTcpMinHeader;
-  if (buf.size() < kHeadroom + max_payload) {
+  release_last_out();
+  if (buf.size() < transmit_buffer_bytes()) {
     // Too small to build in: build as poll_transmit does and copy what fits.
     flush_dirty();
-    PacketBuf** head = out_.empty() ? nullptr : &out_.front();
-    if (!head || (*head)->len > buf.size()) return std::nullopt;
-    PacketBuf* pb = *out_.pop();
-    std::copy_n(pb->data.data() + pb->off, pb->len, buf.data());
-    packet_free_.push_back(pb);
-    return base::Bytes(buf.data(), pb->len);
+    return copy_out_head(buf);
   }
   // Packets already queued (control replies, ICMP) go first, copied.
-  if (auto p = out_.pop()) {
-    PacketBuf* pb = *p;
-    std::copy_n(pb->data.data() + pb->off, pb->len, buf.data());
-    packet_free_.push_back(pb);
-    return base::Bytes(buf.data(), pb->len);
-  }
+  if (auto p = copy_out_head(buf)) return p;
   // Then the dirty connections, one segment per call, each built in `buf`.
   tcp::Segment& seg = tx_seg_;
   for (;;) {
-    if (flushing_ == kNotFlushing) {
-      if (dirty_.empty()) return std::nullopt;
-      uint32_t idx = dirty_.front();
-      dirty_.drop_front();
-      Slot& s = slot(idx);
-      s.dirty = false;
-      if (!s.conn) continue;
-      flushing_ = idx;
-    }
+    if (flushing_ == kNotFlushing && (flushing_ = next_dirty()) == kNotFlushing) return std::nullopt;
     Slot& s = slot(flushing_);
-    if (s.conn && s.conn->poll_transmit(last_now_, base::MutBytes(buf.data() + kHeadroom, max_payload), seg)) {
+    if (s.conn && s.conn->poll_transmit(last_now_, base::MutBytes(buf.data() + kHeadroom, max_payload()), seg)) {
       uint8_t* payload_at = buf.data() + kHeadroom;
       uint8_t* ip = write_segment(last_now_, s.conn->tuple(), seg, payload_at, s.ip_tos, s.ip_ttl);
       return base::Bytes(ip, static_cast<size_t>(payload_at + seg.payload.size() - ip));
@@ -92,14 +79,13 @@ std::optional<base::Bytes> Stack::poll_transmit_into(base::MutBytes buf) {
 
 void Stack::flush_conn(uint32_t idx, Instant now) {
   Slot& s = slot(idx);
-  size_t max_payload = static_cast<size_t>(cfg_.mtu) - wire::kIpv4MinHeader - wire::kTcpMinHeader;
   tcp::Segment& seg = tx_seg_;  // not zero-filled for every flush
   for (int guard = 0; guard < 1'000'000; ++guard) {
     // The connection writes its payload into the next free buffer, which
     // leaves the pool only if a segment comes out: most flushes (after an
     // ACK, or the last call of this loop) send nothing.
     PacketBuf& pb = next_packet();
-    if (!s.conn->poll_transmit(now, base::MutBytes(pb.data.data() + kHeadroom, max_payload), seg)) return;
+    if (!s.conn->poll_transmit(now, base::MutBytes(pb.data.data() + kHeadroom, max_payload()), seg)) return;
     packet_free_.pop_back();
     emit_segment(now, s.conn->tuple(), seg, pb, kHeadroom, s.ip_tos, s.ip_ttl);
   }
