@@ -138,10 +138,8 @@ Expected<size_t, Error> Socket::recv_all(base::MutBytes out, std::optional<Durat
     if (!end.is_never()) left = std::max(end - rt_->now(), Duration::zero());
     Error why{};
     bool landed = wait(
-        [this] {
-          const tcp::Connection* c = conn();
-          return !c || c->posted_landed() > 0 || readable();
-        },
+        // readable() is true without a connection too, so conn() is set after it.
+        [this] { return readable() || conn()->posted_landed() > 0; },
         left, why);
     // Every way out ends the posting: the buffer is the caller's again.
     auto n = rt_ ? rt_->stack().take_posted(id_) : Expected<size_t, tcp::Error>(size_t{0});

@@ -48,17 +48,6 @@ void PacketFifo::grow(size_t slots) {
   head_ = 0;
 }
 
-void PacketFifo::push(uint32_t dst, base::Bytes packet) {
-  if (packet.size() > slot_bytes_) throw BenchError("packet larger than the link MTU");
-  if (count_ == dst_.size()) grow(dst_.size() * 2);
-  size_t s = (head_ + count_) & (dst_.size() - 1);
-  std::memcpy(arena_.data() + s * slot_bytes_, packet.data(), packet.size());
-  dst_[s] = dst;
-  off_[s] = 0;
-  len_[s] = static_cast<uint32_t>(packet.size());
-  ++count_;
-}
-
 base::MutBytes PacketFifo::back_slot() {
   if (count_ == dst_.size()) grow(dst_.size() * 2);
   size_t s = (head_ + count_) & (dst_.size() - 1);

@@ -52,9 +52,8 @@ class StackApp {
 class PacketFifo {
  public:
   explicit PacketFifo(size_t slot_bytes, size_t initial_slots = 1024);
-  void push(uint32_t dst, base::Bytes packet);  // a copy
-  // Or in place: the slot push would fill, to build a packet in, then commit
-  // with the packet (a view inside that slot).
+  // Packets are built in place: the slot the next packet goes in, then
+  // commit with the packet (a view inside that slot).
   base::MutBytes back_slot();
   // The slot `ahead` places after the back one (for a prefetch), or nothing
   // if the FIFO would have to grow first.
@@ -62,7 +61,7 @@ class PacketFifo {
   void commit(uint32_t dst, base::Bytes packet_in_slot);
   bool empty() const { return count_ == 0; }
   size_t size() const { return count_; }
-  // The oldest packet; its bytes stay valid until the next push.
+  // The oldest packet; its bytes stay valid until the next back_slot.
   struct Packet {
     uint32_t dst;
     base::Bytes bytes;
