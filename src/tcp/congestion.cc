@@ -13,15 +13,21 @@ constexpr double kCubicAlpha = 3.0 * (1.0 - kCubicBeta) / (1.0 + kCubicBeta);
 
 void CongestionControl::init(uint32_t smss) {
   cwnd_ = initial_window(smss);
-  ssthresh_ = 0xffffffffu;
+  ssthresh_ = kInitialSsthresh;
   bytes_acked_ = 0;
 }
 
 void CongestionControl::on_ack(base::Instant now, uint32_t acked, uint32_t smss, base::Duration srtt,
                                CubicState* cubic) {
   if (cwnd_ < ssthresh_) {
-    // Slow start: cwnd += min(N, SMSS) per ACK (RFC 5681 eq. 2, L = 1 SMSS).
-    cwnd_ += std::min(acked, smss);
+    // Slow start with appropriate byte counting: cwnd += min(N, L) per ACK
+    // (RFC 5681 eq. 2, RFC 3465 §2.2). L = 2*SMSS, so that a receiver that
+    // ACKs every other segment still doubles cwnd each round trip. Once
+    // ssthresh has been set by a loss, L = 1*SMSS: that covers the slow start
+    // after an RTO, where one ACK may cover much retransmitted data and L must
+    // be 1*SMSS (RFC 3465 §2.3).
+    const uint32_t limit = ssthresh_ == kInitialSsthresh ? 2 * smss : smss;
+    cwnd_ += std::min(acked, limit);
     return;
   }
   if (cubic) {

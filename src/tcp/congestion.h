@@ -74,8 +74,9 @@ class CongestionControl {
   void cubic_ack(base::Instant now, uint32_t acked, uint32_t smss, base::Duration srtt, CubicState& c);
   uint32_t reduce(uint32_t flight_size, uint32_t smss, CubicState* cubic);  // new ssthresh
 
+  static constexpr uint32_t kInitialSsthresh = 0xffffffffu;  // "arbitrarily high" (RFC 5681 §3.1)
   uint32_t cwnd_ = 0;
-  uint32_t ssthresh_ = 0xffffffffu;  // "arbitrarily high" initially (RFC 5681 §3.1)
+  uint32_t ssthresh_ = kInitialSsthresh;
   uint32_t bytes_acked_ = 0;         // congestion-avoidance byte counter (RFC 5681 §3.1, ABC)
 };
 

@@ -24,6 +24,32 @@ TEST(Congestion, InitialWindow_Rfc6928) {
   EXPECT_EQ(initial_window(9000), 18000u);
 }
 
+TEST(Congestion, SlowStartCountsUpToTwoSegmentsPerAck_Rfc3465_2_2) {
+  CongestionControl cc;
+  cc.init(kMss);
+  const Instant t = Instant::from_micros(0);
+  const uint32_t iw = cc.cwnd();
+  cc.on_ack(t, kMss / 2, kMss, Duration::millis(100), nullptr);
+  EXPECT_EQ(cc.cwnd(), iw + kMss / 2);  // N < L: the bytes acknowledged
+  cc.on_ack(t, 2 * kMss, kMss, Duration::millis(100), nullptr);
+  EXPECT_EQ(cc.cwnd(), iw + kMss / 2 + 2 * kMss);  // a delayed ACK of two segments: both count
+  cc.on_ack(t, 5 * kMss, kMss, Duration::millis(100), nullptr);
+  EXPECT_EQ(cc.cwnd(), iw + kMss / 2 + 4 * kMss);  // capped at L = 2*SMSS
+}
+
+TEST(Congestion, SlowStartAfterTimeoutCountsOneSegmentPerAck_Rfc3465_2_3) {
+  CongestionControl cc;
+  cc.init(kMss);
+  const Instant t = Instant::from_micros(0);
+  cc.on_rto(20 * kMss, kMss, /*first_timeout=*/true, nullptr);
+  ASSERT_EQ(cc.cwnd(), kMss);
+  ASSERT_TRUE(cc.in_slow_start());
+  // An ACK after the retransmission may cover much the receiver had queued:
+  // L = 1*SMSS here, or the sender would burst.
+  cc.on_ack(t, 8 * kMss, kMss, Duration::millis(100), nullptr);
+  EXPECT_EQ(cc.cwnd(), 2 * kMss);
+}
+
 TEST(Congestion, NewRenoHalvesOnLossAndGrowsOneSegmentPerWindow_Rfc5681_3) {
   CongestionControl cc;
   CubicState* newreno = nullptr;

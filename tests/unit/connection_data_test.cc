@@ -46,7 +46,7 @@ TEST(Data, InitialWindowLimitsTheFirstFlight_Rfc6928) {
   sent = h.drain();
   bytes = 0;
   for (auto& s : sent) bytes += s.payload.size();
-  EXPECT_EQ(bytes, 3000u);  // 2000 freed + 1000 growth (one SMSS per ACK)
+  EXPECT_EQ(bytes, 4000u);  // 2000 freed + 2000 growth (RFC 3465 §2.2: up to 2*SMSS per ACK)
 }
 
 TEST(Data, NagleHoldsSmallSegmentsWhileDataIsUnacked_Rfc9293_3_7_4) {
