@@ -10,6 +10,7 @@
 // Linear probing, backward-shift deletion.
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "base/prefetch.h"
@@ -60,8 +61,9 @@ class IndexTable {
     return kEmpty;
   }
 
-  // Insert or replace the value for `key` (key_of(value) must equal key).
-  void put(const wire::FourTuple& key, uint32_t value) {
+  // Insert or replace the value for `key` (key_of(value) must equal key);
+  // returns the value replaced, or kEmpty.
+  uint32_t put(const wire::FourTuple& key, uint32_t value) {
     if ((n_ + 1) * 100 > slots_.size() * max_load_) grow();
     const uint32_t h = tag(key);
     for (size_t i = home(h);; i = next(i)) {
@@ -69,12 +71,9 @@ class IndexTable {
       if (e.value == kEmpty) {
         e = Entry{value, h};
         ++n_;
-        return;
+        return kEmpty;
       }
-      if (e.hash == h && key_of_(e.value) == key) {
-        e.value = value;
-        return;
-      }
+      if (e.hash == h && key_of_(e.value) == key) return std::exchange(e.value, value);
     }
   }
 

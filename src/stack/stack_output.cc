@@ -60,12 +60,18 @@ std::optional<base::Bytes> Stack::poll_transmit_into(base::MutBytes buf) {
     flush_dirty();
     return copy_out_head(buf);
   }
-  // Packets already queued (control replies, ICMP) go first, copied.
-  if (auto p = copy_out_head(buf)) return p;
+  // Packets already queued (control replies, ICMP) go first, copied. (The
+  // empty tests here are inline: most calls find both queues empty, the
+  // last call after every burst always does.)
+  if (!out_.empty()) {
+    if (auto p = copy_out_head(buf)) return p;
+  }
   // Then the dirty connections, one segment per call, each built in `buf`.
   tcp::Segment& seg = tx_seg_;
   for (;;) {
-    if (flushing_ == kNotFlushing && (flushing_ = next_dirty()) == kNotFlushing) return std::nullopt;
+    if (flushing_ == kNotFlushing) {
+      if (dirty_.empty() || (flushing_ = next_dirty()) == kNotFlushing) return std::nullopt;
+    }
     Slot& s = slot(flushing_);
     if (s.conn && s.conn->poll_transmit(last_now_, base::MutBytes(buf.data() + kHeadroom, max_payload()), seg)) {
       uint8_t* payload_at = buf.data() + kHeadroom;

@@ -42,7 +42,6 @@ void TimeWaitTable::pop_head() {
 
 void TimeWaitTable::insert(const wire::FourTuple& t, const tcp::TimeWaitVars& v, uint16_t wnd_field,
                            uint8_t rcv_wscale, base::Instant expiry, uint8_t tos) {
-  erase(t);
   ref_ms_ = expiry.us() / 1000;
   Record r;
   r.tuple = t;
@@ -56,8 +55,14 @@ void TimeWaitTable::insert(const wire::FourTuple& t, const tcp::TimeWaitVars& v,
   r.flags = v.ts_ok ? kTsOk : 0;
   r.tos = tos;
   uint32_t pos = push_tail(r);
-  index_.put(t, pos);
-  ++live_;
+  // One probe of the index: a record the 4-tuple already had is replaced.
+  uint32_t old = index_.put(t, pos);
+  if (old == kNoRecord) {
+    ++live_;
+  } else {
+    at(old).flags |= kDead;
+    while (head_ != tail_ && (at(head_).flags & kDead)) pop_head();
+  }
   note_head();
 }
 

@@ -106,6 +106,7 @@ class TimeWaitTable {
   // most half full it would cost 26 B per record (above a 40 B record) just
   // after doubling.
   IndexTable<TupleAt> index_{TupleAt{this}, 75};
+  static constexpr uint32_t kNoRecord = IndexTable<TupleAt>::kEmpty;
   size_t live_ = 0;
   int64_t ref_ms_ = 0;  // a recent time, to widen 32-bit expiries back to Instants
   base::Instant head_expiry_ = base::Instant::never();

@@ -46,10 +46,6 @@ void TimerWheel::schedule(uint32_t id, Instant at) {
   if (at < next_) next_ = at;
 }
 
-void TimerWheel::cancel(uint32_t id) {
-  if (id < node_count_) unlink(id);
-}
-
 uint32_t TimerWheel::next_busy_word(uint32_t word) const {
   for (uint32_t sw = word >> 6; sw < summary_.size(); ++sw) {
     uint64_t m = summary_[sw];

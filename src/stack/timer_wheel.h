@@ -21,7 +21,11 @@ class TimerWheel {
 
   // Set id's deadline (replacing any previous one); Instant::never() cancels.
   void schedule(uint32_t id, Instant at);
-  void cancel(uint32_t id);
+  // Inline: after most segments the connection has no deadline or keeps its
+  // own, and this is all the work there is.
+  void cancel(uint32_t id) {
+    if (scheduled(id)) unlink(id);
+  }
   // Make sure id fires no later than `at`: reschedule only if that is earlier
   // than its current deadline. A deadline that moved later is left to fire
   // early; the owner then finds nothing due and schedules the real one. This

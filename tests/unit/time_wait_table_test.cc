@@ -65,6 +65,28 @@ TEST(TimeWaitTable, RestartMovesARecordToTheBack_Rfc9293_3_10_7_4) {
   EXPECT_EQ(tw.next_expiry(), t0 + Duration::seconds(90));
 }
 
+// A 4-tuple has one record: inserting it again (a connection that reused it,
+// RFC 6191, entering TIME-WAIT again) replaces the record, expiry included.
+TEST(TimeWaitTable, InsertingATupleAgainReplacesItsRecord) {
+  TimeWaitTable tw;
+  Instant t0 = Instant::from_micros(1'000'000);
+  tw.insert(tuple(1), vars(1), 10, 0, t0 + Duration::seconds(60));
+  tw.insert(tuple(2), vars(2), 10, 0, t0 + Duration::seconds(61));
+  tw.insert(tuple(1), vars(9), 10, 0, t0 + Duration::seconds(90));
+  EXPECT_EQ(tw.size(), 2u);
+  ASSERT_NE(tw.find(tuple(1)), nullptr);
+  EXPECT_EQ(tw.find(tuple(1))->vars().rcv_nxt, tcp::SeqNum(9 * 7));
+  std::vector<wire::FourTuple> gone;
+  tw.expire(t0 + Duration::seconds(70), [&](const wire::FourTuple& t) { gone.push_back(t); });
+  ASSERT_EQ(gone.size(), 1u);  // the replaced record does not expire in its old place
+  EXPECT_EQ(gone[0], tuple(2));
+  EXPECT_NE(tw.find(tuple(1)), nullptr);
+  EXPECT_EQ(tw.next_expiry(), t0 + Duration::seconds(90));
+  tw.expire(t0 + Duration::seconds(90), [&](const wire::FourTuple& t) { gone.push_back(t); });
+  EXPECT_EQ(tw.size(), 0u);
+  EXPECT_EQ(gone.back(), tuple(1));
+}
+
 // next_expiry() is kept up to date by every change rather than looked up:
 // after each of thousands of random inserts (with increasing expiries, as the
 // stack makes them), erases, restarts and expiries it must equal the earliest
