@@ -135,8 +135,12 @@ class Connection {
   // straight in it, copied once from the segment instead of through the
   // receive buffer, and Readable is raised when the RECEIVE completes: the
   // buffer is full, a segment with PSH landed (every sender pushes the end of
-  // what it has, MUST-61) or the stream ended. The buffer must stay valid until
-  // take_posted(), which ends the posting and says how many bytes landed.
+  // what it has, MUST-61) or the stream ended. No separate event is needed:
+  // while a buffer is posted, recv() cannot be called, so Readable always
+  // means "take_posted(), then recv() for anything queued behind it" (text
+  // that did not fit, or that arrived out of order and was held). The buffer
+  // must stay valid until take_posted(), which ends the posting and says how
+  // many bytes landed.
   // Text that finds the posted buffer full waits in the receive buffer as
   // usual. One RECEIVE can be queued: while a buffer is posted, recv() and
   // post_recv() return Error::InsufficientResources (nothing is lost or
