@@ -21,7 +21,11 @@ struct ScaleParams {
   uint64_t conns = 1'000'000;  // the large population
   uint64_t small = 1000;       // the small population
   uint64_t batch = 1000;
-  uint32_t reps = 5;
+  // A batch of 1000 operations takes about 1 ms of CPU, so any one of them can
+  // be doubled by a preemption or a frequency step: with 5 the worst ratio of
+  // back-to-back runs on an idle 2-vCPU host ranged 0.99-1.90, with 41 it
+  // stayed within 1.27-1.37. 41 more batches cost under a second at 1M.
+  uint32_t reps = 41;
   // Untimed batches before the timed ones at each population. Without them
   // the small point, measured first in the process, read up to 1.8x slower
   // from run to run (cold caches, predictors, first touches of the heap).
