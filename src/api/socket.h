@@ -84,7 +84,7 @@ class Socket {
   // The IPv4 header of this connection's segments from the next one on
   // (IP_TOS / IP_TTL): the Differentiated Services byte, handed to IP as
   // given (RFC 9293 §3.9.1.9 MUST-48, SHLD-21, SHLD-22; the two ECN bits are
-  // kept 0, synack sends no ECN), and the TTL, 1 to 255, or 0 for the
+  // the transport's, RFC 3168), and the TTL, 1 to 255, or 0 for the
   // stack's (tcp::Config::ttl, MUST-49). Error::NotConnected once closed.
   Expected<void, Error> set_ip_tos(uint8_t tos);
   Expected<void, Error> set_ip_ttl(uint8_t ttl);

@@ -94,7 +94,8 @@ enum class StackError : uint8_t {
 // connection is built (0: the stack's tcp::Config default). The receive buffer
 // chooses the window scale offered in the SYN or SYN,ACK (RFC 7323 §2.2).
 // The TOS byte an application may set: its DSCP, without the two ECN bits
-// (RFC 3168 gives those to the transport; synack sends no ECN, so they stay 0).
+// (RFC 3168 gives those to the transport: a connection that negotiated ECN,
+// tcp::Config::ecn, marks its new data ECT(0) there).
 constexpr uint8_t tos_without_ecn(uint8_t tos) { return static_cast<uint8_t>(tos & 0xfc); }
 
 struct ConnOptions {

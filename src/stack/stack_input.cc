@@ -94,6 +94,7 @@ void Stack::tcp_input(Instant now, Ipv4Addr src, Ipv4Addr dst, base::Bytes bytes
     return;
   }
   ++counters_.tcp_in;
+  v->ecn = packet[1] & 3;  // the IPv4 ECN field (RFC 3168 §5), for the connection
   const tcp::Segment& seg = *v;
   // The ports, bytes 0-3 of a header Segment::parse has checked.
   FourTuple t{{dst, base::load_be16(bytes.data() + 2)}, {src, base::load_be16(bytes.data())}};

@@ -119,7 +119,7 @@ uint8_t* Stack::write_segment(Instant now, const FourTuple& t, const tcp::Segmen
   f.window = seg.wnd;
   f.urgent = seg.urg;
   f.ip_id = ip_id_++;
-  f.tos = tos;
+  f.tos = tos | seg.ecn;  // the connection's ECN codepoint (RFC 3168 §5) beside the DSCP
   f.ttl = ttl ? ttl : cfg_.tcp.ttl;
   f.payload_summed = seg.payload_summed;
   f.payload_sum = seg.payload_sum;

@@ -33,6 +33,8 @@ struct ConnCounters {
   uint32_t loss_probes = 0;       // tail loss probes sent (RFC 8985 §7.3)
   uint32_t loss_probe_recoveries = 0;  // probes that repaired a loss (RFC 8985 §7.4)
   uint32_t lost_retransmits = 0;  // retransmissions found lost in SACK recovery, sent again
+  uint32_t ecn_ce_received = 0;   // segments that arrived marked CE (RFC 3168 §6.1.3)
+  uint32_t ecn_reductions = 0;    // congestion window cuts for an ECN-Echo (RFC 3168 §6.1.2)
   DropReason last_drop = DropReason::None;
 };
 
@@ -55,6 +57,11 @@ struct Buffers {
   // a head still missing then was lost again (RACK's time order, RFC 8985 §6).
   SeqNum rxt_marker;
   bool rxt_marker_set = false;
+  // ECN (RFC 3168 §6.1.2): the window is cut for an ECN-Echo at most once per
+  // round trip, i.e. not again until data sent after the cut (above
+  // ecn_recover, SND.MAX at the cut) is acknowledged.
+  SeqNum ecn_recover;
+  bool ecn_cut = false;
   // Tail loss probe (RFC 8985 §7.4): SND.MAX after a probe that repeated the
   // last segment, while we wait to learn whether it repaired a loss.
   SeqNum tlp_end_seq;    // valid while tlp_episode

@@ -73,6 +73,10 @@ struct Config {
   bool window_scaling = true;     // RFC 7323 §2
   bool timestamps = true;         // RFC 7323 §3-5 (negotiated only if both sides offer)
   bool sack = true;               // RFC 2018 (negotiated only if both sides offer)
+  // ECN (RFC 3168): offer it in our SYNs and accept a peer's offer. Off by
+  // default, as in Linux's client side: a path that mangles the ECN bits or
+  // drops ECN-setup SYNs is still met in the wild.
+  bool ecn = false;
   // Tail loss probe (RFC 8985 §7): when a SACK connection's flight goes
   // unacknowledged for about two round trips, send one segment (new data, or
   // the last one again) so the peer's ACK starts fast recovery instead of

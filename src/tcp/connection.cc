@@ -432,6 +432,7 @@ Connection::Info Connection::info() const {
   i.probes = ka_probes_out_;
   i.timestamps = ts_ok_;
   i.sack = sack_ok_;
+  i.ecn = ecn_ok_;
   i.window_scaling = wscale_ok_;
   i.total_retrans = counters().retransmits;
   return i;

@@ -275,7 +275,7 @@ class Connection {
     uint8_t retransmits = 0;      // consecutive timeouts of the oldest unacknowledged segment
     uint8_t backoff = 0;          // zero-window probe backoff exponent
     uint8_t probes = 0;           // keep-alive probes unanswered
-    bool timestamps = false, sack = false, window_scaling = false;
+    bool timestamps = false, sack = false, window_scaling = false, ecn = false;
     uint32_t total_retrans = 0;   // segments retransmitted over the connection's life
   };
   Info info() const;
@@ -297,6 +297,7 @@ class Connection {
   bool timestamps_enabled() const { return ts_ok_; }
   bool sack_enabled() const { return sack_ok_; }
   bool window_scaling_enabled() const { return wscale_ok_; }
+  bool ecn_enabled() const { return ecn_ok_; }
   // What a compact TIME-WAIT record must keep to answer as this connection would.
   TimeWaitVars time_wait_vars() const;
   bool from_listen() const { return from_listen_; }  // SYN-RECEIVED came from LISTEN (MUST-11)
@@ -400,6 +401,12 @@ class Connection {
   static constexpr StateSet kSendingStates{State::Established, State::FinWait1, State::CloseWait, State::Closing,
                                            State::LastAck};
   void bare_ack(Instant now, SeqNum seq, bool with_sack, Segment& s);  // probes and ACKs
+  // ECN (RFC 3168 §6.1): the flags and codepoint of an outgoing segment, what
+  // an incoming one's CE mark and CWR mean for our ECE, and the sender's
+  // reaction to an ECE.
+  void ecn_mark(Segment& s);
+  void ecn_receive(Instant now, const Segment& seg);
+  void ecn_echo_received();
   // build_data_segment's first test, made before the call: most calls end there.
   bool data_to_send() const;
   bool build_data_segment(Instant now, base::MutBytes payload_buf, Segment& s);
@@ -479,7 +486,12 @@ class Connection {
   State state_ = State::Closed;
   uint8_t ka_probes_out_ = 0;  // keep-alive probes sent since the last segment arrived
   uint8_t rexmit_count_ = 0;   // consecutive timeouts of the current head
-  uint8_t probe_backoff_ = 0;  // zero-window probe backoff exponent
+  // Zero-window probe backoff exponent (saturates at 15; only up to 10 is
+  // used), sharing its byte with the ECN state.
+  uint8_t probe_backoff_ : 4 = 0;
+  bool ecn_ok_ : 1 = false;    // ECN negotiated (RFC 3168 §6.1.1)
+  bool ecn_echo_ : 1 = false;  // a CE mark arrived: set ECE until the peer's CWR
+  bool ecn_cwr_ : 1 = false;   // the window was cut for ECE: CWR on the next new data
   SendVars snd_;
   RecvVars rcv_;
   RttEstimator rtt_;

@@ -435,6 +435,7 @@ DropReason Connection::check_ack(Instant now, const Segment& seg) {
     process_duplicate_ack(now, seg, new_sack);
   }
   if (in_recovery_ && sack_ok_ && new_sack) detect_lost_retransmission();
+  if (seg.ece() && ecn_ok_) [[unlikely]] ecn_echo_received();
   update_send_window(seg);
 
   bool fin_acked = fin_queued_ && snd_.una == fin_seq() + 1;
@@ -580,6 +581,7 @@ void Connection::process_urg(SeqNum up) {
 void Connection::process_text(Instant now, const Segment& seg) {
   uint32_t len = seg.len();
   if (len == 0) return;
+  if (ecn_ok_) [[unlikely]] ecn_receive(now, seg);
   size_t unread = rcv_size();
   if (seg.seq == rcv_.nxt) {
     base::Bytes text = seg.payload;

@@ -16,6 +16,7 @@ void Connection::make_segment(Segment& s, SeqNum seq, uint8_t f) const {
   s.retransmission = false;
   s.loss_probe = false;
   s.payload_summed = false;
+  s.ecn = ecn::kNotEct;
 }
 
 void Connection::bare_ack(Instant now, SeqNum seq, bool with_sack, Segment& s) {
@@ -23,6 +24,7 @@ void Connection::bare_ack(Instant now, SeqNum seq, bool with_sack, Segment& s) {
   make_segment(s, seq, flags::kAck);
   segment_options(now, with_sack, s.options);
   s.wnd = window_field();
+  if (ecn_ok_) [[unlikely]] ecn_mark(s);
 }
 
 uint16_t Connection::window_field() {
@@ -71,6 +73,9 @@ bool Connection::poll_transmit(Instant now, base::MutBytes payload_buf, Segment&
     // FIN-WAIT-1 when a CLOSE in SYN-RECEIVED went ahead of the handshake).
     bool synack = state_ != State::SynSent;
     make_segment(s, snd_.iss, synack ? (flags::kSyn | flags::kAck) : flags::kSyn);
+    // ECN-setup SYN (ECE and CWR) or SYN,ACK (ECE), never ECT (RFC 3168 §6.1.1).
+    if (env_->config.ecn && !synack) s.flags |= flags::kEce | flags::kCwr;
+    if (ecn_ok_ && synack) s.flags |= flags::kEce;
     syn_options(now, s.options);
     s.wnd = window_field();
     // It repeats sequence number ISS if a SYN went out before (a timeout, or
@@ -248,6 +253,7 @@ bool Connection::build_data_segment(Instant now, base::MutBytes buf, Segment& s)
   s.wnd = window_field();
   mark_urgent(s);
   s.retransmission = retransmission;
+  if (ecn_ok_) [[unlikely]] ecn_mark(s);
   if (len > 0 && len < mss) bufs().snd_sml = after;  // remember the last short segment (Nagle)
   if (single && sack_recovery) {
     bufs().high_rxt = seq_max(bufs().high_rxt, after);  // HighRxt

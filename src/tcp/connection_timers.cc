@@ -82,7 +82,7 @@ void Connection::on_persist_timeout(Instant now) {
   // small window: the SWS override lets a short segment go (§3.8.6.2.1).
   probe_now_ = true;
   if (snd_.wnd == 0) {
-    if (probe_backoff_ < 16) ++probe_backoff_;
+    if (probe_backoff_ < 15) ++probe_backoff_;
     Duration next = std::min(rtt_.rto() * (int64_t{1} << std::min<int>(probe_backoff_, 10)),
                              env_->config.rto_max);
     timers_.set(Timer::Persist, now + next);

@@ -130,6 +130,7 @@ bool Connection::build_loss_probe(Instant now, base::MutBytes buf, Segment& s) {
   mark_urgent(s);
   s.retransmission = !fresh;
   s.loss_probe = true;
+  if (ecn_ok_) [[unlikely]] ecn_mark(s);
   if (!fresh) {
     bufs_->tlp_end_seq = snd_.max;
     bufs_->tlp_probe_seq = from;

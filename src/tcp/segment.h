@@ -15,6 +15,14 @@ namespace synack::tcp {
 using base::SeqNum;
 namespace flags = wire::tcp_flags;
 
+// The ECN field of the IPv4 header (RFC 3168 §5), which the stack copies into
+// Segment::ecn on input and out of it on output.
+namespace ecn {
+constexpr uint8_t kNotEct = 0;
+constexpr uint8_t kEct0 = 2;  // ECN-capable transport, the codepoint a sender sets (§5)
+constexpr uint8_t kCe = 3;    // congestion experienced: a router marked instead of dropping
+}  // namespace ecn
+
 struct Segment {
   // User-provided, so that a value-initialised Segment (Segment{}, or the
   // one Segment::parse builds in its result) gets its members' initialisers
@@ -37,12 +45,16 @@ struct Segment {
   // payload again. Not on the wire as such; 0 / false when not computed.
   bool payload_summed = false;
   uint16_t payload_sum = 0;
+  // The IP header's ECN codepoint (ecn::*): as received, or what to send.
+  uint8_t ecn = ecn::kNotEct;
 
   bool syn() const { return flags & flags::kSyn; }
   bool fin() const { return flags & flags::kFin; }
   bool rst() const { return flags & flags::kRst; }
   bool has_ack() const { return flags & flags::kAck; }
   bool psh() const { return flags & flags::kPsh; }
+  bool ece() const { return flags & flags::kEce; }
+  bool cwr() const { return flags & flags::kCwr; }
   uint32_t len() const { return static_cast<uint32_t>(payload.size()); }
   // SEG.LEN of RFC 9293 §3.4: octets occupied, counting SYN and FIN.
   uint32_t seq_len() const { return len() + (syn() ? 1u : 0u) + (fin() ? 1u : 0u); }

@@ -21,6 +21,7 @@ std::string SegSpec::mismatch(const Segment& got, size_t got_len) const {
   if (win_set_ && got.wnd != want.wnd) os << "win " << got.wnd << " != " << want.wnd << "; ";
   if (opts_set_ && !(got.options == want.options)) os << "options differ; ";
   if (rexmit_ && !got.retransmission) os << "not marked as retransmission; ";
+  if (ecn_set_ && got.ecn != want.ecn) os << "IP ECN " << int{got.ecn} << " != " << int{want.ecn} << "; ";
   return os.str();
 }
 

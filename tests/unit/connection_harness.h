@@ -43,6 +43,10 @@ class SegSpec {
   SegSpec& len(size_t n, uint8_t fill = 'x') { data_.assign(n, fill); len_set_ = true; return *this; }
   SegSpec& data(std::string_view d) { data_.assign(d.begin(), d.end()); len_set_ = true; return *this; }
   SegSpec& rexmit() { rexmit_ = true; return *this; }
+  // ECN (RFC 3168): the TCP flags, and the IP codepoint (compared when set).
+  SegSpec& ece() { s_.flags |= flags::kEce; return *this; }
+  SegSpec& cwr() { s_.flags |= flags::kCwr; return *this; }
+  SegSpec& ip_ecn(uint8_t codepoint) { s_.ecn = codepoint; ecn_set_ = true; return *this; }
 
   // The segment (payload points into this spec).
   Segment segment() const {
@@ -62,6 +66,7 @@ class SegSpec {
   bool opts_set_ = false;
   bool len_set_ = false;
   bool rexmit_ = false;
+  bool ecn_set_ = false;
 };
 
 namespace seg {

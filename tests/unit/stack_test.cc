@@ -891,3 +891,106 @@ TEST(StackPostedRecv, StreamStaysWholeAndInOrderUnderLoss_Rfc9293_3_10_3) {
 
 }  // namespace
 }  // namespace synack::testing
+
+namespace synack::testing {
+namespace {
+
+// A router that marks instead of dropping (RFC 3168 §5): CE on every third
+// ECN-capable packet a->b, with the IPv4 header checksum redone.
+bool mark_ce(std::vector<uint8_t>& ip, uint64_t& ect_seen) {
+  if ((ip[1] & 3) != tcp::ecn::kEct0) return true;
+  if (++ect_seen % 3 != 0) return true;
+  ip[1] |= tcp::ecn::kCe;
+  ip[10] = ip[11] = 0;
+  uint16_t sum = static_cast<uint16_t>(~wire::checksum_partial20(ip.data()));
+  ip[10] = static_cast<uint8_t>(sum >> 8);
+  ip[11] = static_cast<uint8_t>(sum);
+  return true;
+}
+
+TEST(StackEcn, MarksInsteadOfDropsSlowTheSenderWithoutRetransmission_Rfc3168_6_1) {
+  stack::StackConfig cfg;
+  cfg.tcp.ecn = true;
+  StackPair p(cfg);
+  std::vector<std::vector<uint8_t>> sent;
+  p.sent = &sent;
+  uint64_t ect_seen = 0;
+  p.filter = [&](std::vector<uint8_t>& ip, bool to_b) { return !to_b || mark_ce(ip, ect_seen); };
+  p.b().listen(80, 8);
+  auto c = p.a().connect(p.now(), kServer);
+  p.advance(Duration::millis(10));
+  auto s = p.b().accept(80);
+  ASSERT_TRUE(c && s);
+  ASSERT_TRUE(p.a().connection(*c)->ecn_enabled());
+  ASSERT_TRUE(p.b().connection(*s)->ecn_enabled());
+  std::string msg(200000, 'z');
+  size_t off = 0;
+  std::string got;
+  std::vector<uint8_t> buf(65536);
+  for (int round = 0; round < 2000 && got.size() < msg.size(); ++round) {
+    if (off < msg.size()) {
+      auto w = p.a().send(p.now(), *c, base::as_bytes(msg.data() + off, msg.size() - off));
+      ASSERT_TRUE(w.has_value());
+      off += *w;
+    }
+    p.advance(Duration::millis(5));
+    auto r = p.b().recv(p.now(), *s, base::MutBytes(buf.data(), buf.size()));
+    ASSERT_TRUE(r.has_value());
+    got.append(buf.begin(), buf.begin() + static_cast<long>(*r));
+  }
+  EXPECT_TRUE(got == msg);
+  // On the wire: the ECN-setup SYN and SYN,ACK; ECT(0) on data only; CWR after a cut.
+  size_t data_packets = 0, ect_data = 0, ect_without_data = 0, cwr = 0;
+  bool setup_syn = false, setup_synack = false;
+  for (const auto& ip : sent) {
+    auto v = wire::Ipv4View::parse(ip);
+    ASSERT_TRUE(v.has_value());
+    auto t = wire::TcpView::parse(v->payload());
+    ASSERT_TRUE(t.has_value());
+    const uint8_t f = t->flags();
+    const uint8_t setup = f & (wire::tcp_flags::kSyn | wire::tcp_flags::kAck | wire::tcp_flags::kEce | wire::tcp_flags::kCwr);
+    if (setup == (wire::tcp_flags::kSyn | wire::tcp_flags::kEce | wire::tcp_flags::kCwr)) setup_syn = true;
+    if (setup == (wire::tcp_flags::kSyn | wire::tcp_flags::kAck | wire::tcp_flags::kEce)) setup_synack = true;
+    const bool ect = (ip[1] & 3) == tcp::ecn::kEct0;
+    if (!t->payload().empty()) {
+      ++data_packets;
+      ect_data += ect;
+    } else {
+      ect_without_data += ect;
+    }
+    cwr += (f & wire::tcp_flags::kCwr) && !(f & wire::tcp_flags::kSyn);
+  }
+  EXPECT_TRUE(setup_syn);
+  EXPECT_TRUE(setup_synack);
+  EXPECT_GT(data_packets, 100u);
+  EXPECT_EQ(ect_data, data_packets);  // no loss here: every data segment is new data
+  EXPECT_EQ(ect_without_data, 0u);
+  EXPECT_GT(cwr, 0u);
+  const auto& sender = p.a().connection(*c)->counters();
+  const auto& receiver = p.b().connection(*s)->counters();
+  EXPECT_GT(receiver.ecn_ce_received, 0u);
+  EXPECT_GT(sender.ecn_reductions, 0u);
+  EXPECT_LT(sender.ecn_reductions, receiver.ecn_ce_received);  // once per round trip, not per mark
+  EXPECT_EQ(sender.retransmits, 0u);  // congestion was signalled, nothing was lost
+}
+
+TEST(StackEcn, OneSideWithoutEcnMeansNoEctOnTheWire_Rfc3168_6_1_1) {
+  stack::StackConfig with, without;
+  with.tcp.ecn = true;
+  StackPair p(with, without);
+  std::vector<std::vector<uint8_t>> sent;
+  p.sent = &sent;
+  p.b().listen(80, 8);
+  auto c = p.a().connect(p.now(), kServer);
+  p.advance(Duration::millis(10));
+  auto s = p.b().accept(80);
+  ASSERT_TRUE(c && s);
+  EXPECT_FALSE(p.a().connection(*c)->ecn_enabled());
+  ASSERT_TRUE(p.a().send(p.now(), *c, base::as_bytes("hello", 5)).has_value());
+  p.advance(Duration::millis(10));
+  ASSERT_GE(sent.size(), 4u);
+  for (const auto& ip : sent) EXPECT_EQ(ip[1] & 3, tcp::ecn::kNotEct);
+}
+
+}  // namespace
+}  // namespace synack::testing
