@@ -1,6 +1,7 @@
 #include "pdrill/run_config.h"
 
 #include <charconv>
+#include <fstream>
 
 namespace synack::pdrill {
 namespace {
@@ -21,6 +22,36 @@ std::optional<double> to_double(const std::string& v) {
   } catch (...) {
     return std::nullopt;
   }
+}
+
+// Whether the script expects ECN bits (RFC 3168) in what synack sends: the
+// ECE or CWR flag, or an ECN codepoint other than Not-ECT.
+bool expects_ecn(const script::Script& s) {
+  for (const script::Event& e : s.events) {
+    const script::Packet* p = e.packet();
+    if (!p || p->direction != script::Direction::Outbound) continue;
+    if (p->flags.has(script::TcpFlags::kEce) || p->flags.has(script::TcpFlags::kCwr)) return true;
+    if (p->ip.ecn && *p->ip.ecn != script::Ecn::NoEcn) return true;
+  }
+  return false;
+}
+
+// A sysctl the portable suite's conversion left as a comment, marked as one
+// the script depends on ("portable: dropped (... the script depends on it):
+// ... `sysctl -w NAME=VALUE`"): its small integer value, if the file says so.
+std::optional<uint8_t> depended_sysctl(const std::string& file, const std::string& name) {
+  std::ifstream in(file);
+  std::string line;
+  const std::string key = "sysctl -w " + name + "=";
+  for (int n = 0; n < 100000 && std::getline(in, line); ++n) {
+    if (line.find("the script depends on it") == std::string::npos) continue;
+    size_t at = line.find(key);
+    if (at == std::string::npos) continue;
+    size_t from = at + key.size(), to = line.find('`', from);
+    auto x = to_int(line.substr(from, to == std::string::npos ? std::string::npos : to - from));
+    if (x && *x >= 0 && *x <= 255) return static_cast<uint8_t>(*x);
+  }
+  return std::nullopt;
 }
 
 // Applies one option line; returns why it cannot be honoured, or "".
@@ -97,6 +128,8 @@ stack::StackConfig RunConfig::stack_config() const {
   if (recv_buffer) sc.tcp.recv_buffer = *recv_buffer;
   if (quick_acks) sc.tcp.quick_acks = *quick_acks;
   if (keepalive_probes) sc.tcp.keepalive_probes = *keepalive_probes;
+  sc.tcp.ecn = ecn;
+  if (ecn_syn_retries) sc.tcp.ecn_syn_retries = *ecn_syn_retries;
   return sc;
 }
 
@@ -117,6 +150,8 @@ base::Expected<RunConfig, std::string> make_config(const script::Script& s, cons
               "): " + why;
   }
   if (!errors.empty()) return base::Unexpected(errors);
+  c.ecn = expects_ecn(s);
+  if (c.ecn) c.ecn_syn_retries = depended_sysctl(s.file, "net.inet.tcp.ecn.maxretries");
   return c;
 }
 

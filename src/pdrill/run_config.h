@@ -48,6 +48,11 @@ struct RunConfig {
   std::optional<uint32_t> recv_buffer;
   std::optional<uint8_t> quick_acks;
   std::optional<uint8_t> keepalive_probes;
+  // ECN (RFC 3168): on for a script that expects ECN bits from synack (what
+  // its net.inet.tcp.ecn.enable=1 or net.ipv4.tcp_ecn=1 set up), with the
+  // SYN retries of a net.inet.tcp.ecn.maxretries line it depends on.
+  bool ecn = false;
+  std::optional<uint8_t> ecn_syn_retries;
 
   stack::StackConfig stack_config() const;
 };

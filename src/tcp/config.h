@@ -77,6 +77,11 @@ struct Config {
   // default, as in Linux's client side: a path that mangles the ECN bits or
   // drops ECN-setup SYNs is still met in the wild.
   bool ecn = false;
+  // How many times a SYN that went unanswered is sent again still offering ECN
+  // before the offer is dropped, in case the path discards ECN-setup SYNs
+  // (RFC 3168 §6.1.1.1 allows it). FreeBSD's net.inet.tcp.ecn.maxretries (1);
+  // Linux falls back at the first retransmission (0).
+  uint8_t ecn_syn_retries = 1;
   // Tail loss probe (RFC 8985 §7): when a SACK connection's flight goes
   // unacknowledged for about two round trips, send one segment (new data, or
   // the last one again) so the peer's ACK starts fast recovery instead of

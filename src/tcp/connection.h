@@ -492,6 +492,7 @@ class Connection {
   bool ecn_ok_ : 1 = false;    // ECN negotiated (RFC 3168 §6.1.1)
   bool ecn_echo_ : 1 = false;  // a CE mark arrived: set ECE until the peer's CWR
   bool ecn_cwr_ : 1 = false;   // the window was cut for ECE: CWR on the next new data
+  bool ecn_syn_sent_ : 1 = false;  // our latest SYN offered ECN (ECE and CWR)
   SendVars snd_;
   RecvVars rcv_;
   RttEstimator rtt_;

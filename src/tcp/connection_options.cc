@@ -70,13 +70,13 @@ void Connection::negotiate_options(Instant now, const Segment& syn) {
   sack_ok_ = cfg.sack && syn.options.sack_permitted;
   // ECN (RFC 3168 §6.1.1): an ECN-setup SYN has both ECE and CWR, its answer
   // ECE alone (one with both is a reflection of our own flags by a broken
-  // peer or middlebox, and not an agreement). A simultaneous open, SYN
-  // without ACK in SYN-SENT, goes without.
+  // peer or middlebox, and not an agreement), and only if the SYN it answers
+  // offered ECN. A simultaneous open, SYN without ACK in SYN-SENT, goes without.
   const uint8_t ecn_flags = syn.flags & (flags::kEce | flags::kCwr);
   if (state_ == State::Listen) {
     ecn_ok_ = cfg.ecn && ecn_flags == (flags::kEce | flags::kCwr);
   } else {
-    ecn_ok_ = cfg.ecn && syn.has_ack() && ecn_flags == flags::kEce;
+    ecn_ok_ = ecn_syn_sent_ && syn.has_ack() && ecn_flags == flags::kEce;
   }
   // The receive buffer holds whole segments (as BSD and Linux size it), so the
   // window never ends in a sliver smaller than an MSS.

@@ -74,7 +74,11 @@ bool Connection::poll_transmit(Instant now, base::MutBytes payload_buf, Segment&
     bool synack = state_ != State::SynSent;
     make_segment(s, snd_.iss, synack ? (flags::kSyn | flags::kAck) : flags::kSyn);
     // ECN-setup SYN (ECE and CWR) or SYN,ACK (ECE), never ECT (RFC 3168 §6.1.1).
-    if (env_->config.ecn && !synack) s.flags |= flags::kEce | flags::kCwr;
+    // After ecn_syn_retries unanswered offers the SYN goes without (§6.1.1.1).
+    if (!synack) {
+      ecn_syn_sent_ = env_->config.ecn && rexmit_count_ <= env_->config.ecn_syn_retries;
+      if (ecn_syn_sent_) s.flags |= flags::kEce | flags::kCwr;
+    }
     if (ecn_ok_ && synack) s.flags |= flags::kEce;
     syn_options(now, s.options);
     s.wnd = window_field();

@@ -59,6 +59,28 @@ TEST(Ecn, ActiveOpenOffersAndAcceptsOnlyAnEcnSetupSynAck_Rfc3168_6_1_1) {
   EXPECT_FALSE(off.conn().ecn_enabled());
 }
 
+// RFC 3168 §6.1.1.1: in case the path drops ECN-setup SYNs, the offer goes
+// with the first ecn_syn_retries retransmissions only; an answer to a plain
+// SYN does not turn ECN on.
+TEST(Ecn, UnansweredSynDropsTheOfferAfterItsRetries_Rfc3168_6_1_1_1) {
+  for (uint8_t retries : {uint8_t{0}, uint8_t{1}}) {
+    Config cfg = ecn_config();
+    cfg.ecn_syn_retries = retries;
+    Harness h(cfg, 100);
+    h.connect();
+    h.expect(seg::syn(100).ece().cwr());
+    h.advance(cfg.rto_initial);
+    if (retries == 1) {
+      h.expect(seg::syn(100).ece().cwr());
+      h.advance(cfg.rto_initial * 2);
+    }
+    h.expect(seg::syn(100));  // ECE and CWR dropped
+    h.inject(seg::syn_ack(300, 101).mss(1000).ece());
+    ASSERT_EQ(h.conn().state(), State::Established);
+    EXPECT_FALSE(h.conn().ecn_enabled()) << "retries " << int{retries};
+  }
+}
+
 TEST(Ecn, PassiveOpenAcceptsOnlyAnEcnSetupSyn_Rfc3168_6_1_1) {
   struct Case {
     bool configured;
