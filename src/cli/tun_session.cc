@@ -40,6 +40,9 @@ void add_tun_options(CLI::App& cmd, TunOptions& o) {
       ->check(CLI::Range(0u, 255u));
   cmd.add_option("--ttl", o.ttl, "IPv4 TTL of the packets synack sends, 1-255 (default 64)")
       ->check(CLI::Range(1u, 255u));
+  cmd.add_flag("--ecn", o.ecn,
+               "offer and accept ECN (RFC 3168): new data goes ECT(0), congestion marks are echoed and "
+               "answered like losses");
   cmd.add_flag("--trace", o.trace, "print segments and state changes live, and counters at exit");
   cmd.add_flag("--stats", o.stats, "print counters at exit");
 }
@@ -140,6 +143,7 @@ base::Expected<void, SetupError> TunSession::setup() {
   sc.tcp.mss = static_cast<uint16_t>(opts_.mtu - 40);
   sc.max_connections = opts_.conn_limit;
   if (opts_.ttl) sc.tcp.ttl = static_cast<uint8_t>(opts_.ttl);
+  sc.tcp.ecn = opts_.ecn;
   auto key = tcp::Rfc6528Isn::random_key();
   for (size_t i = 0; i < 8; ++i) sc.port_secret = (sc.port_secret << 8) | key[i + 8];
   p_->isn = std::make_unique<tcp::Rfc6528Isn>(key);

@@ -34,6 +34,7 @@ struct TunOptions {
   uint32_t conn_limit = 0;  // StackConfig::max_connections (0: none)
   uint32_t tos = 0;         // IPv4 TOS of synack's connections (DSCP; RFC 9293 MUST-48)
   uint32_t ttl = 0;         // IPv4 TTL of everything synack sends (0: tcp::Config's 64; MUST-49)
+  bool ecn = false;         // tcp::Config::ecn (RFC 3168)
   bool trace = false;
   bool stats = false;
 };

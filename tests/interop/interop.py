@@ -367,6 +367,38 @@ def tos_ttl(env):
 
 
 @case
+def ecn(env):
+    """ECN with the kernel (net.ipv4.tcp_ecn=1 in the namespace) and serve --ecn: the kernel's
+    SYN offers it (ECE+CWR), synack's SYN,ACK accepts (ECE alone), both sides' new data goes
+    ECT(0) and synack's pure ACKs do not (RFC 3168 §6.1.1, §6.1.4), seen by tshark."""
+    need_tool("tshark")
+    env.run(env.ns_argv(["sysctl", "-qw", "net.ipv4.tcp_ecn=1"]))
+    pcap = env.path("ecn.pcap")
+    srv = env.serve("echo", 7, "--ecn", "--pcap", pcap)
+    out = env.run_helper("echo_client", SYNACK_ADDR, 7, 100_000)
+    check(out.startswith("ok"), out)
+    srv.stop()
+
+    def frames(flt):
+        r = env.run(["tshark", "-r", pcap, "-Y", flt, "-T", "fields", "-e", "frame.number"], timeout=60)
+        return len(r.stdout.split())
+
+    syn = frames(f"ip.src == {KERNEL_ADDR} && tcp.flags.syn == 1 && tcp.flags.ack == 0 && "
+                 "tcp.flags.ece == 1 && tcp.flags.cwr == 1")
+    check(syn == 1, f"{syn} ECN-setup SYNs from the kernel (want 1)")
+    synack = frames(f"ip.src == {SYNACK_ADDR} && tcp.flags.syn == 1 && tcp.flags.ack == 1 && "
+                    "tcp.flags.ece == 1 && tcp.flags.cwr == 0")
+    check(synack == 1, f"{synack} ECN-setup SYN,ACKs from synack (want 1)")
+    for who, addr in (("synack", SYNACK_ADDR), ("the kernel", KERNEL_ADDR)):
+        new_data = f"ip.src == {addr} && tcp.len > 0 && !tcp.analysis.retransmission"
+        n = frames(new_data)
+        ect = frames(new_data + " && ip.dsfield.ecn == 2")
+        check(n > 10 and ect == n, f"{who}: {ect} of {n} new data packets are ECT(0)")
+    acks = frames(f"ip.src == {SYNACK_ADDR} && tcp.len == 0 && ip.dsfield.ecn != 0")
+    check(acks == 0, f"{acks} packets without data from synack are ECN-capable")
+
+
+@case
 def setup_errors(env):
     """Clear messages and exit codes when the device cannot be had."""
     first = env.serve("echo", 7)
