@@ -28,7 +28,8 @@ struct DemoOptions {
   uint64_t bytes = 1000;
   uint16_t mss = 1460;
   uint16_t mtu = 1500;
-  double loss = 0, dup = 0, reorder = 0, corrupt = 0;
+  double loss = 0, dup = 0, reorder = 0, corrupt = 0, ce = 0;
+  bool ecn = false;
   double delay_ms = 10;
   double jitter_ms = 0;
   double bandwidth_mbit = 0;
@@ -63,6 +64,8 @@ sim::EchoConfig echo_config(const DemoOptions& o) {
   c.link.duplicate = o.dup;
   c.link.reorder = o.reorder;
   c.link.corrupt = o.corrupt;
+  c.link.ce_mark = o.ce;
+  c.ecn = o.ecn;
   c.open = o.open == "simultaneous" ? sim::OpenMode::Simultaneous : sim::OpenMode::Normal;
   c.close = o.close == "server" ? sim::CloseMode::Server
             : o.close == "both" ? sim::CloseMode::Both
@@ -88,14 +91,16 @@ void print_summary(const DemoOptions& o, const sim::EchoResult& r) {
   std::printf("data: %llu bytes client -> server, %llu bytes server -> client (of %llu)%s\n",
               static_cast<unsigned long long>(r.to_server), static_cast<unsigned long long>(r.to_client),
               static_cast<unsigned long long>(o.bytes), r.ok ? ", byte-exact" : "");
+  // The CE count only when the link marks (--ce), so the default summary stays short.
+  std::string ce = o.ce > 0 ? ", " + std::to_string(a.ce_marked + b.ce_marked) + " marked CE" : "";
   std::printf("segments: client sent %llu, server sent %llu; link: %llu lost, %llu duplicated, "
-              "%llu reordered, %llu corrupted; dropped at the hosts: %llu\n",
+              "%llu reordered, %llu corrupted%s; dropped at the hosts: %llu\n",
               static_cast<unsigned long long>(r.client_counters.tcp_out),
               static_cast<unsigned long long>(r.server_counters.tcp_out),
               static_cast<unsigned long long>(a.lost + b.lost + a.too_big + b.too_big),
               static_cast<unsigned long long>(a.duplicated + b.duplicated),
               static_cast<unsigned long long>(a.reordered + b.reordered),
-              static_cast<unsigned long long>(a.corrupted + b.corrupted),
+              static_cast<unsigned long long>(a.corrupted + b.corrupted), ce.c_str(),
               static_cast<unsigned long long>(r.client_counters.drops_total() + r.server_counters.drops_total()));
   if (r.ok) {
     std::printf("end: both hosts CLOSED at %s of virtual time (TIME-WAIT lasts 2*MSL = %g s)\n",
@@ -166,6 +171,11 @@ void register_demo(CLI::App& app, ExitCode& exit_code) {
       ->check(CLI::Range(0.0, 1.0));
   sub->add_option("--corrupt", o->corrupt, "Probability that a byte of a packet is changed")
       ->check(CLI::Range(0.0, 1.0));
+  sub->add_option("--ce", o->ce,
+                  "Probability that an ECN-capable packet is marked CE (congestion experienced) instead of "
+                  "dropped; with --ecn the hosts then slow down without losing anything")
+      ->check(CLI::Range(0.0, 1.0));
+  sub->add_flag("--ecn", o->ecn, "Both hosts offer and accept ECN (RFC 3168)");
   sub->add_option("--delay", o->delay_ms, "One-way delay in milliseconds")
       ->capture_default_str()->check(CLI::Range(0.0, 60000.0));
   sub->add_option("--jitter", o->jitter_ms, "Extra random delay in milliseconds (order is kept)")

@@ -11,6 +11,7 @@ std::string_view to_string(LinkEventKind k) {
     case LinkEventKind::Reordered: return "reordered";
     case LinkEventKind::Corrupted: return "corrupted";
     case LinkEventKind::Delivered: return "delivered";
+    case LinkEventKind::CeMarked: return "ce_marked";
   }
   return "?";
 }

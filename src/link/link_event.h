@@ -19,10 +19,11 @@ enum class LinkEventKind : uint8_t {
   Reordered,   // held back, so later packets overtake it
   Corrupted,   // a byte was changed on the way; the receiver's checksum fails
   Delivered,   // handed to the receiving host (each copy once)
+  CeMarked,    // an ECN-capable packet marked CE instead of dropped (RFC 3168 §5)
 };
-constexpr int kNumLinkEventKinds = 7;
+constexpr int kNumLinkEventKinds = 8;  // fits the 8 bits of trace::TraceEvent::marks
 
-// "sent", "lost", "too_big", "duplicated", "reordered", "corrupted", "delivered".
+// "sent", "lost", "too_big", "duplicated", "reordered", "corrupted", "delivered", "ce_marked".
 std::string_view to_string(LinkEventKind k);
 inline std::ostream& operator<<(std::ostream& os, LinkEventKind k) { return os << to_string(k); }
 

@@ -45,6 +45,7 @@ struct EchoConfig {
   // R2, how long both hosts retransmit before giving up (data and SYN);
   // nothing: the stack's defaults (100 s and 180 s, RFC 9293 §3.8.3).
   std::optional<base::Duration> user_timeout;
+  bool ecn = false;                    // both hosts offer and accept ECN (RFC 3168)
   LinkParams link;                     // both directions (its mtu is replaced by `mtu`)
   OpenMode open = OpenMode::Normal;
   CloseMode close = CloseMode::Client;

@@ -19,7 +19,7 @@ std::optional<SimError> validate(const LinkParams& p) {
   // Written so that NaN fails too.
   auto probability = [](double x) { return x >= 0.0 && x <= 1.0; };
   if (!probability(p.loss) || !probability(p.duplicate) || !probability(p.reorder) ||
-      !probability(p.corrupt)) {
+      !probability(p.corrupt) || !probability(p.ce_mark)) {
     return SimError::BadProbability;
   }
   auto duration = [](Duration d) { return d >= Duration::zero() && d <= Duration::seconds(3600); };

@@ -22,6 +22,10 @@ struct LinkParams {
   double duplicate = 0;  // a second copy arrives as well
   double reorder = 0;    // the packet is held back so later ones overtake it
   double corrupt = 0;    // one byte is changed (checksums then fail at the receiver)
+  // An ECN-capable packet (ECT in its IPv4 header) is marked CE: what a
+  // congested router's queue management does instead of dropping it (RFC 3168
+  // §5). Packets that are not ECN-capable are left alone.
+  double ce_mark = 0;
   // How long a reordered packet is held back at most (uniform in [1 us, hold]).
   Duration reorder_hold = Duration::millis(5);
 };

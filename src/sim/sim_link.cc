@@ -33,6 +33,24 @@ void SimLink::schedule(Instant at, std::vector<uint8_t> bytes) {
   std::push_heap(queue_.begin(), queue_.end(), later);
 }
 
+bool SimLink::mark_ce(std::vector<uint8_t>& ip) {
+  // An IPv4 header whose ECN field is ECT(0) or ECT(1) (RFC 3168 §5); the
+  // header checksum follows the change of its second byte (RFC 1624 eqn. 3).
+  if (ip.size() < 20 || (ip[0] >> 4) != 4) return false;
+  const uint8_t ecn = ip[1] & 3;
+  if (ecn == 0 || ecn == 3 || !rng_.chance(params_.ce_mark)) return false;
+  const uint16_t old_word = static_cast<uint16_t>(ip[0] << 8 | ip[1]);
+  ip[1] |= 3;
+  const uint16_t new_word = static_cast<uint16_t>(ip[0] << 8 | ip[1]);
+  uint32_t sum = static_cast<uint16_t>(~(ip[10] << 8 | ip[11])) + static_cast<uint16_t>(~old_word) + new_word;
+  sum = (sum & 0xffff) + (sum >> 16);
+  sum = (sum & 0xffff) + (sum >> 16);
+  const uint16_t check = static_cast<uint16_t>(~sum);
+  ip[10] = static_cast<uint8_t>(check >> 8);
+  ip[11] = static_cast<uint8_t>(check);
+  return true;
+}
+
 void SimLink::send(Instant now, base::Bytes packet) {
   const uint64_t number = ++counters_.sent;
   report(now, LinkEventKind::Sent, packet, number);
@@ -63,6 +81,10 @@ void SimLink::send(Instant now, base::Bytes packet) {
     last_fifo_ = at;
   }
   std::vector<uint8_t> copy(packet.begin(), packet.end());
+  if (params_.ce_mark > 0 && mark_ce(copy)) {
+    ++counters_.ce_marked;
+    report(now, LinkEventKind::CeMarked, packet, number);
+  }
   if (rng_.chance(params_.duplicate)) {
     ++counters_.duplicated;
     report(now, LinkEventKind::Duplicated, packet, number);

@@ -27,6 +27,7 @@ struct LinkCounters {
   uint64_t duplicated = 0;
   uint64_t reordered = 0;
   uint64_t corrupted = 0;
+  uint64_t ce_marked = 0;
   uint64_t truncated = 0;   // receive() buffer too small (the rest is cut off)
 };
 
@@ -56,6 +57,8 @@ class SimLink final : public link::Link {
   };
   static bool later(const InFlight& a, const InFlight& b);
   void schedule(base::Instant at, std::vector<uint8_t> bytes);
+  // With probability ce_mark, mark an ECN-capable IPv4 packet CE; true if marked.
+  bool mark_ce(std::vector<uint8_t>& ip);
   void report(base::Instant now, link::LinkEventKind k, base::Bytes packet, uint64_t number);
   base::Duration serialization(size_t bytes) const;
 

@@ -94,7 +94,7 @@ std::string json_line(const Trace& trace, const TraceEvent& e) {
     if (e.seg && e.seg->loss_probe) j["loss_probe"] = true;
     Json fates = Json::array();
     for (auto k : {link::LinkEventKind::Lost, link::LinkEventKind::TooBig, link::LinkEventKind::Duplicated,
-                   link::LinkEventKind::Reordered, link::LinkEventKind::Corrupted}) {
+                   link::LinkEventKind::Reordered, link::LinkEventKind::Corrupted, link::LinkEventKind::CeMarked}) {
       if (e.marked(k)) fates.push_back(link::to_string(k));
     }
     if (!fates.empty()) j["link"] = fates;

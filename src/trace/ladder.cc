@@ -230,6 +230,7 @@ class Painter {
     if (e.marked(LinkEventKind::Reordered)) m.push_back({"[reordered]", false});
     if (e.marked(LinkEventKind::Duplicated)) m.push_back({"[duplicated]", false});
     if (e.marked(LinkEventKind::Corrupted)) m.push_back({"[corrupted]", true});
+    if (e.marked(LinkEventKind::CeMarked)) m.push_back({"[CE marked]", false});
     if (e.marked(LinkEventKind::Lost)) m.push_back({"[lost]", true});
     if (e.marked(LinkEventKind::TooBig)) m.push_back({"[too big for MTU]", true});
     for (tcp::DropReason r : l.drops) m.push_back({"[dropped: " + std::string(to_string(r)) + "]", true});

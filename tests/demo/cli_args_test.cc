@@ -17,6 +17,7 @@ void expect_usage_error(const std::string& args, const std::string& mentions) {
 
 TEST(DemoArgs, ProbabilityAboveOneIsRejected) { expect_usage_error("demo --loss 2", "--loss"); }
 TEST(DemoArgs, NegativeProbabilityIsRejected) { expect_usage_error("demo --corrupt -0.5", "--corrupt"); }
+TEST(DemoArgs, CeProbabilityAboveOneIsRejected) { expect_usage_error("demo --ce 1.5", "--ce"); }
 TEST(DemoArgs, NegativeByteCountIsRejected) { expect_usage_error("demo --bytes -5", "--bytes"); }
 TEST(DemoArgs, UnknownClosePolicyIsRejected) { expect_usage_error("demo --close sideways", "--close"); }
 TEST(DemoArgs, UnknownOpenModeIsRejected) { expect_usage_error("demo --open sometimes", "--open"); }

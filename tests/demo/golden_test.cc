@@ -82,6 +82,19 @@ TEST(DemoOutput, ImpairedRunStillEndsByteExactAndClosed) {
   EXPECT_NE(r.out.find("both hosts CLOSED"), std::string::npos);
 }
 
+// RFC 3168: --ecn negotiates ECN, --ce marks ECN-capable packets; the ladder
+// shows the setup flags, the marks and the echo, and nothing is lost.
+TEST(DemoOutput, EcnAndCeMarksShowInTheLadder_Rfc3168_6_1) {
+  CommandResult r = run_synack("demo --no-color --ecn --ce 0.3 --bytes 20000 --seed 3");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("SYN,ECE,CWR"), std::string::npos);
+  EXPECT_NE(r.out.find("SYN,ACK,ECE"), std::string::npos);
+  EXPECT_NE(r.out.find("[CE marked]"), std::string::npos);
+  EXPECT_NE(r.out.find("ACK,ECE"), std::string::npos);
+  EXPECT_EQ(r.out.find("[retransmission]"), std::string::npos);
+  EXPECT_NE(r.out.find("marked CE"), std::string::npos);
+}
+
 TEST(DemoOutput, FailedRunExitsOne) {
   CommandResult r = run_synack("demo --no-color --loss 1");  // nothing gets through
   EXPECT_EQ(r.exit_code, 1);

@@ -177,6 +177,37 @@ TEST(EchoScenario, SynRetransmissionsBackOffFromOneSecondUpToSixty_Rfc6298_2_1_5
   EXPECT_FALSE(r.result.ok);
 }
 
+// RFC 3168 §6.1: with ECN, a path that marks instead of dropping slows the
+// sender down without a single retransmission; without ECN the same path has
+// nothing to mark (no packet is ECN-capable).
+TEST(EchoScenario, CeMarksAreAnsweredWithoutRetransmission_Rfc3168_6_1) {
+  EchoConfig c;
+  c.bytes = 200'000;
+  c.link.ce_mark = 0.05;
+  c.link.bandwidth_bps = 100'000'000;
+  c.seed = 4;
+  c.ecn = true;
+  TracedRun r(c);
+  ASSERT_TRUE(r.result.ok) << r.result.problem;
+  EXPECT_EQ(r.result.to_client, 200'000u);
+  EXPECT_GT(r.result.to_server_link.ce_marked + r.result.to_client_link.ce_marked, 5u);
+  EXPECT_EQ(r.result.client_counters.retransmits + r.result.server_counters.retransmits, 0u);
+  size_t cwr = 0, ece = 0, marked = 0;
+  for (const auto& e : r.trace.events()) {
+    if (e.kind != trace::TraceKind::Send || !e.seg) continue;
+    cwr += (e.seg->flags & tcp::flags::kCwr) && !(e.seg->flags & tcp::flags::kSyn);
+    ece += (e.seg->flags & tcp::flags::kEce) && !(e.seg->flags & tcp::flags::kSyn);
+    marked += e.marked(link::LinkEventKind::CeMarked);
+  }
+  EXPECT_GT(ece, 0u);     // the receivers echoed the marks
+  EXPECT_GT(cwr, 0u);     // and the senders answered
+  EXPECT_GT(marked, 0u);  // the trace ties the marks to the segments
+  c.ecn = false;
+  TracedRun plain(c);
+  ASSERT_TRUE(plain.result.ok) << plain.result.problem;
+  EXPECT_EQ(plain.result.to_server_link.ce_marked + plain.result.to_client_link.ce_marked, 0u);
+}
+
 TEST(EchoScenario, OneMegabyteOverALossyLinkArrivesByteExact) {
   EchoConfig c;
   c.bytes = 1 << 20;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sim/sim_link.h"
+#include "wire/checksum.h"
 
 namespace synack::sim {
 namespace {
@@ -132,6 +133,48 @@ TEST(SimLink, CorruptionChangesExactlyOneByte) {
   for (size_t i = 0; i < *n; ++i) changed += buf[i] != 0x55;
   EXPECT_EQ(changed, 1);
   EXPECT_EQ(l.counters().corrupted, 1u);
+}
+
+// An IPv4 header (no options) with the given ECN codepoint and a valid checksum.
+std::vector<uint8_t> ipv4_packet(uint8_t ecn) {
+  std::vector<uint8_t> p(40, 0);
+  p[0] = 0x45;
+  p[1] = static_cast<uint8_t>(0xb8 | ecn);  // DSCP EF, to see that it is kept
+  p[3] = 40;
+  p[8] = 64;
+  p[9] = 6;
+  p[12] = 10, p[15] = 1, p[16] = 10, p[19] = 2;
+  uint16_t sum = static_cast<uint16_t>(~wire::checksum_partial20(p.data()));
+  p[10] = static_cast<uint8_t>(sum >> 8);
+  p[11] = static_cast<uint8_t>(sum);
+  return p;
+}
+
+// RFC 3168 §5: a router marks CE only what is ECN-capable (ECT(0) or ECT(1));
+// the rest would be dropped by a congested queue, and is left alone here. The
+// header checksum stays valid (RFC 1624 incremental update).
+TEST(SimLink, CeMarksOnlyEcnCapablePacketsAndKeepsTheChecksumValid_Rfc3168_5) {
+  LinkParams p;
+  p.ce_mark = 1.0;
+  SimLink l("a", "b", p, 3);
+  std::vector<uint8_t> buf(100);
+  const uint8_t sent[] = {0, 1, 2, 3};  // Not-ECT, ECT(1), ECT(0), CE
+  const uint8_t want[] = {0, 3, 3, 3};
+  for (int i = 0; i < 4; ++i) {
+    l.send(Instant::zero(), ipv4_packet(sent[i]));
+    auto n = l.receive(l.next_arrival(), buf);
+    ASSERT_TRUE(n);
+    EXPECT_EQ(buf[1] & 3, want[i]) << "codepoint " << int{sent[i]};
+    EXPECT_EQ(buf[1] & 0xfc, 0xb8);
+    EXPECT_EQ(wire::checksum_partial20(buf.data()), 0xffffu);  // the header still sums to all ones
+  }
+  EXPECT_EQ(l.counters().ce_marked, 2u);  // CE already set is not counted again
+  // Not an IPv4 header: untouched.
+  l.send(Instant::zero(), packet(60, 0x56));
+  auto n = l.receive(l.next_arrival(), buf);
+  ASSERT_TRUE(n);
+  EXPECT_EQ(buf[1], 0x56);
+  EXPECT_EQ(l.counters().ce_marked, 2u);
 }
 
 TEST(SimLink, ReorderedPacketsAreOvertakenAndStillArrive) {
