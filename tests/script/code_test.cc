@@ -49,6 +49,20 @@ TEST(Code, FieldAssertionsChainsAndSeveralStatements) {
   }
 }
 
+// tcpi_options against Linux's TCPI_OPT_ bits, alone or joined by '|' in
+// parentheses (the FreeBSD suite's TCP_INFO scripts write them so).
+TEST(Code, OptionBitsAndTheirOr) {
+  auto all = parse_assertions(" assert tcpi_options == (TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK | TCPI_OPT_WSCALE | TCPI_OPT_ECN) ");
+  ASSERT_TRUE(all) << all.error();
+  EXPECT_EQ((*all)[0], (Assertion{{field("tcpi_options"), number(1 | 2 | 4 | 8)}, {AssertOp::Equal}}));
+  auto one = parse_assertions("assert tcpi_options != TCPI_OPT_ECN");
+  ASSERT_TRUE(one) << one.error();
+  EXPECT_EQ((*one)[0], (Assertion{{field("tcpi_options"), number(8)}, {AssertOp::NotEqual}}));
+  auto mixed = parse_assertions("assert tcpi_options == (16 | TCPI_OPT_SYN_DATA)");
+  ASSERT_TRUE(mixed) << mixed.error();
+  EXPECT_EQ((*mixed)[0].operands[1], number(48));
+}
+
 TEST(Code, EveryLinuxStateName) {
   for (const char* s : {"TCP_ESTABLISHED", "TCP_SYN_SENT", "TCP_SYN_RECV", "TCP_FIN_WAIT1",
                         "TCP_FIN_WAIT2", "TCP_TIME_WAIT", "TCP_CLOSE", "TCP_CLOSE_WAIT",
@@ -62,7 +76,9 @@ TEST(Code, EveryLinuxStateName) {
 TEST(Code, AnythingElseIsUnsupportedPython) {
   const char* cases[] = {
       " assert (tcpi_options & TCPI_OPT_SYN_DATA) == 0, tcpi_options ",
-      " assert tcpi_options == (TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK) ",
+      " assert tcpi_options == (TCPI_OPT_TIMESTAMPS & TCPI_OPT_SACK) ",
+      " assert tcpi_options == (TCPI_OPT_NONSENSE) ",
+      " assert tcpi_options == (TCPI_OPT_SACK | ",
       " assert tcpi_rwnd_limited == 0, tcpi_rwnd_limited ",
       "assert tcpi_state == TCP_CLOSED",
       "assert tcpi_state < TCP_CLOSE",
