@@ -192,6 +192,8 @@ void TunSession::print_summary(std::FILE* out) const {
                "repaired a loss), %lu lost retransmissions sent again\n",
                c.retransmits, c.timeouts, c.fast_retransmits, c.loss_probes, c.loss_probe_recoveries,
                c.lost_retransmits);
+  std::fprintf(out, "summary: ecn: %lu segments arrived marked CE, %lu window cuts for an ECN-Echo\n",
+               c.ecn_ce_received, c.ecn_reductions);
   for (int i = 1; i < tcp::kNumDropReasons; ++i) {
     if (c.drops[static_cast<size_t>(i)] == 0) continue;
     std::fprintf(out, "summary: drops %s %lu\n",

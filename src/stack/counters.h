@@ -31,6 +31,9 @@ struct StackCounters {
   uint64_t loss_probes = 0;
   uint64_t loss_probe_recoveries = 0;
   uint64_t lost_retransmits = 0;
+  // ECN (RFC 3168) of the connections that have ended, likewise.
+  uint64_t ecn_ce_received = 0;
+  uint64_t ecn_reductions = 0;
   std::array<uint64_t, tcp::kNumDropReasons> drops{};
   std::array<uint64_t, 12> parse_errors{};  // by wire::ParseError
 
@@ -41,9 +44,11 @@ struct StackCounters {
   }
   void count_drop(tcp::DropReason r) { ++drops[static_cast<size_t>(r)]; }
   void add_connection(const tcp::ConnCounters& c) {
-    // Most connections lose nothing: test once (every other counter here
-    // comes with a retransmission, a timeout or a probe).
-    if ((c.retransmits | c.timeouts | c.loss_probes) == 0) return;
+    // Most connections lose and mark nothing: test once (every other counter
+    // here comes with a retransmission, a timeout, a probe or a CE mark).
+    if ((c.retransmits | c.timeouts | c.loss_probes | c.ecn_ce_received | c.ecn_reductions) == 0) return;
+    ecn_ce_received += c.ecn_ce_received;
+    ecn_reductions += c.ecn_reductions;
     retransmits += c.retransmits;
     timeouts += c.timeouts;
     fast_retransmits += c.fast_retransmits;

@@ -192,6 +192,9 @@ TEST(EchoScenario, CeMarksAreAnsweredWithoutRetransmission_Rfc3168_6_1) {
   EXPECT_EQ(r.result.to_client, 200'000u);
   EXPECT_GT(r.result.to_server_link.ce_marked + r.result.to_client_link.ce_marked, 5u);
   EXPECT_EQ(r.result.client_counters.retransmits + r.result.server_counters.retransmits, 0u);
+  // The stacks add up the connections' ECN counters when they end.
+  EXPECT_GT(r.result.client_counters.ecn_ce_received + r.result.server_counters.ecn_ce_received, 0u);
+  EXPECT_GT(r.result.client_counters.ecn_reductions + r.result.server_counters.ecn_reductions, 0u);
   size_t cwr = 0, ece = 0, marked = 0;
   for (const auto& e : r.trace.events()) {
     if (e.kind != trace::TraceKind::Send || !e.seg) continue;
