@@ -343,6 +343,14 @@ def pcap_tshark(env):
     check(len(n_syn) == 2, f"want SYN and SYN-ACK, got {len(n_syn)} SYN packets")
 
 
+def pcap_counter(env, pcap):
+    """A function counting the frames of `pcap` that match a tshark display filter."""
+    def frames(flt):
+        r = env.run(["tshark", "-r", pcap, "-Y", flt, "-T", "fields", "-e", "frame.number"], timeout=60)
+        return len(r.stdout.split())
+    return frames
+
+
 @case
 def tos_ttl(env):
     """serve --tos 0xb8 --ttl 9: every packet of synack's connection carries DSCP EF and TTL 9
@@ -353,11 +361,7 @@ def tos_ttl(env):
     out = env.run_helper("echo_client", SYNACK_ADDR, 7, 100_000)
     check(out.startswith("ok"), out)
     srv.stop()
-
-    def frames(flt):
-        r = env.run(["tshark", "-r", pcap, "-Y", flt, "-T", "fields", "-e", "frame.number"], timeout=60)
-        return len(r.stdout.split())
-
+    frames = pcap_counter(env, pcap)
     ours = frames(f"ip.src == {SYNACK_ADDR} && tcp")
     check(ours > 10, f"only {ours} TCP packets from synack in the pcap")
     right = frames(f"ip.src == {SYNACK_ADDR} && tcp && ip.dsfield == 0xb8 && ip.ttl == 9")
@@ -378,11 +382,7 @@ def ecn(env):
     out = env.run_helper("echo_client", SYNACK_ADDR, 7, 100_000)
     check(out.startswith("ok"), out)
     srv.stop()
-
-    def frames(flt):
-        r = env.run(["tshark", "-r", pcap, "-Y", flt, "-T", "fields", "-e", "frame.number"], timeout=60)
-        return len(r.stdout.split())
-
+    frames = pcap_counter(env, pcap)
     syn = frames(f"ip.src == {KERNEL_ADDR} && tcp.flags.syn == 1 && tcp.flags.ack == 0 && "
                  "tcp.flags.ece == 1 && tcp.flags.cwr == 1")
     check(syn == 1, f"{syn} ECN-setup SYNs from the kernel (want 1)")

@@ -908,6 +908,20 @@ bool mark_ce(std::vector<uint8_t>& ip, uint64_t& ect_seen) {
   return true;
 }
 
+// a connects to b's port 80; both ends, once established (client, server).
+struct Opened {
+  std::optional<stack::ConnId> client, server;
+};
+Opened open_to_port_80(StackPair& p) {
+  Opened o;
+  p.b().listen(80, 8);
+  auto c = p.a().connect(p.now(), kServer);
+  p.advance(Duration::millis(10));
+  if (c) o.client = *c;
+  o.server = p.b().accept(80);
+  return o;
+}
+
 TEST(StackEcn, MarksInsteadOfDropsSlowTheSenderWithoutRetransmission_Rfc3168_6_1) {
   stack::StackConfig cfg;
   cfg.tcp.ecn = true;
@@ -916,10 +930,7 @@ TEST(StackEcn, MarksInsteadOfDropsSlowTheSenderWithoutRetransmission_Rfc3168_6_1
   p.sent = &sent;
   uint64_t ect_seen = 0;
   p.filter = [&](std::vector<uint8_t>& ip, bool to_b) { return !to_b || mark_ce(ip, ect_seen); };
-  p.b().listen(80, 8);
-  auto c = p.a().connect(p.now(), kServer);
-  p.advance(Duration::millis(10));
-  auto s = p.b().accept(80);
+  auto [c, s] = open_to_port_80(p);
   ASSERT_TRUE(c && s);
   ASSERT_TRUE(p.a().connection(*c)->ecn_enabled());
   ASSERT_TRUE(p.b().connection(*s)->ecn_enabled());
@@ -980,10 +991,7 @@ TEST(StackEcn, OneSideWithoutEcnMeansNoEctOnTheWire_Rfc3168_6_1_1) {
   StackPair p(with, without);
   std::vector<std::vector<uint8_t>> sent;
   p.sent = &sent;
-  p.b().listen(80, 8);
-  auto c = p.a().connect(p.now(), kServer);
-  p.advance(Duration::millis(10));
-  auto s = p.b().accept(80);
+  auto [c, s] = open_to_port_80(p);
   ASSERT_TRUE(c && s);
   EXPECT_FALSE(p.a().connection(*c)->ecn_enabled());
   ASSERT_TRUE(p.a().send(p.now(), *c, base::as_bytes("hello", 5)).has_value());
