@@ -60,7 +60,8 @@ std::string observe(tcp::Connection& c, base::Instant now, std::vector<Segment>*
     << k.dup_acks_in << "," << k.challenge_acks << "," << k.probes << "," << to_string(k.last_drop)
     << " avail=" << c.recv_available() << " space=" << c.send_space() << " queued=" << c.send_queued()
     << " fin=" << c.peer_fin_received() << " urgent=" << c.urgent_remaining()
-    << " deadline=" << (c.next_deadline().is_never() ? -1 : c.next_deadline().us());
+    << " deadline=" << (c.next_deadline().is_never() ? -1 : c.next_deadline().us())
+    << " ecn=" << c.ecn_enabled() << "," << k.ecn_ce_received << "," << k.ecn_reductions;
   if (c.error()) o << " error=" << to_string(*c.error());
   while (auto e = c.poll_event()) {
     o << " event=" << to_string(e->kind) << "," << to_string(e->from) << "," << to_string(e->to) << ","
@@ -71,7 +72,7 @@ std::string observe(tcp::Connection& c, base::Instant now, std::vector<Segment>*
   for (int n = 0; n < 10000; ++n) {
     auto seg = c.poll_transmit(now, buf);
     if (!seg) break;
-    o << " out=[" << format_segment(*seg) << "]";
+    o << " out=[" << format_segment(*seg) << " ip_ecn=" << int{seg->ecn} << "]";
     if (sent) {
       sent->push_back(*seg);
       payloads->emplace_back(seg->payload.begin(), seg->payload.end());
@@ -86,9 +87,11 @@ class Twins {
  public:
   explicit Twins(uint64_t seed) : rng_(seed) {
     auto quick_acks = static_cast<uint8_t>(rng_.below(3));
+    ecn_ = rng_.chance(0.5);  // RFC 3168: CE marks reach the predicted path's text too
     for (int k = 0; k < 2; ++k) {
       env_[k].config.header_prediction = k == 0;
       env_[k].config.quick_acks = quick_acks;
+      env_[k].config.ecn = ecn_;
       env_[k].isn = &isn_;
       conn_[k] = std::make_unique<tcp::Connection>(env_[k], kTuple);
     }
@@ -124,6 +127,7 @@ class Twins {
     sa.seq = tcp::SeqNum(kPeerIss);
     sa.ack = syn.seq + 1;
     sa.flags = flags::kSyn | flags::kAck;
+    if (ecn_) sa.flags |= flags::kEce;  // the ECN-setup SYN,ACK
     sa.wnd = 65535;
     sa.options.mss = static_cast<uint16_t>(536 + rng_.below(1000));
     if (rng_.chance(0.8)) sa.options.window_scale = static_cast<uint8_t>(rng_.below(8));
@@ -226,6 +230,7 @@ class Twins {
     }
     if (rng_.chance(0.01)) s.options.mss = 1000;
     if (s.flags & flags::kUrg) s.urg = static_cast<uint16_t>(rng_.below(100));
+    if (rng_.chance(0.1)) s.ecn = tcp::ecn::kCe;
     size_t len = rng_.chance(0.5) ? 0 : rng_.below(1500);
     if (rng_.chance(0.05)) len = rng_.below(20000);
     data_.resize(len);
@@ -256,10 +261,11 @@ class Twins {
   uint64_t steps_ = 0;
   uint64_t data_in_order_ = 0, new_acks_ = 0;
   bool diverged_ = false;
+  bool ecn_ = false;
 };
 
 TEST(HeaderPrediction, TwinsAgreeOnRandomSegments) {
-  uint64_t data = 0, acks = 0;
+  uint64_t data = 0, acks = 0, ce = 0, cuts = 0;
   for (uint64_t seed = 1; seed <= 300; ++seed) {
     Twins t(seed);
     t.handshake();
@@ -270,10 +276,15 @@ TEST(HeaderPrediction, TwinsAgreeOnRandomSegments) {
     ASSERT_FALSE(t.diverged()) << "seed " << seed;
     data += t.data_in_order();
     acks += t.new_acks();
+    ce += t.on().counters().ecn_ce_received;
+    cuts += t.on().counters().ecn_reductions;
   }
   // The random segments did reach both predicted shapes, many times.
   EXPECT_GT(data, 5000u);
   EXPECT_GT(acks, 1000u);
+  // Half the seeds negotiate ECN: CE marks and ECE cuts happen on both paths.
+  EXPECT_GT(ce, 100u);
+  EXPECT_GT(cuts, 10u);
 }
 
 // A whole transfer over a lossy, duplicating, reordering path: every segment

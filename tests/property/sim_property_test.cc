@@ -57,11 +57,16 @@ Case random_case(uint64_t seed) {
   // within the default R2 of 100 s, and a long transfer may then time out
   // legitimately. A long R2 costs nothing on virtual time.
   e.user_timeout = base::Duration::seconds(3600);
+  // Drawn last, so the earlier parameters of every seed stay what they were.
+  // Half the seeds negotiate ECN (RFC 3168) on a path that also marks CE.
+  e.ecn = r.chance(0.5);
+  if (e.ecn) e.link.ce_mark = static_cast<double>(r.below(101)) / 1000.0;
   std::ostringstream os;
   os << "synack demo --seed " << seed << " --bytes " << e.bytes << " --loss " << e.link.loss << " --dup "
      << e.link.duplicate << " --reorder " << e.link.reorder << " --corrupt " << e.link.corrupt << " --delay "
      << delay_ms << " --jitter " << jitter_ms << " --bandwidth " << mbit << " --mss " << e.mss << " --open "
      << to_string(e.open) << " --close " << to_string(e.close) << " --user-timeout 3600";
+  if (e.ecn) os << " --ecn --ce " << e.link.ce_mark;
   c.replay = os.str();
   return c;
 }
@@ -129,7 +134,7 @@ INSTANTIATE_TEST_SUITE_P(Seeds, SimSeeds, ::testing::Range<uint64_t>(1, kSeeds +
 // The impairments of the generator really happen over the seeds (else the
 // property above would prove little).
 TEST(SimSeedsCoverage, ImpairmentsOccurAcrossTheSeeds) {
-  uint64_t lost = 0, dup = 0, reordered = 0, corrupted = 0, simultaneous = 0, both = 0;
+  uint64_t lost = 0, dup = 0, reordered = 0, corrupted = 0, simultaneous = 0, both = 0, ce = 0;
   for (uint64_t seed = 1; seed <= 40; ++seed) {
     Case c = random_case(seed);
     EchoResult r = run_echo(c.cfg);
@@ -137,6 +142,7 @@ TEST(SimSeedsCoverage, ImpairmentsOccurAcrossTheSeeds) {
     dup += r.to_server_link.duplicated + r.to_client_link.duplicated;
     reordered += r.to_server_link.reordered + r.to_client_link.reordered;
     corrupted += r.to_server_link.corrupted + r.to_client_link.corrupted;
+    ce += r.to_server_link.ce_marked + r.to_client_link.ce_marked;
     simultaneous += c.cfg.open == OpenMode::Simultaneous;
     both += c.cfg.close == CloseMode::Both;
   }
@@ -144,6 +150,7 @@ TEST(SimSeedsCoverage, ImpairmentsOccurAcrossTheSeeds) {
   EXPECT_GT(dup, 10u);
   EXPECT_GT(reordered, 10u);
   EXPECT_GT(corrupted, 5u);
+  EXPECT_GT(ce, 5u);
   EXPECT_GT(simultaneous, 3u);
   EXPECT_GT(both, 3u);
 }
