@@ -136,17 +136,6 @@ void Stack::flush_dirty() {
   }
 }
 
-uint32_t Stack::next_dirty() {
-  while (!dirty_.empty()) {
-    uint32_t idx = dirty_.front();
-    dirty_.drop_front();
-    Slot& s = slot(idx);
-    s.dirty = false;
-    if (s.conn) return idx;  // skip a slot freed since it was marked
-  }
-  return kNotFlushing;
-}
-
 void Stack::after_flush(uint32_t idx, Instant now) {
   Slot& s = slot(idx);
   wheel_.schedule_no_later(idx, s.conn->next_deadline());

@@ -284,8 +284,17 @@ class Stack {
   const Slot* owned(ConnId id) const;
   void flush_dirty();
   // The next connection marked dirty that still exists, off dirty_;
-  // kNotFlushing when none is left.
-  uint32_t next_dirty();
+  // kNotFlushing when none is left. Inline: once per flushed connection.
+  uint32_t next_dirty() {
+    while (!dirty_.empty()) {
+      uint32_t idx = dirty_.front();
+      dirty_.drop_front();
+      Slot& s = slot(idx);
+      s.dirty = false;
+      if (s.conn) return idx;  // skip a slot freed since it was marked
+    }
+    return kNotFlushing;
+  }
   // A user call (RFC 9293 §3.10) on a connection the application owns, then
   // the flush of what it wants to send; "connection does not exist" otherwise.
   template <class F>
