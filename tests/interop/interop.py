@@ -370,6 +370,28 @@ def tos_ttl(env):
     check(theirs > 10, f"the kernel's packets changed too? {theirs} with TOS 0 / TTL 64")
 
 
+def check_ecn_setup(frames, offerer, acceptor):
+    """One ECN-setup SYN (ECE+CWR) from `offerer`, one ECN-setup SYN,ACK (ECE alone) from
+    `acceptor` (RFC 3168 §6.1.1); each a (name, address) pair."""
+    syn = frames(f"ip.src == {offerer[1]} && tcp.flags.syn == 1 && tcp.flags.ack == 0 && "
+                 "tcp.flags.ece == 1 && tcp.flags.cwr == 1")
+    check(syn == 1, f"{syn} ECN-setup SYNs from {offerer[0]} (want 1)")
+    synack = frames(f"ip.src == {acceptor[1]} && tcp.flags.syn == 1 && tcp.flags.ack == 1 && "
+                    "tcp.flags.ece == 1 && tcp.flags.cwr == 0")
+    check(synack == 1, f"{synack} ECN-setup SYN,ACKs from {acceptor[0]} (want 1)")
+
+
+def check_ect_data(frames, sender, at_least):
+    """Every new data packet from `sender` (name, address) is ECT(0) (RFC 3168 §6.1.4)."""
+    new_data = f"ip.src == {sender[1]} && tcp.len > 0 && !tcp.analysis.retransmission"
+    n, ect = frames(new_data), frames(new_data + " && ip.dsfield.ecn == 2")
+    check(n >= at_least and ect == n, f"{sender[0]}: {ect} of {n} new data packets are ECT(0)")
+
+
+SYNACK = ("synack", SYNACK_ADDR)
+KERNEL = ("the kernel", KERNEL_ADDR)
+
+
 @case
 def ecn(env):
     """ECN with the kernel (net.ipv4.tcp_ecn=1 in the namespace) and serve --ecn: the kernel's
@@ -383,19 +405,26 @@ def ecn(env):
     check(out.startswith("ok"), out)
     srv.stop()
     frames = pcap_counter(env, pcap)
-    syn = frames(f"ip.src == {KERNEL_ADDR} && tcp.flags.syn == 1 && tcp.flags.ack == 0 && "
-                 "tcp.flags.ece == 1 && tcp.flags.cwr == 1")
-    check(syn == 1, f"{syn} ECN-setup SYNs from the kernel (want 1)")
-    synack = frames(f"ip.src == {SYNACK_ADDR} && tcp.flags.syn == 1 && tcp.flags.ack == 1 && "
-                    "tcp.flags.ece == 1 && tcp.flags.cwr == 0")
-    check(synack == 1, f"{synack} ECN-setup SYN,ACKs from synack (want 1)")
-    for who, addr in (("synack", SYNACK_ADDR), ("the kernel", KERNEL_ADDR)):
-        new_data = f"ip.src == {addr} && tcp.len > 0 && !tcp.analysis.retransmission"
-        n = frames(new_data)
-        ect = frames(new_data + " && ip.dsfield.ecn == 2")
-        check(n > 10 and ect == n, f"{who}: {ect} of {n} new data packets are ECT(0)")
+    check_ecn_setup(frames, KERNEL, SYNACK)
+    check_ect_data(frames, SYNACK, 10)
+    check_ect_data(frames, KERNEL, 10)
     acks = frames(f"ip.src == {SYNACK_ADDR} && tcp.len == 0 && ip.dsfield.ecn != 0")
     check(acks == 0, f"{acks} packets without data from synack are ECN-capable")
+
+
+@case
+def ecn_client(env):
+    """connect --ecn to a kernel with its default net.ipv4.tcp_ecn=2 (accept, do not offer): synack's
+    SYN offers ECN, the kernel's SYN,ACK accepts, and synack's 10 MB upload goes ECT(0)
+    (RFC 3168 §6.1.1, §6.1.4), seen by tshark."""
+    need_tool("tshark")
+    r = env.run(env.ns_argv(["sysctl", "-n", "net.ipv4.tcp_ecn"]))
+    check(r.stdout.strip() == b"2", f"net.ipv4.tcp_ecn is {r.stdout.strip()!r} in a new namespace, not 2")
+    pcap = env.path("ecn_client.pcap")
+    upload(env, "--ecn", "--pcap", pcap)
+    frames = pcap_counter(env, pcap)
+    check_ecn_setup(frames, SYNACK, KERNEL)
+    check_ect_data(frames, SYNACK, 100)
 
 
 @case
