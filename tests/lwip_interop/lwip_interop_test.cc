@@ -125,6 +125,8 @@ class LwipInterop : public ::testing::Test {
     // Neither TS nor SACK: lwIP offers neither, so neither is in use (RFC 7323 §3.2, RFC 2018 §2).
     EXPECT_FALSE(c->timestamps_enabled());
     EXPECT_FALSE(c->sack_enabled());
+    // Nor ECN (RFC 3168 §6.1.1): lwIP ignores an ECN-setup SYN and offers none.
+    EXPECT_FALSE(c->ecn_enabled());
     // Window scaling only if both offered (RFC 7323 §2.2); lwIP always offers it.
     EXPECT_EQ(c->window_scaling_enabled(), tcp_.window_scaling);
     EXPECT_EQ(p->wnd_scale, tcp_.window_scaling);
@@ -282,6 +284,15 @@ TEST_F(LwipInterop, SynackClient_1MiBEachWay_SynackClosesFirst) {
 TEST_F(LwipInterop, SynackClient_1MiBEachWay_LwipClosesFirst) {
   make_pump();
   run_case(Opener::Synack, Closer::Lwip, kMiB);
+}
+
+// RFC 3168 §6.1.1: synack offers ECN; lwIP's SYN,ACK does not accept it, so
+// the connection runs without (expect_negotiated checks), whole both ways.
+TEST_F(LwipInterop, SynackClientOffersEcnLwipGoesWithout_Rfc3168_6_1_1) {
+  tcp::Config t;
+  t.ecn = true;
+  make_pump(t);
+  run_case(Opener::Synack, Closer::Synack, kMiB);
 }
 
 // ---- 2. lwIP client -> synack server ----
