@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/bytes.h"
+#include "wire/checksum.h"
+
 namespace synack::sim {
 
 using base::Duration;
@@ -39,15 +42,10 @@ bool SimLink::mark_ce(std::vector<uint8_t>& ip) {
   if (ip.size() < 20 || (ip[0] >> 4) != 4) return false;
   const uint8_t ecn = ip[1] & 3;
   if (ecn == 0 || ecn == 3 || !rng_.chance(params_.ce_mark)) return false;
-  const uint16_t old_word = static_cast<uint16_t>(ip[0] << 8 | ip[1]);
+  const uint16_t old_word = base::load_be16(ip.data());
   ip[1] |= 3;
-  const uint16_t new_word = static_cast<uint16_t>(ip[0] << 8 | ip[1]);
-  uint32_t sum = static_cast<uint16_t>(~(ip[10] << 8 | ip[11])) + static_cast<uint16_t>(~old_word) + new_word;
-  sum = (sum & 0xffff) + (sum >> 16);
-  sum = (sum & 0xffff) + (sum >> 16);
-  const uint16_t check = static_cast<uint16_t>(~sum);
-  ip[10] = static_cast<uint8_t>(check >> 8);
-  ip[11] = static_cast<uint8_t>(check);
+  base::store_be16(ip.data() + 10, wire::checksum_update16(base::load_be16(ip.data() + 10), old_word,
+                                                           base::load_be16(ip.data())));
   return true;
 }
 
