@@ -158,8 +158,10 @@ std::optional<int64_t> Run::tcpi(std::string_view field) const {
   if (field == "tcpi_total_retrans") return i.total_retrans;
   if (field == "tcpi_snd_wscale") return i.snd_wscale;
   if (field == "tcpi_rcv_wscale") return i.rcv_wscale;
-  if (field == "tcpi_options") {  // Linux's TCPI_OPT_TIMESTAMPS, _SACK, _WSCALE, _ECN bits
-    return (i.timestamps ? 1 : 0) | (i.sack ? 2 : 0) | (i.window_scaling ? 4 : 0) | (i.ecn ? 8 : 0);
+  if (field == "tcpi_options") {
+    namespace opt = script::tcpi_opt;
+    return (i.timestamps ? opt::kTimestamps : 0) | (i.sack ? opt::kSack : 0) |
+           (i.window_scaling ? opt::kWscale : 0) | (i.ecn ? opt::kEcn : 0);
   }
   return std::nullopt;
 }

@@ -18,24 +18,29 @@ constexpr std::array<std::string_view, 15> kFields = {
     "tcpi_rto",        "tcpi_snd_cwnd",     "tcpi_snd_ssthresh", "tcpi_retransmits", "tcpi_backoff",
     "tcpi_probes",     "tcpi_total_retrans", "tcpi_snd_wscale",  "tcpi_rcv_wscale",  "tcpi_options"};
 
-// The bits of tcpi_options, as Linux's <linux/tcp.h> numbers them.
+// The TCPI_OPT_ names of the bits of tcpi_options.
 struct NamedConstant {
   std::string_view name;
   int64_t value;
 };
-constexpr std::array<NamedConstant, 7> kConstants = {{{"TCPI_OPT_TIMESTAMPS", 1},
-                                                      {"TCPI_OPT_SACK", 2},
-                                                      {"TCPI_OPT_WSCALE", 4},
-                                                      {"TCPI_OPT_ECN", 8},
-                                                      {"TCPI_OPT_ECN_SEEN", 16},
-                                                      {"TCPI_OPT_SYN_DATA", 32},
-                                                      {"TCPI_OPT_USEC_TS", 64}}};
+constexpr std::array<NamedConstant, 7> kConstants = {{{"TCPI_OPT_TIMESTAMPS", tcpi_opt::kTimestamps},
+                                                      {"TCPI_OPT_SACK", tcpi_opt::kSack},
+                                                      {"TCPI_OPT_WSCALE", tcpi_opt::kWscale},
+                                                      {"TCPI_OPT_ECN", tcpi_opt::kEcn},
+                                                      {"TCPI_OPT_ECN_SEEN", tcpi_opt::kEcnSeen},
+                                                      {"TCPI_OPT_SYN_DATA", tcpi_opt::kSynData},
+                                                      {"TCPI_OPT_USEC_TS", tcpi_opt::kUsecTs}}};
 
-std::optional<int64_t> named_constant(std::string_view name) {
+// A decimal number or a TCPI_OPT_ name, else nothing.
+std::optional<int64_t> number_or_constant(std::string_view t) {
   for (const NamedConstant& k : kConstants) {
-    if (k.name == name) return k.value;
+    if (k.name == t) return k.value;
   }
-  return std::nullopt;
+  int64_t v = 0;
+  if (t.empty() || !std::isdigit(static_cast<unsigned char>(t[0]))) return std::nullopt;
+  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (ec != std::errc{} || p != t.data() + t.size()) return std::nullopt;
+  return v;
 }
 
 bool is_ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
@@ -119,38 +124,27 @@ base::Expected<std::vector<Assertion>, std::string> parse_assertions(std::string
     for (;;) {
       c.skip_space();
       Operand o;
+      std::string_view t;
       if (c.eat("(")) {
         // A constant expression: numbers and TCPI_OPT_ names joined by '|'.
         for (;;) {
           std::string_view k = c.token();
-          int64_t v = 0;
-          if (auto named = named_constant(k)) {
-            v = *named;
-          } else if (k.empty() || !std::isdigit(static_cast<unsigned char>(k[0])) ||
-                     std::from_chars(k.data(), k.data() + k.size(), v).ptr != k.data() + k.size()) {
-            return unsupported(code, "expected a number or a TCPI_OPT_ name in '(...)', not '" + std::string(k) + "'");
-          }
-          o.number |= v;
+          auto v = number_or_constant(k);
+          if (!v) return unsupported(code, "expected a number or a TCPI_OPT_ name in '(...)', not '" + std::string(k) + "'");
+          o.number |= *v;
           if (c.eat(")")) break;
           if (!c.eat("|")) return unsupported(code, "only '|' joins constants in '(...)'");
         }
-        a.operands.push_back(std::move(o));
-        auto op = eat_op(c);
-        if (!op) break;
-        a.ops.push_back(*op);
-        continue;
-      }
-      std::string_view t = c.token();
-      if (t.empty()) return unsupported(code, "expected a tcpi_ field, a number or a state name");
-      if (std::isdigit(static_cast<unsigned char>(t[0]))) {
-        auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), o.number);
-        if (ec != std::errc{} || p != t.data() + t.size()) return unsupported(code, "bad number '" + std::string(t) + "'");
+      } else if ((t = c.token()).empty()) {
+        return unsupported(code, "expected a tcpi_ field, a number or a state name");
+      } else if (auto v = number_or_constant(t)) {
+        o.number = *v;
+      } else if (std::isdigit(static_cast<unsigned char>(t[0]))) {
+        return unsupported(code, "bad number '" + std::string(t) + "'");
       } else if (t.substr(0, 5) == "tcpi_") {
         if (!is_known_tcpi_field(t)) return unsupported(code, std::string(t) + " is not available");
         o.kind = Operand::Kind::Field;
         o.name = std::string(t);
-      } else if (auto named = named_constant(t)) {
-        o.number = *named;
       } else if (t.substr(0, 4) == "TCP_") {
         bool known = false;
         for (std::string_view s : kLinuxStates) known = known || s == t;

@@ -31,6 +31,12 @@ struct Assertion {
   bool operator==(const Assertion&) const = default;
 };
 
+// The bits of tcpi_options, as Linux's <linux/tcp.h> numbers them (the
+// TCPI_OPT_ names scripts compare with, and what the runner reports).
+namespace tcpi_opt {
+constexpr int64_t kTimestamps = 1, kSack = 2, kWscale = 4, kEcn = 8, kEcnSeen = 16, kSynData = 32, kUsecTs = 64;
+}  // namespace tcpi_opt
+
 // The tcpi_ fields the runner can evaluate (see pdrill/run_calls.cc).
 bool is_known_tcpi_field(std::string_view name);
 
