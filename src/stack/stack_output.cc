@@ -61,8 +61,7 @@ std::optional<base::Bytes> Stack::poll_transmit_into(base::MutBytes buf) {
     return copy_out_head(buf);
   }
   // Packets already queued (control replies, ICMP) go first, copied. (The
-  // empty tests here are inline: most calls find both queues empty, the
-  // last call after every burst always does.)
+  // empty test is inline here: most calls find the queue empty.)
   if (!out_.empty()) {
     if (auto p = copy_out_head(buf)) return p;
   }
@@ -70,7 +69,7 @@ std::optional<base::Bytes> Stack::poll_transmit_into(base::MutBytes buf) {
   tcp::Segment& seg = tx_seg_;
   for (;;) {
     if (flushing_ == kNotFlushing) {
-      if (dirty_.empty() || (flushing_ = next_dirty()) == kNotFlushing) return std::nullopt;
+      if ((flushing_ = next_dirty()) == kNotFlushing) return std::nullopt;
     }
     Slot& s = slot(flushing_);
     if (s.conn && s.conn->poll_transmit(last_now_, base::MutBytes(buf.data() + kHeadroom, max_payload()), seg)) {

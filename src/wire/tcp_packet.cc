@@ -64,16 +64,14 @@ uint8_t* write_tcp_ipv4_headers(const TcpPacketFields& f, const TcpOptions& opts
   uint32_t sum;
   if (tcp_len == 32) {
     sum = checksum_partial32(tcp) + pseudo;
-  } else if (f.payload_summed && payload_len > 0 && tcp_hlen == 32) {
-    // A data segment with timestamps, the usual one: the header by the same
-    // fixed-size sum. Three partial sums of at most 0xffff each plus the
-    // pseudo-header's: no 32-bit overflow.
-    assert(checksum_partial({payload, payload_len}) % 0xffff == f.payload_sum % 0xffff);
-    sum = checksum_partial32(tcp) + pseudo + f.payload_sum;
   } else if (f.payload_summed && payload_len > 0) {
     // Congruent modulo 0xffff (0 and 0xffff both stand for zero).
     assert(checksum_partial({payload, payload_len}) % 0xffff == f.payload_sum % 0xffff);
-    sum = checksum_partial({tcp, tcp_hlen}, pseudo + f.payload_sum);
+    const uint32_t initial = pseudo + f.payload_sum;
+    // The usual data segment (timestamps only, a 32-byte header) by the
+    // fixed-size sum as well: three partial sums of at most 0xffff and the
+    // pseudo-header's, no 32-bit overflow.
+    sum = tcp_hlen == 32 ? checksum_partial32(tcp) + initial : checksum_partial({tcp, tcp_hlen}, initial);
   } else {
     sum = checksum_partial({tcp, tcp_len}, pseudo);
   }
