@@ -88,7 +88,7 @@ TEST(PacketFifo, PacketsBuiltInPlaceKeepTheirOffsetAcrossGrowth) {
   EXPECT_EQ(f.pop().dst, 7u);
   PacketFifo full(64, 2);
   full.commit(1, base::Bytes(full.back_slot().data(), 1));
-  EXPECT_EQ(full.slot_after_back(1), nullptr);  // two slots, one used: the next push grows it
+  EXPECT_EQ(full.slot_after_back(1), nullptr);  // two slots, one used: the next back_slot grows it
   uint8_t elsewhere[4] = {};
   base::MutBytes back = f.back_slot();
   EXPECT_THROW(f.commit(0, base::Bytes(elsewhere, sizeof elsewhere)), BenchError);
