@@ -75,6 +75,13 @@ std::optional<base::Bytes> Stack::poll_transmit_into(base::MutBytes buf) {
     if (s.conn && s.conn->poll_transmit(last_now_, base::MutBytes(buf.data() + kHeadroom, max_payload()), seg)) {
       uint8_t* payload_at = buf.data() + kHeadroom;
       uint8_t* ip = write_segment(last_now_, s.conn->tuple(), seg, payload_at, s.ip_tos, s.ip_ttl);
+      if (!s.conn->may_send_more()) {
+        // Done with this connection now rather than at the next call, whose
+        // poll would find nothing (most segments are a connection's last:
+        // an ACK, a SYN, a short reply). after_flush may free the slot; the
+        // packet is already written.
+        after_flush(std::exchange(flushing_, kNotFlushing), last_now_);
+      }
       return base::Bytes(ip, static_cast<size_t>(payload_at + seg.payload.size() - ip));
     }
     uint32_t idx = std::exchange(flushing_, kNotFlushing);

@@ -238,6 +238,12 @@ class Connection {
   // `out` unspecified: the stack's send loop reuses one Segment rather than
   // building, copying and wrapping ~100 bytes per segment.
   bool poll_transmit(Instant now, base::MutBytes payload_buf, Segment& out);
+  // False when the next poll_transmit would certainly send nothing (true may
+  // still find nothing: the window, Nagle). A few flag tests, so the stack
+  // asks after each segment and skips the poll that would end empty.
+  bool may_send_more() const {
+    return rst_pending_ || syn_pending_ || probe_now_ || keepalive_now_ || ack_now_ || data_to_send();
+  }
   // Events are queued in the shared Env; drain them after every call (before
   // the connection is moved or destroyed).
   std::optional<Event> poll_event() {
@@ -408,7 +414,15 @@ class Connection {
   void ecn_receive(Instant now, const Segment& seg);
   void ecn_echo_received();
   // build_data_segment's first test, made before the call: most calls end there.
-  bool data_to_send() const;
+  bool data_to_send() const {
+    if (!kSendingStates.has(state_)) return false;
+    if (snd_.nxt == snd_.iss) return false;  // our SYN goes (again) first
+    // Something unsent, a FIN to (re)send or a retransmission asked for; if
+    // not (the common case after every ACK), no work at all.
+    const SeqNum end = data_end();
+    return snd_.nxt.before(end) || (fin_queued_ && snd_.nxt.before_eq(end)) || retransmit_head_ || in_recovery_ ||
+           (bufs_ && bufs_->loss_probe_now);
+  }
   bool build_data_segment(Instant now, base::MutBytes payload_buf, Segment& s);
   bool fin_queued() const { return fin_queued_; }
   SeqNum data_end() const {  // sequence number after the last queued byte

@@ -124,16 +124,6 @@ bool Connection::poll_transmit(Instant now, base::MutBytes payload_buf, Segment&
   return false;
 }
 
-inline bool Connection::data_to_send() const {  // inline: poll_transmit is its one caller
-  if (!kSendingStates.has(state_)) return false;
-  if (snd_.nxt == snd_.iss) return false;  // our SYN goes (again) first
-  // Something unsent, a FIN to (re)send or a retransmission asked for; if
-  // not (the common case after every ACK), no work at all.
-  const SeqNum end = data_end();
-  return snd_.nxt.before(end) || (fin_queued_ && snd_.nxt.before_eq(end)) || retransmit_head_ || in_recovery_ ||
-         (bufs_ && bufs_->loss_probe_now);
-}
-
 bool Connection::build_data_segment(Instant now, base::MutBytes buf, Segment& s) {
   // Called when data_to_send().
   if (bufs_ && bufs_->loss_probe_now) [[unlikely]] {
