@@ -2,6 +2,7 @@
 // Byte-span helpers: network-order loads and stores on spans. Callers check the
 // length once (the wire views do); these never read out of bounds themselves
 // because they take fixed offsets into spans whose size the caller validated.
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -12,21 +13,36 @@ namespace synack::base {
 using Bytes = std::span<const uint8_t>;
 using MutBytes = std::span<uint8_t>;
 
+// Host order <-> network order (its own inverse).
+inline uint16_t to_big_endian(uint16_t v) {
+  if constexpr (std::endian::native == std::endian::little) return __builtin_bswap16(v);
+  return v;
+}
+inline uint32_t to_big_endian(uint32_t v) {
+  if constexpr (std::endian::native == std::endian::little) return __builtin_bswap32(v);
+  return v;
+}
+
+// One load or store each: a byte swap and a memcpy of the whole word, which
+// g++ always emits as a single (unaligned) access. Written byte by byte, g++
+// merges the bytes only sometimes (not when the value also feeds a checksum).
 inline uint16_t load_be16(const uint8_t* p) {
-  return static_cast<uint16_t>((uint16_t{p[0]} << 8) | p[1]);
+  uint16_t v;
+  std::memcpy(&v, p, 2);
+  return to_big_endian(v);
 }
 inline uint32_t load_be32(const uint8_t* p) {
-  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return to_big_endian(v);
 }
 inline void store_be16(uint8_t* p, uint16_t v) {
-  p[0] = static_cast<uint8_t>(v >> 8);
-  p[1] = static_cast<uint8_t>(v);
+  v = to_big_endian(v);
+  std::memcpy(p, &v, 2);
 }
 inline void store_be32(uint8_t* p, uint32_t v) {
-  p[0] = static_cast<uint8_t>(v >> 24);
-  p[1] = static_cast<uint8_t>(v >> 16);
-  p[2] = static_cast<uint8_t>(v >> 8);
-  p[3] = static_cast<uint8_t>(v);
+  v = to_big_endian(v);
+  std::memcpy(p, &v, 4);
 }
 
 inline Bytes as_bytes(const void* p, size_t n) { return {static_cast<const uint8_t*>(p), n}; }
