@@ -1,6 +1,7 @@
 // Socket: the user calls on one connection, non-blocking and blocking.
 #include "api/socket.h"
 
+#include <cstdint>
 #include <utility>
 
 namespace synack::api {
@@ -253,6 +254,22 @@ Expected<void, Error> Socket::set_keepalive_params(Duration idle, Duration inter
     c.set_keepalive_probes(probes);
   });
   rt_->flush();
+  return {};
+}
+
+Expected<void, Error> Socket::set_nodelay(bool on) {
+  if (!rt_ || !conn()) return base::Unexpected(Error::NotConnected);
+  rt_->stack().with_connection(rt_->now(), id_, [&](tcp::Connection& c) { c.set_nagle(!on); });
+  rt_->flush();  // what Nagle was holding
+  return {};
+}
+
+Expected<void, Error> Socket::set_user_timeout(Duration d) {
+  if (!rt_ || !conn()) return base::Unexpected(Error::NotConnected);
+  if (d < Duration::zero() || d.us() % 1000 != 0 || d.ms() > int64_t{UINT32_MAX}) {
+    return base::Unexpected(Error::InvalidArgument);
+  }
+  rt_->stack().with_connection(rt_->now(), id_, [&](tcp::Connection& c) { c.set_user_timeout(d); });
   return {};
 }
 

@@ -69,6 +69,17 @@ class Socket {
   // with Error::InvalidArgument.
   Expected<void, Error> set_keepalive(bool on);
   Expected<void, Error> set_keepalive_params(Duration idle, Duration interval, uint32_t probes);
+  // Nagle's algorithm (RFC 9293 §3.7.4) for this connection, on unless the
+  // stack turned it off (tcp::Config::nagle): set_nodelay(true) turns it off
+  // (MUST-17; TCP_NODELAY), so a short write goes at once even while an
+  // earlier one is unacknowledged; a write Nagle is holding goes now.
+  Expected<void, Error> set_nodelay(bool on);
+  // R2 for this connection (§3.8.3 MUST-20, MUST-21; TCP_USER_TIMEOUT): once
+  // one segment has been retransmitted for this long (from its first
+  // retransmission), the connection gives up with Error::TimedOut. Whole
+  // milliseconds up to 2^32 - 1; zero restores the stack's (tcp::Config::r2,
+  // r2_syn during the handshake). Anything else fails with InvalidArgument.
+  Expected<void, Error> set_user_timeout(Duration d);
   // Buffer sizes of this connection in bytes (SO_SNDBUF / SO_RCVBUF, taken
   // as given: no doubling), 1 to tcp::Connection::kMaxBuffer; anything else
   // changes nothing and fails with Error::InvalidArgument. The window scale

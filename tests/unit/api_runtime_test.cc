@@ -223,6 +223,76 @@ TEST(ApiRuntime, KeepAliveTimesOutASilentPeer_Rfc9293_3_8_4_MUST24_MUST29) {
   peer.join();
 }
 
+// RFC 9293 §3.7.4 MUST-17: the application turns Nagle off for its
+// connection. With Nagle a second short write waits while the first is
+// unacknowledged (Minshall's variant); set_nodelay(true) sends the held one
+// at once, and the next short write goes too. The runtime reads no input
+// between these calls, so no ACK can release anything meanwhile.
+TEST(ApiRuntime, NodelaySendsShortWritesAtOnce_Rfc9293_3_7_4_MUST17) {
+  EchoPair p;
+  Host& a = p.a;
+  auto s = a.rt->connect({kB, 7}, Duration::seconds(5));
+  ASSERT_TRUE(s.has_value()) << s.error();
+  auto in_flight = [&] {
+    const tcp::Connection* c = a.stack->connection(s->id());
+    return static_cast<uint32_t>(c->snd().nxt - c->snd().una);
+  };
+  auto data = pattern(40);
+  ASSERT_EQ(s->try_send({data.data(), 10}).value(), 10u);
+  ASSERT_EQ(s->try_send({data.data() + 10, 10}).value(), 10u);
+  EXPECT_EQ(in_flight(), 10u);  // Nagle holds the second write
+  ASSERT_TRUE(s->set_nodelay(true).has_value());
+  EXPECT_FALSE(a.stack->connection(s->id())->nagle());
+  EXPECT_EQ(in_flight(), 20u);  // released by the switch
+  ASSERT_EQ(s->try_send({data.data() + 20, 10}).value(), 10u);
+  EXPECT_EQ(in_flight(), 30u);
+  ASSERT_TRUE(s->set_nodelay(false).has_value());
+  ASSERT_EQ(s->try_send({data.data() + 30, 10}).value(), 10u);
+  EXPECT_EQ(in_flight(), 30u);  // held again
+  std::vector<uint8_t> back(data.size());
+  auto r = s->recv_all(back, Duration::seconds(5));
+  ASSERT_TRUE(r.has_value()) << r.error();
+  EXPECT_EQ(back, data);
+  s->close();
+  EXPECT_EQ(s->set_nodelay(true).error(), Error::NotConnected);
+}
+
+// RFC 9293 §3.8.3 MUST-20, MUST-21: the application sets R2 for its
+// connection. The peer falls silent; with a 1 s user timeout the connection
+// gives up with TimedOut after about a second of retransmissions, where the
+// stack's R2 (100 s and at least 8 retransmissions) would still be trying.
+TEST(ApiRuntime, UserTimeoutEndsRetransmissionsEarly_Rfc9293_3_8_3_MUST21) {
+  auto [la, lb] = testing::socket_link_pair();
+  Host a(kA, *la, 100), b(kB, *lb, 300);
+  auto l = b.rt->listen(7);
+  ASSERT_TRUE(l.has_value());
+  std::atomic<bool> silent = false;
+  std::thread peer([&] {
+    auto s = l->accept(Duration::seconds(5));
+    ASSERT_TRUE(s.has_value());
+    // B goes silent before A sends anything, so nothing A sends is ever
+    // acknowledged (set in B's own thread, which alone sends on lb).
+    lb->drop_all = true;
+    silent = true;
+    b.rt->run();
+  });
+  auto s = a.rt->connect({kB, 7}, Duration::seconds(5));
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->set_user_timeout(Duration::millis(-1)).error(), Error::InvalidArgument);
+  EXPECT_EQ(s->set_user_timeout(Duration::micros(1500)).error(), Error::InvalidArgument);
+  EXPECT_EQ(s->set_user_timeout(Duration::millis(int64_t{UINT32_MAX} + 1)).error(), Error::InvalidArgument);
+  ASSERT_TRUE(s->set_user_timeout(Duration::seconds(1)).has_value());
+  for (int i = 0; i < 500 && !silent; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(silent.load());
+  auto t0 = a.rt->now();
+  ASSERT_TRUE(s->send(pattern(100), Duration::seconds(1)).has_value());
+  EXPECT_TRUE(a.rt->run_until([&] { return s->state() == tcp::State::Closed; }, Duration::seconds(10)));
+  EXPECT_EQ(s->error(), Error::TimedOut);
+  EXPECT_LT(a.rt->now() - t0, Duration::seconds(5));
+  b.rt->stop();
+  peer.join();
+}
+
 // Per-connection buffer sizes: on the listener (inherited by accepted
 // sockets, before the SYN,ACK), before the SYN (Runtime::open's options),
 // and on a socket; 0 and sizes past tcp::Connection::kMaxBuffer are refused.
