@@ -76,6 +76,12 @@ Expected<void, Error> Listener::set_ip_ttl(uint8_t ttl) {
   return set_child_options(o);
 }
 
+Expected<void, Error> Listener::set_congestion_control(tcp::CcAlgorithm alg) {
+  stack::ConnOptions o = child_opts_;
+  o.congestion_control = alg;
+  return set_child_options(o);
+}
+
 Expected<void, Error> Listener::set_child_buffer(uint32_t stack::ConnOptions::*size, uint32_t bytes) {
   if (!rt_) return base::Unexpected(Error::NotConnected);
   if (!tcp::Connection::buffer_size_ok(bytes)) return base::Unexpected(Error::InvalidArgument);

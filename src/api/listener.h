@@ -39,6 +39,10 @@ class Listener {
   // connections accepted from now on, from their SYN,ACK (RFC 9293 MUST-48).
   Expected<void, Error> set_ip_tos(uint8_t tos);
   Expected<void, Error> set_ip_ttl(uint8_t ttl);
+  // Congestion control of the connections accepted from now on (NewReno, or
+  // CUBIC as RFC 9438), chosen before their SYN,ACK; a client chooses its own
+  // with Runtime::open's options (stack::ConnOptions::congestion_control).
+  Expected<void, Error> set_congestion_control(tcp::CcAlgorithm alg);
 
  private:
   friend class Runtime;

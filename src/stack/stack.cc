@@ -282,6 +282,7 @@ void Stack::apply(tcp::Connection& c, const ConnOptions& opts) {
   if (opts.send_buffer) (void)c.set_send_buffer(opts.send_buffer);  // checked by valid()
   if (opts.recv_buffer) (void)c.set_recv_buffer(opts.recv_buffer);
   if (opts.mss_limit) (void)c.set_mss_limit(opts.mss_limit);
+  if (opts.congestion_control) c.set_congestion_control(*opts.congestion_control);
 }
 
 Expected<void, StackError> Stack::set_listener_options(uint16_t port, const ConnOptions& opts) {

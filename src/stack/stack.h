@@ -108,6 +108,9 @@ struct ConnOptions {
   // the stack's StackConfig::tcp.ttl).
   uint8_t ip_tos = 0;
   uint8_t ip_ttl = 0;
+  // Congestion control of the connection (NewReno or CUBIC, RFC 9438), chosen
+  // before its SYN; nothing: the stack's tcp::Config::congestion_control.
+  std::optional<tcp::CcAlgorithm> congestion_control = std::nullopt;
   bool valid() const {
     return send_buffer <= tcp::Connection::kMaxBuffer && recv_buffer <= tcp::Connection::kMaxBuffer &&
            tcp::Connection::mss_limit_ok(mss_limit);

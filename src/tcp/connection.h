@@ -163,6 +163,7 @@ class Connection {
   bool nagle() const { return nagle_; }
   // Choose the congestion control algorithm for this connection (before data flows).
   void set_congestion_control(CcAlgorithm alg);
+  CcAlgorithm congestion_control() const { return cubic_ ? CcAlgorithm::Cubic : CcAlgorithm::NewReno; }
   // Give buffer memory back while nothing is buffered. Buffers are kept across
   // bursts so steady traffic allocates nothing; the owner calls this for
   // connections that have gone idle.

@@ -341,6 +341,38 @@ TEST(ApiRuntime, BufferSizesPerSocketAndInheritedFromTheListener_Rfc7323_2_2) {
   peer.join();
 }
 
+// RFC 9438 (CUBIC) chosen per connection through the API: a listener's
+// choice reaches the connections it accepts, Runtime::open's options the
+// client's; the stack-wide default (NewReno) stays for the others.
+TEST(ApiRuntime, CongestionControlPerListenerAndPerOpen_Rfc9438) {
+  auto [la, lb] = testing::socket_link_pair();
+  Host a(kA, *la, 100), b(kB, *lb, 300);
+  auto l = b.rt->listen(7);
+  ASSERT_TRUE(l.has_value());
+  ASSERT_TRUE(l->set_congestion_control(tcp::CcAlgorithm::Cubic).has_value());
+  std::promise<tcp::CcAlgorithm> accepted;
+  std::thread peer([&] {
+    auto s = l->accept(Duration::seconds(5));
+    ASSERT_TRUE(s.has_value());
+    accepted.set_value(b.stack->connection(s->id())->congestion_control());
+    b.rt->run();
+  });
+  stack::ConnOptions opts;
+  opts.congestion_control = tcp::CcAlgorithm::Cubic;
+  auto s = a.rt->open({kB, 7}, 0, opts);
+  ASSERT_TRUE(s.has_value());
+  auto plain = a.rt->open({kB, 7});
+  ASSERT_TRUE(plain.has_value());
+  ASSERT_TRUE(s->wait_connected(Duration::seconds(5)).has_value());
+  EXPECT_EQ(accepted.get_future().get(), tcp::CcAlgorithm::Cubic);
+  EXPECT_EQ(a.stack->connection(s->id())->congestion_control(), tcp::CcAlgorithm::Cubic);
+  EXPECT_EQ(a.stack->connection(plain->id())->congestion_control(), tcp::CcAlgorithm::NewReno);
+  s->close();
+  plain->close();
+  b.rt->stop();
+  peer.join();
+}
+
 TEST(ApiRuntime, ConnectDeadlineAbortsTheAttempt) {
   auto [la, lb] = testing::socket_link_pair();
   la->drop_all = true;

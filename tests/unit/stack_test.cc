@@ -364,6 +364,78 @@ TEST(Stack, BufferSizesReachConnectionsBeforeTheirSyn_Rfc7323_2_2) {
             stack::StackError::InvalidArgument);
 }
 
+// RFC 9438 §4.6 against RFC 5681 §3.2: the congestion control chosen for a
+// connection in ConnOptions (a client's before its SYN, a listener's for its
+// children) is the one that answers a loss. The same transfer loses the same
+// data packet twice, once under the stack's NewReno and once with CUBIC chosen
+// on the connections. Up to the loss both are identical (the same slow
+// start); then NewReno sets ssthresh = max(FlightSize / 2, 2 SMSS) (RFC 5681
+// eq. 4) and CUBIC beta_cubic * cwnd = 0.7 cwnd. On this zero-delay link the
+// flight is a few segments while cwnd has grown far past it, so only CUBIC's
+// threshold is large: if the option did not reach the connections, both runs
+// would end alike.
+TEST(Stack, CongestionControlIsChosenPerConnection_Rfc9438_4_6) {
+  struct Outcome {
+    tcp::CcAlgorithm client, server;
+    uint32_t ssthresh, fast_retransmits;
+    size_t received;
+  };
+  auto run = [](std::optional<tcp::CcAlgorithm> cc) {
+    Outcome out{};
+    StackPair p;
+    EXPECT_TRUE(p.b().listen(80, 8).has_value());
+    stack::ConnOptions opts;
+    opts.congestion_control = cc;
+    EXPECT_TRUE(p.b().set_listener_options(80, opts).has_value());
+    auto c = p.a().connect(p.now(), kServer, 0, opts);
+    EXPECT_TRUE(c.has_value());
+    p.exchange();
+    auto s = p.b().accept(80);
+    EXPECT_TRUE(s.has_value());
+    if (!c || !s) return out;
+    out.client = p.a().connection(*c)->congestion_control();
+    out.server = p.b().connection(*s)->congestion_control();
+    int data_packets = 0;
+    p.filter = [&](std::vector<uint8_t>& pkt, bool to_b) {
+      // The 30th full-sized data packet from the client is lost, once.
+      if (to_b && pkt.size() > 1000 && ++data_packets == 30) return false;
+      return true;
+    };
+    const size_t total = 400'000;
+    std::vector<uint8_t> chunk(16384, 0x5a), sink(65536);
+    size_t sent = 0;
+    for (int round = 0; round < 20000 && out.received < total; ++round) {
+      if (sent < total) {
+        auto r = p.a().send(p.now(), *c, {chunk.data(), std::min(chunk.size(), total - sent)});
+        if (r) sent += *r;
+      }
+      p.advance(Duration::millis(1));
+      for (;;) {
+        auto r = p.b().recv(p.now(), *s, sink);
+        if (!r || *r == 0) break;
+        out.received += *r;
+      }
+    }
+    const tcp::Connection* client = p.a().connection(*c);
+    out.ssthresh = client->info().snd_ssthresh;
+    out.fast_retransmits = client->counters().fast_retransmits;
+    return out;
+  };
+  Outcome reno = run(std::nullopt);
+  Outcome cubic = run(tcp::CcAlgorithm::Cubic);
+  EXPECT_EQ(reno.client, tcp::CcAlgorithm::NewReno);  // the stack's default
+  EXPECT_EQ(reno.server, tcp::CcAlgorithm::NewReno);
+  EXPECT_EQ(cubic.client, tcp::CcAlgorithm::Cubic);   // connect()'s options
+  EXPECT_EQ(cubic.server, tcp::CcAlgorithm::Cubic);   // the listener's, for its child
+  EXPECT_EQ(reno.received, 400'000u);
+  EXPECT_EQ(cubic.received, 400'000u);
+  EXPECT_EQ(reno.fast_retransmits, 1u);  // the loss was repaired the same way
+  EXPECT_EQ(cubic.fast_retransmits, 1u);
+  ASSERT_NE(reno.ssthresh, 0xffffffffu);  // both reacted to it
+  ASSERT_NE(cubic.ssthresh, 0xffffffffu);
+  EXPECT_GT(cubic.ssthresh, reno.ssthresh);
+}
+
 // RFC 9293 §3.9.1.9: the application sets the Diffserv field of its
 // connection's segments (MUST-48), may change it mid-connection (SHLD-21), and
 // TCP hands it to IP unchanged (SHLD-22); the TTL is configurable (§3.9.2
