@@ -30,6 +30,7 @@ struct DemoOptions {
   uint16_t mtu = 1500;
   double loss = 0, dup = 0, reorder = 0, corrupt = 0, ce = 0;
   bool ecn = false;
+  std::string cc = "newreno";
   double delay_ms = 10;
   double jitter_ms = 0;
   double bandwidth_mbit = 0;
@@ -66,6 +67,7 @@ sim::EchoConfig echo_config(const DemoOptions& o) {
   c.link.corrupt = o.corrupt;
   c.link.ce_mark = o.ce;
   c.ecn = o.ecn;
+  c.congestion_control = o.cc == "cubic" ? tcp::CcAlgorithm::Cubic : tcp::CcAlgorithm::NewReno;
   c.open = o.open == "simultaneous" ? sim::OpenMode::Simultaneous : sim::OpenMode::Normal;
   c.close = o.close == "server" ? sim::CloseMode::Server
             : o.close == "both" ? sim::CloseMode::Both
@@ -176,6 +178,8 @@ void register_demo(CLI::App& app, ExitCode& exit_code) {
                   "dropped; with --ecn the hosts then slow down without losing anything")
       ->check(CLI::Range(0.0, 1.0));
   sub->add_flag("--ecn", o->ecn, "Both hosts offer and accept ECN (RFC 3168)");
+  sub->add_option("--cc", o->cc, "Congestion control of both hosts: newreno (RFC 5681, 6582) or cubic (RFC 9438)")
+      ->capture_default_str()->check(CLI::IsMember({"newreno", "cubic"}));
   sub->add_option("--delay", o->delay_ms, "One-way delay in milliseconds")
       ->capture_default_str()->check(CLI::Range(0.0, 60000.0));
   sub->add_option("--jitter", o->jitter_ms, "Extra random delay in milliseconds (order is kept)")

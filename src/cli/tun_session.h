@@ -35,6 +35,7 @@ struct TunOptions {
   uint32_t tos = 0;         // IPv4 TOS of synack's connections (DSCP; RFC 9293 MUST-48)
   uint32_t ttl = 0;         // IPv4 TTL of everything synack sends (0: tcp::Config's 64; MUST-49)
   bool ecn = false;         // tcp::Config::ecn (RFC 3168)
+  std::string cc = "newreno";  // tcp::Config::congestion_control: newreno or cubic (RFC 9438)
   bool trace = false;
   bool stats = false;
 };

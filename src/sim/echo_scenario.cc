@@ -18,6 +18,7 @@ HostConfig host_config(std::string name, wire::Ipv4Addr addr, const EchoConfig& 
   h.stack.tcp.mss = cfg.mss;
   h.stack.tcp.msl = cfg.msl;
   h.stack.tcp.ecn = cfg.ecn;
+  h.stack.tcp.congestion_control = cfg.congestion_control;
   if (cfg.user_timeout) h.stack.tcp.r2 = h.stack.tcp.r2_syn = *cfg.user_timeout;
   if (isn) h.isn = std::make_unique<tcp::FixedIsn>(*isn);
   return h;

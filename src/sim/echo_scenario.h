@@ -46,6 +46,7 @@ struct EchoConfig {
   // nothing: the stack's defaults (100 s and 180 s, RFC 9293 §3.8.3).
   std::optional<base::Duration> user_timeout;
   bool ecn = false;                    // both hosts offer and accept ECN (RFC 3168)
+  tcp::CcAlgorithm congestion_control = tcp::CcAlgorithm::NewReno;  // both hosts' (RFC 5681/6582, RFC 9438)
   LinkParams link;                     // both directions (its mtu is replaced by `mtu`)
   OpenMode open = OpenMode::Normal;
   CloseMode close = CloseMode::Client;

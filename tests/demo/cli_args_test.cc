@@ -21,6 +21,11 @@ TEST(DemoArgs, CeProbabilityAboveOneIsRejected) { expect_usage_error("demo --ce 
 TEST(DemoArgs, NegativeByteCountIsRejected) { expect_usage_error("demo --bytes -5", "--bytes"); }
 TEST(DemoArgs, UnknownClosePolicyIsRejected) { expect_usage_error("demo --close sideways", "--close"); }
 TEST(DemoArgs, UnknownOpenModeIsRejected) { expect_usage_error("demo --open sometimes", "--open"); }
+TEST(DemoArgs, UnknownCongestionControlIsRejected) { expect_usage_error("demo --cc vegas", "--cc"); }
+// Parsed before any device is touched: no root, no TUN needed to be refused.
+TEST(ServeArgs, UnknownCongestionControlIsRejected) {
+  expect_usage_error("serve --tun synack-x --addr 10.1.1.1/24 --cc vegas", "--cc");
+}
 TEST(DemoArgs, UnknownFlagIsRejected) { expect_usage_error("demo --frobnicate", "frobnicate"); }
 TEST(DemoArgs, NonNumericSeedIsRejected) { expect_usage_error("demo --seed banana", "--seed"); }
 TEST(DemoArgs, IsnBeyond32BitsIsRejected) { expect_usage_error("demo --client-isn 4294967296", "--client-isn"); }

@@ -95,6 +95,22 @@ TEST(DemoOutput, EcnAndCeMarksShowInTheLadder_Rfc3168_6_1) {
   EXPECT_NE(r.out.find("marked CE"), std::string::npos);
 }
 
+// --cc cubic gives both hosts CUBIC (RFC 9438): the same seed loses the same
+// first packets, but after the first loss CUBIC keeps 0.7 of its window where
+// NewReno halves the flight (RFC 5681 eq. 4), so the runs part ways; both
+// still deliver every byte.
+TEST(DemoOutput, CubicAnswersLossDifferentlyAndStillDeliversEverything_Rfc9438_4_6) {
+  const std::string run = "demo --no-color --bytes 300000 --loss 0.03 --seed 2";
+  CommandResult reno = run_synack(run);
+  CommandResult cubic = run_synack(run + " --cc cubic");
+  CommandResult explicit_reno = run_synack(run + " --cc newreno");
+  ASSERT_EQ(reno.exit_code, 0) << reno.err;
+  ASSERT_EQ(cubic.exit_code, 0) << cubic.err;
+  EXPECT_NE(cubic.out.find("byte-exact"), std::string::npos);
+  EXPECT_NE(cubic.out, reno.out);
+  EXPECT_EQ(explicit_reno.out, reno.out);  // newreno is the default
+}
+
 TEST(DemoOutput, FailedRunExitsOne) {
   CommandResult r = run_synack("demo --no-color --loss 1");  // nothing gets through
   EXPECT_EQ(r.exit_code, 1);

@@ -308,6 +308,13 @@ def loss_upload_10mb(env):
 
 
 @case
+def loss_upload_10mb_cubic(env):
+    """5% loss with CUBIC (RFC 9438, --cc cubic) on synack's side, the sender: the 10 MB
+    upload is byte-exact."""
+    upload(env, *LOSS, "--cc", "cubic")
+
+
+@case
 def impaired_echo(env):
     """2% loss, 2% duplication and 2% bit flips each way: a 2 MB echo is
     byte-exact (checksums catch the flips on both sides)."""
