@@ -142,6 +142,7 @@ void Sockets::apply_socket_options(Socket& s) {
   d_.stack().with_connection(now, *s.conn, [&](tcp::Connection& c) {
     if (opts.nodelay) c.set_nagle(false);
     if (opts.user_timeout_ms > 0) c.set_user_timeout(base::Duration::millis(opts.user_timeout_ms));
+    (void)c.set_fin_wait_2_timeout(base::Duration::seconds(opts.linger2_s));  // checked by setsockopt
     // Values were checked by setsockopt; the switch goes last so the timer uses them.
     if (opts.keepidle_s > 0) c.set_keepalive_idle(now, base::Duration::seconds(opts.keepidle_s));
     if (opts.keepintvl_s > 0) c.set_keepalive_interval(now, base::Duration::seconds(opts.keepintvl_s));
@@ -207,6 +208,7 @@ CallOutcome Sockets::sys_accept(const script::Syscall& c) {
   child.conn = *id;
   child.nodelay = s->nodelay;  // Linux: accepted sockets inherit TCP_NODELAY
   child.user_timeout_ms = s->user_timeout_ms;
+  child.linger2_s = s->linger2_s;  // Linux: accepted sockets inherit TCP_LINGER2
   child.keepalive = s->keepalive;  // and keep-alive settings (Linux and FreeBSD)
   child.keepidle_s = s->keepidle_s;
   child.keepintvl_s = s->keepintvl_s;

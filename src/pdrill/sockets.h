@@ -63,6 +63,7 @@ class Sockets {
     bool rd_shut = false;
     bool error_reported = false;  // the connection's error was returned once (SO_ERROR, read, write)
     int64_t user_timeout_ms = 0;
+    int64_t linger2_s = 0;  // TCP_LINGER2: orphaned FIN-WAIT-2 timeout (0: the stack's)
     // Keep-alive (SO_KEEPALIVE, TCP_KEEPIDLE/KEEPINTVL/KEEPCNT; 0: the stack's default).
     bool keepalive = false;
     int64_t keepidle_s = 0;

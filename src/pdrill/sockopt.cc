@@ -1,5 +1,6 @@
 // getsockopt / setsockopt: the options synack can honour, and a precise "unsupported"
 // for the rest.
+#include <algorithm>
 #include <cerrno>
 
 #include "pdrill/sockets.h"
@@ -69,6 +70,9 @@ CallOutcome Sockets::sys_getsockopt(const script::Syscall& c) {
     value = s->reuseaddr ? 1 : 0;
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpUserTimeout)) {
     value = s->user_timeout_ms;
+  } else if (is(o, sym::kIpprotoTcp, sym::kTcpLinger2)) {
+    // As Linux: the value in effect, the stack's when none was set.
+    value = s->linger2_s ? s->linger2_s : whole_seconds(d_.stack().config().tcp.fin_wait_2_timeout);
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpMaxseg)) {
     // As Linux: the MSS in use once the handshake has chosen it; before (and
     // on a listener) the value set, else the default of 536 (RFC 9293 MUST-15).
@@ -147,6 +151,13 @@ CallOutcome Sockets::sys_setsockopt(const script::Syscall& c) {
     }
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpUserTimeout)) {
     s->user_timeout_ms = *v;
+    apply_socket_options(*s);
+  } else if (is(o, sym::kIpprotoTcp, sym::kTcpLinger2)) {
+    // Seconds; 0 for the stack's; Linux caps larger values at 120 s
+    // (TCP_FIN_TIMEOUT_MAX). A negative value (Linux: no FIN-WAIT-2 at all,
+    // a RST instead) is not available.
+    if (*v < 0) return CallOutcome::unsupported("setsockopt(TCP_LINGER2) < 0 (skip FIN-WAIT-2) is not available");
+    s->linger2_s = std::min<int64_t>(*v, tcp::Connection::kMaxFinWait2Secs);
     apply_socket_options(*s);
   } else if (is(o, sym::kSolSocket, sym::kSoSndbuf) || is(o, sym::kSolSocket, sym::kSoRcvbuf)) {
     return set_buffer(*s, o.name == sym::kSoSndbuf, *v);

@@ -55,6 +55,7 @@ constexpr std::array kConstants = {
     Named{"TCP_KEEPIDLE", sym::kTcpKeepidle},
     Named{"TCP_KEEPINTVL", sym::kTcpKeepintvl},
     Named{"TCP_KEEPCNT", sym::kTcpKeepcnt},
+    Named{"TCP_LINGER2", sym::kTcpLinger2},
     Named{"TCP_INFO", sym::kTcpInfo},
     Named{"TCP_USER_TIMEOUT", sym::kTcpUserTimeout},
     Named{"TCP_MD5SIG", sym::kTcpMd5sig},

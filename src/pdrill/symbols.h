@@ -47,6 +47,7 @@ constexpr int64_t kTcpCork = 3;
 constexpr int64_t kTcpKeepidle = 4;
 constexpr int64_t kTcpKeepintvl = 5;
 constexpr int64_t kTcpKeepcnt = 6;
+constexpr int64_t kTcpLinger2 = 8;
 constexpr int64_t kTcpInfo = 11;
 constexpr int64_t kTcpUserTimeout = 18;
 constexpr int64_t kTcpMd5sig = 14;

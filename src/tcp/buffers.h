@@ -119,6 +119,7 @@ struct Buffers {
     uint16_t ka_idle_s = 0;        // keep-alive idle time, seconds
     uint16_t ka_intvl_s = 0;       // keep-alive probe interval, seconds
     uint8_t ka_probes = 0;         // keep-alive probe count
+    uint8_t fin_wait_2_s = 0;      // orphaned FIN-WAIT-2 timeout, seconds (TCP_LINGER2)
     uint16_t mss_limit = 0;        // TCP_MAXSEG (Connection::set_mss_limit)
   } app;
   std::optional<Error> soft_error;  // the last ICMP soft error (MUST-47, SHLD-25)

@@ -259,7 +259,7 @@ Expected<void, Error> Connection::close(Instant now) {
     return {};
   }
   auto r = shutdown_send(now);
-  if (state_ == State::FinWait2) timers_.set(Timer::FinWait2, now + env_->config.fin_wait_2_timeout);
+  if (state_ == State::FinWait2) timers_.set(Timer::FinWait2, now + fin_wait_2_timeout());
   if (!r && r.error() != Error::ConnectionClosing) return r;
   return {};
 }

@@ -170,6 +170,15 @@ class Connection {
   void release_idle_buffers();
   // R2 for this connection (MUST-21); zero means the configured default.
   void set_user_timeout(Duration d) { bufs().app.user_timeout_ms = static_cast<uint32_t>(d.ms()); }
+  // How long this connection, once the application has closed it, waits in
+  // FIN-WAIT-2 for the peer's FIN before it is dropped (Linux's TCP_LINGER2;
+  // RFC 9293 sets no limit, and an orphan would otherwise wait for ever):
+  // whole seconds from 1 to kMaxFinWait2Secs, or zero for the Config's
+  // fin_wait_2_timeout. Anything else changes nothing and returns false. A
+  // timer already running keeps its deadline.
+  static constexpr uint32_t kMaxFinWait2Secs = 120;  // Linux's TCP_FIN_TIMEOUT_MAX
+  bool set_fin_wait_2_timeout(Duration d);
+  Duration fin_wait_2_timeout() const;
   // Keep-alive (RFC 9293 §3.8.4): the application switches it per connection
   // (MUST-24; Config::keepalive, off by default, MUST-25) and may change the
   // idle time before the first probe (MUST-27), the probe interval and the

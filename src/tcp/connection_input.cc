@@ -443,7 +443,7 @@ DropReason Connection::check_ack(Instant now, const Segment& seg) {
     case State::FinWait1:
       if (fin_acked) {
         transition_to(State::FinWait2, Cause::RecvAck);
-        if (app_closed_) timers_.set(Timer::FinWait2, now + env_->config.fin_wait_2_timeout);
+        if (app_closed_) timers_.set(Timer::FinWait2, now + fin_wait_2_timeout());
       }
       break;
     case State::Closing:

@@ -15,6 +15,17 @@ Duration Connection::r2() const {
   return handshake ? env_->config.r2_syn : env_->config.r2;  // MUST-23, SHLD-11
 }
 
+bool Connection::set_fin_wait_2_timeout(Duration d) {
+  if (d < Duration::zero() || d.us() % 1'000'000 != 0 || d > Duration::seconds(kMaxFinWait2Secs)) return false;
+  bufs().app.fin_wait_2_s = static_cast<uint8_t>(d.us() / 1'000'000);
+  return true;
+}
+
+Duration Connection::fin_wait_2_timeout() const {
+  const uint8_t s = app().fin_wait_2_s;
+  return s ? Duration::seconds(s) : env_->config.fin_wait_2_timeout;
+}
+
 void Connection::on_timeout(Instant now) {
   if (timers_.expired(Timer::TimeWait, now)) {
     enter_closed(Cause::TimeWaitExpired, std::nullopt);  // §3.10.8 time-wait timeout

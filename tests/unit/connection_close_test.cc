@@ -211,6 +211,31 @@ TEST(Close, OrphanedFinWait2TimesOut) {
   h.expect_state(State::Closed);
 }
 
+// The orphan's wait is the connection's own when set (Linux's TCP_LINGER2):
+// whole seconds up to 120, zero for the Config's 60 s; a timer already
+// running keeps its deadline.
+TEST(Close, OrphanedFinWait2WaitsAsLongAsTheConnectionSays) {
+  Harness h(Config{}, 100);
+  h.establish_active(300);
+  EXPECT_EQ(h.conn().fin_wait_2_timeout(), Duration::seconds(60));
+  EXPECT_FALSE(h.conn().set_fin_wait_2_timeout(Duration::seconds(121)));
+  EXPECT_FALSE(h.conn().set_fin_wait_2_timeout(Duration::millis(1500)));
+  EXPECT_FALSE(h.conn().set_fin_wait_2_timeout(Duration::seconds(-1)));
+  EXPECT_EQ(h.conn().fin_wait_2_timeout(), Duration::seconds(60));  // nothing changed
+  ASSERT_TRUE(h.conn().set_fin_wait_2_timeout(Duration::seconds(5)));
+  EXPECT_EQ(h.conn().fin_wait_2_timeout(), Duration::seconds(5));
+  h.conn().close(h.now());
+  h.expect(seg::fin_ack(101, 301));
+  h.inject(seg::ack(301, 102));
+  h.advance(Duration::millis(4900));
+  h.expect_state(State::FinWait2);
+  h.advance(Duration::millis(200));
+  h.expect_state(State::Closed);
+  EXPECT_EQ(h.conn().fin_wait_2_timeout(), Duration::seconds(5));
+  ASSERT_TRUE(h.conn().set_fin_wait_2_timeout(Duration::zero()));  // the Config's again
+  EXPECT_EQ(h.conn().fin_wait_2_timeout(), Duration::seconds(60));
+}
+
 TEST(Close, HalfClosedFinWait2WaitsForThePeer) {
   Harness h(Config{}, 100);
   h.establish_active(300);
