@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <future>
 #include <thread>
 #include <vector>
@@ -85,6 +86,34 @@ struct EchoPair {
   Host a, b;
   std::promise<void> ready;
   std::thread server;
+};
+
+// Two hosts, B listening on port 7 (before any connect, so no SYN finds it
+// closed). B's own thread, the only one that may touch B's link, accepts one
+// connection, runs `then` (which makes B fall silent, sooner or later) and
+// then B's loop until the fixture ends.
+struct SilencingPeer {
+  explicit SilencingPeer(std::function<void(SilencingPeer&)> then)
+      : links(testing::socket_link_pair()), a(kA, *links.first, 100), b(kB, *links.second, 300) {
+    auto l = b.rt->listen(7);
+    EXPECT_TRUE(l.has_value());
+    if (l) listener = std::make_unique<api::Listener>(std::move(*l));
+    peer = std::thread([this, then = std::move(then)] {
+      auto s = listener ? listener->accept(Duration::seconds(5)) : base::Unexpected(Error::NotConnected);
+      ASSERT_TRUE(s.has_value());
+      then(*this);
+      b.rt->run();
+    });
+  }
+  ~SilencingPeer() {
+    b.rt->stop();
+    peer.join();
+  }
+  std::pair<std::unique_ptr<testing::SocketLink>, std::unique_ptr<testing::SocketLink>> links;
+  Host a, b;
+  std::unique_ptr<api::Listener> listener;
+  std::atomic<bool> silent = false;
+  std::thread peer;
 };
 
 TEST(ApiRuntime, EchoBlockingClientCallbackServer) {
@@ -191,19 +220,12 @@ TEST(ApiRuntime, ConnectToClosedPortIsRefused) {
 // socket; when the peer falls silent the probes go unanswered and the
 // connection times out after idle + probes * interval (1 s + 2 * 1 s here).
 TEST(ApiRuntime, KeepAliveTimesOutASilentPeer_Rfc9293_3_8_4_MUST24_MUST29) {
-  auto [la, lb] = testing::socket_link_pair();
-  Host a(kA, *la, 100), b(kB, *lb, 300);
-  auto l = b.rt->listen(7);
-  ASSERT_TRUE(l.has_value());
-  std::atomic<bool> silent = false;
-  std::thread peer([&] {
-    auto s = l->accept(Duration::seconds(5));
-    ASSERT_TRUE(s.has_value());
-    b.rt->run_until([&] { return silent.load(); });
-    lb->drop_all = true;  // from now on nothing leaves B (set in B's own thread)
-    b.rt->resume();
-    b.rt->run();
+  SilencingPeer p([](SilencingPeer& q) {
+    q.b.rt->run_until([&] { return q.silent.load(); });
+    q.links.second->drop_all = true;  // from now on nothing leaves B
+    q.b.rt->resume();
   });
+  Host& a = p.a;
   auto s = a.rt->connect({kB, 7}, Duration::seconds(5));
   ASSERT_TRUE(s.has_value());
   EXPECT_EQ(s->set_keepalive_params(Duration::millis(500), Duration::seconds(1), 2).error(), Error::InvalidArgument);
@@ -214,13 +236,11 @@ TEST(ApiRuntime, KeepAliveTimesOutASilentPeer_Rfc9293_3_8_4_MUST24_MUST29) {
   a.rt->run_for(Duration::millis(1500));
   EXPECT_EQ(s->state(), tcp::State::Established);
   EXPECT_GE(a.stack->connection(s->id())->counters().keepalive_probes, 1u);
-  silent = true;
+  p.silent = true;
   auto t0 = a.rt->now();
   EXPECT_TRUE(a.rt->run_until([&] { return s->state() == tcp::State::Closed; }, Duration::seconds(6)));
   EXPECT_EQ(s->error(), Error::TimedOut);
   EXPECT_LT(a.rt->now() - t0, Duration::seconds(5));
-  b.rt->stop();
-  peer.join();
 }
 
 // RFC 9293 §3.7.4 MUST-17: the application turns Nagle off for its
@@ -262,35 +282,24 @@ TEST(ApiRuntime, NodelaySendsShortWritesAtOnce_Rfc9293_3_7_4_MUST17) {
 // gives up with TimedOut after about a second of retransmissions, where the
 // stack's R2 (100 s and at least 8 retransmissions) would still be trying.
 TEST(ApiRuntime, UserTimeoutEndsRetransmissionsEarly_Rfc9293_3_8_3_MUST21) {
-  auto [la, lb] = testing::socket_link_pair();
-  Host a(kA, *la, 100), b(kB, *lb, 300);
-  auto l = b.rt->listen(7);
-  ASSERT_TRUE(l.has_value());
-  std::atomic<bool> silent = false;
-  std::thread peer([&] {
-    auto s = l->accept(Duration::seconds(5));
-    ASSERT_TRUE(s.has_value());
-    // B goes silent before A sends anything, so nothing A sends is ever
-    // acknowledged (set in B's own thread, which alone sends on lb).
-    lb->drop_all = true;
-    silent = true;
-    b.rt->run();
+  SilencingPeer p([](SilencingPeer& q) {
+    q.links.second->drop_all = true;  // before A sends anything: nothing it sends is acknowledged
+    q.silent = true;
   });
+  Host& a = p.a;
   auto s = a.rt->connect({kB, 7}, Duration::seconds(5));
   ASSERT_TRUE(s.has_value());
   EXPECT_EQ(s->set_user_timeout(Duration::millis(-1)).error(), Error::InvalidArgument);
   EXPECT_EQ(s->set_user_timeout(Duration::micros(1500)).error(), Error::InvalidArgument);
   EXPECT_EQ(s->set_user_timeout(Duration::millis(int64_t{UINT32_MAX} + 1)).error(), Error::InvalidArgument);
   ASSERT_TRUE(s->set_user_timeout(Duration::seconds(1)).has_value());
-  for (int i = 0; i < 500 && !silent; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  ASSERT_TRUE(silent.load());
+  for (int i = 0; i < 500 && !p.silent; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(p.silent.load());
   auto t0 = a.rt->now();
   ASSERT_TRUE(s->send(pattern(100), Duration::seconds(1)).has_value());
   EXPECT_TRUE(a.rt->run_until([&] { return s->state() == tcp::State::Closed; }, Duration::seconds(10)));
   EXPECT_EQ(s->error(), Error::TimedOut);
   EXPECT_LT(a.rt->now() - t0, Duration::seconds(5));
-  b.rt->stop();
-  peer.join();
 }
 
 // Per-connection buffer sizes: on the listener (inherited by accepted
