@@ -101,6 +101,13 @@ struct Buffers {
   // CUBIC's state (RFC 9438), used while Connection::cubic_ is set: it only
   // changes as data is acknowledged or lost.
   CubicState cubic;
+  // Congestion window validation (the aim of RFC 7661, the rule of Linux's
+  // tcp_cwnd_validate): the largest flight of the current window, the
+  // sequence number that ends that window, and whether sending was held back
+  // by cwnd in it. cwnd grows only on ACKs of a window that used it.
+  uint32_t flight_max = 0;
+  SeqNum cwnd_usage_seq;
+  bool cwnd_limited = false;
   // Send-side state that matters only once data is queued (the control block
   // keeps what a connection needs to open, close and sit idle):
   SeqNum snd_sml;     // end of the last short segment sent (Nagle, Minshall's variant)

@@ -498,7 +498,7 @@ void Connection::process_new_ack(Instant now, const Segment& seg) {
       cc_.on_partial_ack(acked, send_mss());  // NewReno partial ACK: retransmit the next hole
       retransmit_head_ = true;
     }  // with SACK, the scoreboard and pipe choose what goes next
-  } else if (data_acked > 0) {
+  } else if (data_acked > 0 && cwnd_limited()) {
     cc_.on_ack(now, data_acked, snd_.mss, rtt_.srtt(), cubic_state());
   }
   snd_.dup_acks = 0;

@@ -301,6 +301,7 @@ void Connection::on_segment_sent(Instant now, const Segment& s, bool advance) {
       if (bufs_ && !s.retransmission) bufs_->last_seg_seq = s.seq;  // RFC 8985 §7.3
       snd_.nxt = s.seq + sl;
       if (snd_.nxt.after(snd_.max)) snd_.max = snd_.nxt;
+      if (bufs_) note_cwnd_usage();
     }
     if (advance && !s.retransmission && !(bufs_ && bufs_->loss_probe_now)) {
       arm_loss_probe_or_retransmit(now, /*restart_rto=*/false);  // RFC 8985 §7.2: PTO after new data
@@ -317,6 +318,30 @@ void Connection::on_segment_sent(Instant now, const Segment& s, bool advance) {
     rcv_.unacked_segs = 0;
     timers_.clear(Timer::DelayedAck);
   }
+}
+
+void Connection::note_cwnd_usage() {
+  // As Linux's tcp_cwnd_validate: cwnd held sending back if it could not take
+  // another full segment. A new window starts once SND.UNA passes the end of
+  // the last one; the largest flight and the limit are then measured anew.
+  Buffers& b = *bufs_;
+  const uint32_t flight = static_cast<uint32_t>(snd_.max - snd_.una);
+  const bool limited = flight + snd_.mss > cc_.cwnd();
+  if (!snd_.una.before(b.cwnd_usage_seq) || limited || flight > b.flight_max) {
+    b.cwnd_limited = limited;
+    b.flight_max = flight;
+    b.cwnd_usage_seq = snd_.max;
+  }
+}
+
+bool Connection::cwnd_limited() const {
+  // As Linux's tcp_is_cwnd_limited: cwnd grows while the sender uses it. An
+  // application or a receive window that keeps the flight small would
+  // otherwise let cwnd grow without bound, and the first large write would
+  // then burst it all into the path (RFC 7661 §1). In slow start cwnd may
+  // still grow to twice the largest flight, as the ACKs of a full window do.
+  if (!bufs_ || bufs_->cwnd_limited) return true;
+  return cc_.in_slow_start() && cc_.cwnd() < 2 * bufs_->flight_max;
 }
 
 }  // namespace synack::tcp

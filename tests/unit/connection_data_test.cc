@@ -49,6 +49,32 @@ TEST(Data, InitialWindowLimitsTheFirstFlight_Rfc6928) {
   EXPECT_EQ(bytes, 4000u);  // 2000 freed + 2000 growth (RFC 3465 §2.2: up to 2*SMSS per ACK)
 }
 
+// Congestion window validation (RFC 7661 §1 on why; the rule of Linux's
+// tcp_is_cwnd_limited): ACKs of a flight far below cwnd do not grow it, or an
+// application that writes a segment at a time would build a window the path
+// never carried, and its first large write would burst it all at once. A
+// flight that fills cwnd grows it as before (RFC 5681 §3.1, RFC 3465 §2.2).
+TEST(Congestion, CwndGrowsOnlyWhileTheFlightUsesIt_Rfc7661) {
+  Harness h(Config{}, 100);
+  h.establish_active(300);
+  const uint32_t iw = h.conn().info().snd_cwnd;
+  const uint32_t mss = h.conn().info().snd_mss;
+  ASSERT_EQ(iw, 10 * mss);  // RFC 6928
+  uint32_t next = 101;
+  for (int i = 0; i < 30; ++i) {  // one segment in flight at a time, each acknowledged
+    send_str(h, std::string(mss, 'a'));
+    ASSERT_EQ(h.drain().size(), 1u);
+    next += mss;
+    h.inject(seg::ack(301, next));
+  }
+  EXPECT_EQ(h.conn().info().snd_cwnd, iw);  // slow start would have added 30 segments
+  send_str(h, std::string(iw, 'a'));
+  EXPECT_EQ(h.drain().size(), 10u);  // the whole window at once
+  next += iw;
+  h.inject(seg::ack(301, next));
+  EXPECT_EQ(h.conn().info().snd_cwnd, iw + 2 * mss);  // used: it grows, by at most 2 SMSS per ACK
+}
+
 TEST(Data, NagleHoldsSmallSegmentsWhileDataIsUnacked_Rfc9293_3_7_4) {
   Harness h(Config{}, 100);
   h.establish_active(300);
