@@ -371,8 +371,9 @@ TEST(Stack, BufferSizesReachConnectionsBeforeTheirSyn_Rfc7323_2_2) {
 // on the connections. Up to the loss both are identical (the same slow
 // start); then NewReno sets ssthresh = max(FlightSize / 2, 2 SMSS) (RFC 5681
 // eq. 4) and CUBIC beta_cubic * cwnd = 0.7 cwnd. On this zero-delay link the
-// flight is a few segments while cwnd has grown far past it, so only CUBIC's
-// threshold is large: if the option did not reach the connections, both runs
+// flight when the loss is found is a few segments, well below the cwnd that
+// the 16 KiB writes used, so NewReno's threshold is the 2 SMSS floor and
+// CUBIC's is larger: if the option did not reach the connections, both runs
 // would end alike.
 TEST(Stack, CongestionControlIsChosenPerConnection_Rfc9438_4_6) {
   struct Outcome {
