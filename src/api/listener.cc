@@ -65,29 +65,30 @@ Expected<void, Error> Listener::set_recv_buffer(uint32_t bytes) {
 }
 
 Expected<void, Error> Listener::set_ip_tos(uint8_t tos) {
-  stack::ConnOptions o = child_opts_;
-  o.ip_tos = tos;
-  return set_child_options(o);
+  return set_child_field(&stack::ConnOptions::ip_tos, tos);
 }
 
 Expected<void, Error> Listener::set_ip_ttl(uint8_t ttl) {
-  stack::ConnOptions o = child_opts_;
-  o.ip_ttl = ttl;
-  return set_child_options(o);
+  return set_child_field(&stack::ConnOptions::ip_ttl, ttl);
 }
 
 Expected<void, Error> Listener::set_congestion_control(tcp::CcAlgorithm alg) {
-  stack::ConnOptions o = child_opts_;
-  o.congestion_control = alg;
-  return set_child_options(o);
+  return set_child_field(&stack::ConnOptions::congestion_control, std::optional(alg));
+}
+
+Expected<void, Error> Listener::set_nodelay(bool on) {
+  return set_child_field(&stack::ConnOptions::nodelay, on);
+}
+
+Expected<void, Error> Listener::set_user_timeout(Duration d) {
+  if (!Socket::user_timeout_ok(d)) return base::Unexpected(Error::InvalidArgument);
+  return set_child_field(&stack::ConnOptions::user_timeout_ms, static_cast<uint32_t>(d.ms()));
 }
 
 Expected<void, Error> Listener::set_child_buffer(uint32_t stack::ConnOptions::*size, uint32_t bytes) {
   if (!rt_) return base::Unexpected(Error::NotConnected);
   if (!tcp::Connection::buffer_size_ok(bytes)) return base::Unexpected(Error::InvalidArgument);
-  stack::ConnOptions o = child_opts_;
-  o.*size = bytes;
-  return set_child_options(o);
+  return set_child_field(size, bytes);
 }
 
 Expected<void, Error> Listener::set_child_options(const stack::ConnOptions& o) {

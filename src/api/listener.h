@@ -43,6 +43,11 @@ class Listener {
   // CUBIC as RFC 9438), chosen before their SYN,ACK; a client chooses its own
   // with Runtime::open's options (stack::ConnOptions::congestion_control).
   Expected<void, Error> set_congestion_control(tcp::CcAlgorithm alg);
+  // Nagle off and R2 for the connections accepted from now on, as
+  // Socket::set_nodelay and set_user_timeout (Linux's accepted sockets
+  // inherit TCP_NODELAY and TCP_USER_TIMEOUT the same way).
+  Expected<void, Error> set_nodelay(bool on);
+  Expected<void, Error> set_user_timeout(Duration d);
 
  private:
   friend class Runtime;
@@ -51,6 +56,13 @@ class Listener {
   Expected<void, Error> set_child_buffer(uint32_t stack::ConnOptions::*size, uint32_t bytes);
   // The children's options become `o` (the stack's checks first).
   Expected<void, Error> set_child_options(const stack::ConnOptions& o);
+  // The children's options with one field changed.
+  template <class T>
+  Expected<void, Error> set_child_field(T stack::ConnOptions::*field, T value) {
+    stack::ConnOptions o = child_opts_;
+    o.*field = value;
+    return set_child_options(o);
+  }
   Runtime* rt_ = nullptr;
   uint16_t port_ = 0;
   stack::ConnOptions child_opts_;

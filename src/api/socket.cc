@@ -266,9 +266,7 @@ Expected<void, Error> Socket::set_nodelay(bool on) {
 
 Expected<void, Error> Socket::set_user_timeout(Duration d) {
   if (!rt_ || !conn()) return base::Unexpected(Error::NotConnected);
-  if (d < Duration::zero() || d.us() % 1000 != 0 || d.ms() > int64_t{UINT32_MAX}) {
-    return base::Unexpected(Error::InvalidArgument);
-  }
+  if (!user_timeout_ok(d)) return base::Unexpected(Error::InvalidArgument);
   rt_->stack().with_connection(rt_->now(), id_, [&](tcp::Connection& c) { c.set_user_timeout(d); });
   return {};
 }

@@ -80,6 +80,10 @@ class Socket {
   // milliseconds up to 2^32 - 1; zero restores the stack's (tcp::Config::r2,
   // r2_syn during the handshake). Anything else fails with InvalidArgument.
   Expected<void, Error> set_user_timeout(Duration d);
+  // Whole milliseconds from 0 to 2^32 - 1: what set_user_timeout takes.
+  static bool user_timeout_ok(Duration d) {
+    return d >= Duration::zero() && d.us() % 1000 == 0 && d.ms() <= int64_t{UINT32_MAX};
+  }
   // Buffer sizes of this connection in bytes (SO_SNDBUF / SO_RCVBUF, taken
   // as given: no doubling), 1 to tcp::Connection::kMaxBuffer; anything else
   // changes nothing and fails with Error::InvalidArgument. The window scale

@@ -283,6 +283,8 @@ void Stack::apply(tcp::Connection& c, const ConnOptions& opts) {
   if (opts.recv_buffer) (void)c.set_recv_buffer(opts.recv_buffer);
   if (opts.mss_limit) (void)c.set_mss_limit(opts.mss_limit);
   if (opts.congestion_control) c.set_congestion_control(*opts.congestion_control);
+  if (opts.nodelay) c.set_nagle(false);
+  if (opts.user_timeout_ms) c.set_user_timeout(base::Duration::millis(opts.user_timeout_ms));
 }
 
 Expected<void, StackError> Stack::set_listener_options(uint16_t port, const ConnOptions& opts) {

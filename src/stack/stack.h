@@ -111,6 +111,11 @@ struct ConnOptions {
   // Congestion control of the connection (NewReno or CUBIC, RFC 9438), chosen
   // before its SYN; nothing: the stack's tcp::Config::congestion_control.
   std::optional<tcp::CcAlgorithm> congestion_control = std::nullopt;
+  // Nagle off (RFC 9293 MUST-17, TCP_NODELAY) and R2 in milliseconds
+  // (MUST-21, TCP_USER_TIMEOUT; 0: the stack's), from the SYN on; a listener's
+  // reach the connections it accepts, as Linux's do.
+  bool nodelay = false;
+  uint32_t user_timeout_ms = 0;
   bool valid() const {
     return send_buffer <= tcp::Connection::kMaxBuffer && recv_buffer <= tcp::Connection::kMaxBuffer &&
            tcp::Connection::mss_limit_ok(mss_limit);

@@ -170,6 +170,7 @@ class Connection {
   void release_idle_buffers();
   // R2 for this connection (MUST-21); zero means the configured default.
   void set_user_timeout(Duration d) { bufs().app.user_timeout_ms = static_cast<uint32_t>(d.ms()); }
+  Duration user_timeout() const { return r2(); }  // the R2 in effect now
   // How long this connection, once the application has closed it, waits in
   // FIN-WAIT-2 for the peer's FIN before it is dropped (Linux's TCP_LINGER2;
   // RFC 9293 sets no limit, and an orphan would otherwise wait for ever):

@@ -350,20 +350,29 @@ TEST(ApiRuntime, BufferSizesPerSocketAndInheritedFromTheListener_Rfc7323_2_2) {
   peer.join();
 }
 
-// RFC 9438 (CUBIC) chosen per connection through the API: a listener's
-// choice reaches the connections it accepts, Runtime::open's options the
-// client's; the stack-wide default (NewReno) stays for the others.
-TEST(ApiRuntime, CongestionControlPerListenerAndPerOpen_Rfc9438) {
+// Per-connection choices through the API: a listener's congestion control
+// (RFC 9438), Nagle off (RFC 9293 MUST-17) and R2 (MUST-21) reach the
+// connections it accepts, Runtime::open's options the client's; the
+// stack-wide default (NewReno) stays for the others.
+TEST(ApiRuntime, ListenerOptionsReachAcceptedConnections_Rfc9438_Rfc9293_MUST17_MUST21) {
   auto [la, lb] = testing::socket_link_pair();
   Host a(kA, *la, 100), b(kB, *lb, 300);
   auto l = b.rt->listen(7);
   ASSERT_TRUE(l.has_value());
   ASSERT_TRUE(l->set_congestion_control(tcp::CcAlgorithm::Cubic).has_value());
+  EXPECT_EQ(l->set_user_timeout(Duration::millis(-5)).error(), Error::InvalidArgument);
+  ASSERT_TRUE(l->set_user_timeout(Duration::seconds(7)).has_value());
+  ASSERT_TRUE(l->set_nodelay(true).has_value());
   std::promise<tcp::CcAlgorithm> accepted;
+  std::atomic<bool> nagle = true;
+  std::atomic<int64_t> r2_ms = 0;
   std::thread peer([&] {
     auto s = l->accept(Duration::seconds(5));
     ASSERT_TRUE(s.has_value());
-    accepted.set_value(b.stack->connection(s->id())->congestion_control());
+    const tcp::Connection* c = b.stack->connection(s->id());
+    nagle = c->nagle();
+    r2_ms = c->user_timeout().ms();
+    accepted.set_value(c->congestion_control());
     b.rt->run();
   });
   stack::ConnOptions opts;
@@ -374,6 +383,8 @@ TEST(ApiRuntime, CongestionControlPerListenerAndPerOpen_Rfc9438) {
   ASSERT_TRUE(plain.has_value());
   ASSERT_TRUE(s->wait_connected(Duration::seconds(5)).has_value());
   EXPECT_EQ(accepted.get_future().get(), tcp::CcAlgorithm::Cubic);
+  EXPECT_FALSE(nagle.load());     // the listener's set_nodelay
+  EXPECT_EQ(r2_ms.load(), 7000);  // and set_user_timeout
   EXPECT_EQ(a.stack->connection(s->id())->congestion_control(), tcp::CcAlgorithm::Cubic);
   EXPECT_EQ(a.stack->connection(plain->id())->congestion_control(), tcp::CcAlgorithm::NewReno);
   s->close();

@@ -364,6 +364,33 @@ TEST(Stack, BufferSizesReachConnectionsBeforeTheirSyn_Rfc7323_2_2) {
             stack::StackError::InvalidArgument);
 }
 
+// RFC 9293 §3.7.4 MUST-17 and §3.8.3 MUST-21 through ConnOptions: Nagle off
+// and the connection's own R2, set before the SYN for connect() and before the
+// SYN,ACK for a listener's children (as Linux's accepted sockets inherit
+// TCP_NODELAY and TCP_USER_TIMEOUT); without them, Nagle and the stack's R2.
+TEST(Stack, NodelayAndUserTimeoutReachConnectionsFromTheirSyn_Rfc9293_MUST17_MUST21) {
+  StackPair p;
+  ASSERT_TRUE(p.b().listen(80, 8).has_value());
+  stack::ConnOptions opts;
+  opts.nodelay = true;
+  opts.user_timeout_ms = 3000;
+  ASSERT_TRUE(p.b().set_listener_options(80, opts).has_value());
+  auto c = p.a().connect(p.now(), kServer, 0, opts);
+  auto plain = p.a().connect(p.now(), kServer, 0);
+  ASSERT_TRUE(c.has_value());
+  ASSERT_TRUE(plain.has_value());
+  p.exchange();
+  auto s = p.b().accept(80);
+  ASSERT_TRUE(s.has_value());
+  for (const tcp::Connection* conn : {p.a().connection(*c), p.b().connection(*s)}) {
+    EXPECT_FALSE(conn->nagle());
+    EXPECT_EQ(conn->user_timeout(), Duration::seconds(3));
+  }
+  const tcp::Connection* other = p.a().connection(*plain);
+  EXPECT_TRUE(other->nagle());
+  EXPECT_EQ(other->user_timeout(), p.a().config().tcp.r2);
+}
+
 // RFC 9438 §4.6 against RFC 5681 §3.2: the congestion control chosen for a
 // connection in ConnOptions (a client's before its SYN, a listener's for its
 // children) is the one that answers a loss. The same transfer loses the same
