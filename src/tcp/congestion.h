@@ -66,10 +66,10 @@ class CongestionControl {
     cwnd_ = std::min(cwnd_, ssthresh_);
   }
   // An ECN-Echo (RFC 3168 §6.1.2): the reduction a loss would bring (RFC 9438
-  // §4.6 for CUBIC), without the retransmission; slow start ends.
+  // §4.6 for CUBIC), without the retransmission; slow start ends. The same
+  // response as a repaired loss.
   void on_ecn_echo(uint32_t flight_size, uint32_t smss, CubicState* cubic) {
-    ssthresh_ = reduce(flight_size, smss, cubic);
-    cwnd_ = std::min(cwnd_, ssthresh_);
+    on_loss_repaired(flight_size, smss, cubic);
   }
   // Retransmission timeout (RFC 5681 §3.1 eq. 4 and the loss window; RFC 9438 §4.8).
   void on_rto(uint32_t flight_size, uint32_t smss, bool first_timeout, CubicState* cubic);
