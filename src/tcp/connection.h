@@ -483,6 +483,13 @@ class Connection {
   ConnCounters& stats() { return bufs().counters; }
   // What the application set for this connection (all 0 without Buffers).
   const Buffers::AppOptions& app() const;
+  // A whole number of seconds in [1, max], or 0 if `d` is not one: the form
+  // of the per-connection times the application sets (keep-alive, FIN-WAIT-2).
+  static uint16_t whole_seconds(Duration d, uint32_t max) {
+    if (d.us() % 1'000'000 != 0) return 0;
+    const int64_t s = d.us() / 1'000'000;
+    return s >= 1 && s <= max ? static_cast<uint16_t>(s) : 0;
+  }
   // cwnd back to the initial window for the send MSS in effect (RFC 6928),
   // CUBIC's state cleared.
   void restart_congestion_control();

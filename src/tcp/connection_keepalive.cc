@@ -15,17 +15,6 @@
 
 namespace synack::tcp {
 
-namespace {
-
-// A whole number of seconds in [1, max], or 0 if `d` is not one.
-uint16_t whole_seconds(Duration d, uint32_t max) {
-  if (d.us() % 1'000'000 != 0) return 0;
-  int64_t s = d.us() / 1'000'000;
-  return s >= 1 && s <= max ? static_cast<uint16_t>(s) : 0;
-}
-
-}  // namespace
-
 Duration Connection::keepalive_idle() const {
   return app().ka_idle_s ? Duration::seconds(app().ka_idle_s) : env_->config.keepalive_idle;
 }

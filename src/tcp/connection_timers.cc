@@ -16,8 +16,9 @@ Duration Connection::r2() const {
 }
 
 bool Connection::set_fin_wait_2_timeout(Duration d) {
-  if (d < Duration::zero() || d.us() % 1'000'000 != 0 || d > Duration::seconds(kMaxFinWait2Secs)) return false;
-  bufs().app.fin_wait_2_s = static_cast<uint8_t>(d.us() / 1'000'000);
+  const uint16_t s = whole_seconds(d, kMaxFinWait2Secs);
+  if (s == 0 && d != Duration::zero()) return false;  // zero: back to the Config's
+  bufs().app.fin_wait_2_s = static_cast<uint8_t>(s);
   return true;
 }
 
