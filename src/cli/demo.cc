@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/cc_option.h"
 #include "cli/commands.h"
 #include "link/pcap_recorder.h"
 #include "sim/echo_scenario.h"
@@ -67,7 +68,7 @@ sim::EchoConfig echo_config(const DemoOptions& o) {
   c.link.corrupt = o.corrupt;
   c.link.ce_mark = o.ce;
   c.ecn = o.ecn;
-  c.congestion_control = o.cc == "cubic" ? tcp::CcAlgorithm::Cubic : tcp::CcAlgorithm::NewReno;
+  c.congestion_control = cc_algorithm(o.cc);
   c.open = o.open == "simultaneous" ? sim::OpenMode::Simultaneous : sim::OpenMode::Normal;
   c.close = o.close == "server" ? sim::CloseMode::Server
             : o.close == "both" ? sim::CloseMode::Both
@@ -178,8 +179,7 @@ void register_demo(CLI::App& app, ExitCode& exit_code) {
                   "dropped; with --ecn the hosts then slow down without losing anything")
       ->check(CLI::Range(0.0, 1.0));
   sub->add_flag("--ecn", o->ecn, "Both hosts offer and accept ECN (RFC 3168)");
-  sub->add_option("--cc", o->cc, "Congestion control of both hosts: newreno (RFC 5681, 6582) or cubic (RFC 9438)")
-      ->capture_default_str()->check(CLI::IsMember({"newreno", "cubic"}));
+  add_cc_option(*sub, o->cc, "Congestion control of both hosts");
   sub->add_option("--delay", o->delay_ms, "One-way delay in milliseconds")
       ->capture_default_str()->check(CLI::Range(0.0, 60000.0));
   sub->add_option("--jitter", o->jitter_ms, "Extra random delay in milliseconds (order is kept)")

@@ -6,6 +6,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "cli/cc_option.h"
 #include "cli/live_trace.h"
 #include "link/impairment.h"
 #include "link/netns.h"
@@ -43,9 +44,7 @@ void add_tun_options(CLI::App& cmd, TunOptions& o) {
   cmd.add_flag("--ecn", o.ecn,
                "offer and accept ECN (RFC 3168): new data goes ECT(0), congestion marks are echoed and "
                "answered like losses");
-  cmd.add_option("--cc", o.cc, "congestion control of synack's connections: newreno (RFC 5681, 6582) or cubic (RFC 9438)")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"newreno", "cubic"}));
+  add_cc_option(cmd, o.cc, "congestion control of synack's connections");
   cmd.add_flag("--trace", o.trace, "print segments and state changes live, and counters at exit");
   cmd.add_flag("--stats", o.stats, "print counters at exit");
 }
@@ -147,7 +146,7 @@ base::Expected<void, SetupError> TunSession::setup() {
   sc.max_connections = opts_.conn_limit;
   if (opts_.ttl) sc.tcp.ttl = static_cast<uint8_t>(opts_.ttl);
   sc.tcp.ecn = opts_.ecn;
-  sc.tcp.congestion_control = opts_.cc == "cubic" ? tcp::CcAlgorithm::Cubic : tcp::CcAlgorithm::NewReno;
+  sc.tcp.congestion_control = cc_algorithm(opts_.cc);
   auto key = tcp::Rfc6528Isn::random_key();
   for (size_t i = 0; i < 8; ++i) sc.port_secret = (sc.port_secret << 8) | key[i + 8];
   p_->isn = std::make_unique<tcp::Rfc6528Isn>(key);
