@@ -100,6 +100,7 @@ void Stack::flush_conn(uint32_t idx, Instant now) {
     if (!s.conn->poll_transmit(now, base::MutBytes(pb.data.data() + kHeadroom, max_payload()), seg)) return;
     packet_free_.pop_back();
     emit_segment(now, s.conn->tuple(), seg, pb, kHeadroom, s.ip_tos, s.ip_ttl);
+    if (!s.conn->may_send_more()) return;  // as poll_transmit_into: no poll that would find nothing
   }
 }
 
