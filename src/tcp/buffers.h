@@ -128,6 +128,7 @@ struct Buffers {
     uint8_t ka_probes = 0;         // keep-alive probe count
     uint8_t fin_wait_2_s = 0;      // orphaned FIN-WAIT-2 timeout, seconds (TCP_LINGER2)
     uint16_t mss_limit = 0;        // TCP_MAXSEG (Connection::set_mss_limit)
+    bool no_options = false;       // TCP_NOOPT (Connection::set_no_options)
   } app;
   std::optional<Error> soft_error;  // the last ICMP soft error (MUST-47, SHLD-25)
 };

@@ -103,7 +103,7 @@ Expected<void, Error> Connection::connect(Instant now) {
   reset_send_sequence();
   snd_.mss = 536;  // until the peer's MSS option says otherwise (MUST-15)
   // The scale we offer, from the buffer we could advertise (RFC 7323 §2.2).
-  rcv_.wscale = env_->config.window_scaling ? window_shift_for(rcv_buf_cap_) : 0;
+  rcv_.wscale = offer_window_scaling() ? window_shift_for(rcv_buf_cap_) : 0;
   from_listen_ = false;
   syn_pending_ = true;
   transition_to(State::SynSent, Cause::UserOpen);
@@ -345,7 +345,7 @@ bool Connection::set_recv_buffer(uint32_t bytes) {
       rcv_buf_cap_ = bytes;
       // Until our SYN has gone out the scale we offer may still follow the
       // buffer (RFC 7323 §2.2); after that it is fixed.
-      if (!snd_.max.after(snd_.iss) && env_->config.window_scaling) rcv_.wscale = window_shift_for(bytes);
+      if (!snd_.max.after(snd_.iss) && offer_window_scaling()) rcv_.wscale = window_shift_for(bytes);
       return true;
     default:
       break;

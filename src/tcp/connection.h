@@ -161,6 +161,13 @@ class Connection {
   void abort(Instant now);
   void set_nagle(bool on) { nagle_ = on; }
   bool nagle() const { return nagle_; }
+  // Send no TCP options at all, not even MSS (FreeBSD's TCP_NOOPT): the SYN or
+  // SYN,ACK offers nothing, so nothing is negotiated (RFC 7323 §2.2, §3.2; RFC
+  // 2018 §2) and the peer sends segments of at most 536 bytes (RFC 9293
+  // §3.7.1, MUST-15). For testing peers and paths. Only before the SYN: in
+  // CLOSED or LISTEN; false (and nothing changes) in any other state.
+  bool set_no_options(bool on);
+  bool no_options() const { return app().no_options; }
   // Choose the congestion control algorithm for this connection (before data flows).
   void set_congestion_control(CcAlgorithm alg);
   CcAlgorithm congestion_control() const { return cubic_ ? CcAlgorithm::Cubic : CcAlgorithm::NewReno; }
@@ -367,6 +374,13 @@ class Connection {
   // options (connection_options.cc)
   void negotiate_options(Instant now, const Segment& syn);
   static uint8_t window_shift_for(uint32_t buffer);
+  // What this connection's SYN offers: the Config's options, none if
+  // set_no_options.
+  // (Only the SYNs ask: the flag lives in Buffers::AppOptions, not in the
+  // control block.)
+  bool offer_window_scaling() const { return env_->config.window_scaling && !no_options(); }
+  bool offer_timestamps() const { return env_->config.timestamps && !no_options(); }
+  bool offer_sack() const { return env_->config.sack && !no_options(); }
   uint32_t whole_segments(uint32_t bytes) const;
   uint16_t send_mss() const;
   uint32_t ts_now(Instant now) const;

@@ -52,7 +52,7 @@ void Connection::negotiate_options(Instant now, const Segment& syn) {
   // Each option is in use only if both sides offered it (RFC 7323 §2.2, §3.2;
   // RFC 2018 §2). On a passive open we answer in kind; on an active open we
   // offered already.
-  wscale_ok_ = cfg.window_scaling && syn.options.window_scale.has_value();
+  wscale_ok_ = offer_window_scaling() && syn.options.window_scale.has_value();
   if (wscale_ok_) {
     snd_.wscale = std::min(*syn.options.window_scale, kMaxWindowShift);
     // An active open keeps the scale its SYN offered (connect(),
@@ -62,12 +62,12 @@ void Connection::negotiate_options(Instant now, const Segment& syn) {
   } else {
     snd_.wscale = rcv_.wscale = 0;
   }
-  ts_ok_ = cfg.timestamps && syn.options.timestamps.has_value();
+  ts_ok_ = offer_timestamps() && syn.options.timestamps.has_value();
   if (ts_ok_) {
     ts_recent_ = syn.options.timestamps->val;
     ts_recent_ms_ = ms32(now);
   }
-  sack_ok_ = cfg.sack && syn.options.sack_permitted;
+  sack_ok_ = offer_sack() && syn.options.sack_permitted;
   // ECN (RFC 3168 §6.1.1): an ECN-setup SYN has both ECE and CWR, its answer
   // ECE alone (one with both is a reflection of our own flags by a broken
   // peer or middlebox, and not an agreement), and only if the SYN it answers
@@ -91,18 +91,24 @@ uint16_t Connection::send_mss() const {
 }
 
 void Connection::syn_options(Instant now, wire::TcpOptions& o) const {
-  const Config& cfg = env_->config;
   o.clear();
+  if (no_options()) return;  // TCP_NOOPT: not even the MSS (the peer assumes 536, MUST-15)
   o.mss = advertised_mss();  // MUST-14; never in a non-SYN segment (MUST-65)
   // Offer everything in a SYN; a SYN,ACK (passive or simultaneous open)
   // carries only what the peer's SYN offered (RFC 7323 §2.2, §3.2).
   bool active = state_ == State::SynSent;
-  if (cfg.window_scaling && (active || wscale_ok_)) o.window_scale = rcv_.wscale;
-  if (cfg.sack && (active || sack_ok_)) o.sack_permitted = true;
-  if (cfg.timestamps && (active || ts_ok_)) {
+  if (offer_window_scaling() && (active || wscale_ok_)) o.window_scale = rcv_.wscale;
+  if (offer_sack() && (active || sack_ok_)) o.sack_permitted = true;
+  if (offer_timestamps() && (active || ts_ok_)) {
     // TSecr is only meaningful when the ACK bit is set (RFC 7323 §3.2).
     o.timestamps = wire::Timestamps{ts_now(now), state_ == State::SynSent ? 0 : ts_recent_};
   }
+}
+
+bool Connection::set_no_options(bool on) {
+  if (state_ != State::Closed && state_ != State::Listen) return false;  // the SYN offered already
+  if (on || bufs_) bufs().app.no_options = on;  // off needs no Buffers
+  return true;
 }
 
 void Connection::segment_options(Instant now, bool with_sack, wire::TcpOptions& o) {

@@ -153,6 +153,50 @@ TEST(Options, DuplicateDataIsReportedAsDsack_Rfc2883_4) {
   EXPECT_EQ(e.seg.options.sack_count, 0);  // reported once
 }
 
+// No options at all (FreeBSD's TCP_NOOPT): the SYN carries none, not even
+// MSS, so nothing is negotiated whatever the peer's SYN,ACK offers (RFC 7323
+// §2.2, §3.2; RFC 2018 §2), and the peer, without an MSS option, sends at most
+// 536 bytes per segment (RFC 9293 §3.7.1 MUST-15). Our own send MSS still
+// follows the peer's option.
+TEST(Options, NoOptionsSynOffersNothingAndNothingIsNegotiated_Rfc9293_3_7_1_MUST15) {
+  Harness h(Config{}, 100);
+  ASSERT_TRUE(h.conn().set_no_options(true));
+  EXPECT_TRUE(h.conn().no_options());
+  h.connect();
+  Sent syn = h.expect(seg::syn(100));
+  EXPECT_EQ(syn.seg.options.wire_size(), 0u);
+  EXPECT_FALSE(syn.seg.options.mss.has_value());
+  EXPECT_FALSE(h.conn().set_no_options(false));  // the SYN has gone: too late
+  h.inject(seg::syn_ack(300, 101).mss(1400).wscale(7).ts(5000, 0).sack_ok());
+  Sent ack = h.expect(seg::ack(101, 301));
+  EXPECT_EQ(ack.seg.options.wire_size(), 0u);
+  EXPECT_FALSE(h.conn().window_scaling_enabled());
+  EXPECT_FALSE(h.conn().timestamps_enabled());
+  EXPECT_FALSE(h.conn().sack_enabled());
+  EXPECT_EQ(h.conn().info().snd_mss, 1400u);
+  // Without window scaling the window field is the window itself (at most 65535).
+  EXPECT_LE(ack.seg.wnd, 0xffffu);
+}
+
+// The passive side: a listener's connection set to send no options answers a
+// SYN that offers everything with a bare SYN,ACK, and uses none of them.
+TEST(Options, NoOptionsSynAckAnswersWithNothing_Rfc7323_2_2_Rfc2018_2) {
+  Harness h(Config{}, 300);
+  ASSERT_TRUE(h.conn().set_no_options(true));
+  h.listen();
+  h.inject(seg::syn(100).mss(1460).wscale(7).ts(77, 0).sack_ok());
+  Sent sa = h.expect(seg::syn_ack(300, 101));
+  EXPECT_EQ(sa.seg.options.wire_size(), 0u);
+  h.inject(seg::ack(101, 301));
+  h.expect_state(State::Established);
+  EXPECT_FALSE(h.conn().window_scaling_enabled());
+  EXPECT_FALSE(h.conn().timestamps_enabled());
+  EXPECT_FALSE(h.conn().sack_enabled());
+  // Segments without a timestamp are accepted (none was agreed, RFC 7323 §3.2).
+  EXPECT_EQ(h.inject(seg::data(101, 301, 10)), DropReason::None);
+  EXPECT_EQ(h.conn().recv_available(), 10u);
+}
+
 // Option negotiation table: an option is used only if both sides offer it.
 struct Offer {
   bool local;
