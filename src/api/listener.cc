@@ -85,6 +85,24 @@ Expected<void, Error> Listener::set_user_timeout(Duration d) {
   return set_child_field(&stack::ConnOptions::user_timeout_ms, static_cast<uint32_t>(d.ms()));
 }
 
+Expected<void, Error> Listener::set_keepalive(bool on) {
+  return set_child_field(&stack::ConnOptions::keepalive, on);
+}
+
+Expected<void, Error> Listener::set_keepalive_params(Duration idle, Duration interval, uint32_t probes) {
+  if (!Socket::keepalive_params_ok(idle, interval, probes)) return base::Unexpected(Error::InvalidArgument);
+  stack::ConnOptions o = child_opts_;
+  o.keepalive_idle_s = static_cast<uint16_t>(idle.us() / 1'000'000);
+  o.keepalive_interval_s = static_cast<uint16_t>(interval.us() / 1'000'000);
+  o.keepalive_probes = static_cast<uint8_t>(probes);
+  return set_child_options(o);
+}
+
+Expected<void, Error> Listener::set_fin_wait_2_timeout(Duration d) {
+  if (!Socket::fin_wait_2_timeout_ok(d)) return base::Unexpected(Error::InvalidArgument);
+  return set_child_field(&stack::ConnOptions::fin_wait_2_s, static_cast<uint8_t>(d.us() / 1'000'000));
+}
+
 Expected<void, Error> Listener::set_child_buffer(uint32_t stack::ConnOptions::*size, uint32_t bytes) {
   if (!rt_) return base::Unexpected(Error::NotConnected);
   if (!tcp::Connection::buffer_size_ok(bytes)) return base::Unexpected(Error::InvalidArgument);

@@ -48,6 +48,13 @@ class Listener {
   // inherit TCP_NODELAY and TCP_USER_TIMEOUT the same way).
   Expected<void, Error> set_nodelay(bool on);
   Expected<void, Error> set_user_timeout(Duration d);
+  // Keep-alive and the FIN-WAIT-2 timeout of the connections accepted from
+  // now on, as Socket::set_keepalive, set_keepalive_params and
+  // set_fin_wait_2_timeout (Linux's and FreeBSD's accepted sockets inherit
+  // SO_KEEPALIVE, TCP_KEEPIDLE/KEEPINTVL/KEEPCNT and TCP_LINGER2).
+  Expected<void, Error> set_keepalive(bool on);
+  Expected<void, Error> set_keepalive_params(Duration idle, Duration interval, uint32_t probes);
+  Expected<void, Error> set_fin_wait_2_timeout(Duration d);
 
  private:
   friend class Runtime;

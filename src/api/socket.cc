@@ -239,14 +239,17 @@ Expected<void, Error> Socket::set_keepalive(bool on) {
   return {};
 }
 
-Expected<void, Error> Socket::set_keepalive_params(Duration idle, Duration interval, uint32_t probes) {
-  if (!rt_ || !conn()) return base::Unexpected(Error::NotConnected);
+bool Socket::keepalive_params_ok(Duration idle, Duration interval, uint32_t probes) {
   auto whole_secs = [](Duration d) {
     return d.us() % 1'000'000 == 0 && d >= Duration::seconds(1) &&
            d <= Duration::seconds(tcp::Connection::kMaxKeepAliveSecs);
   };
-  if (!whole_secs(idle) || !whole_secs(interval) || probes < 1 || probes > tcp::Connection::kMaxKeepAliveProbes)
-    return base::Unexpected(Error::InvalidArgument);
+  return whole_secs(idle) && whole_secs(interval) && probes >= 1 && probes <= tcp::Connection::kMaxKeepAliveProbes;
+}
+
+Expected<void, Error> Socket::set_keepalive_params(Duration idle, Duration interval, uint32_t probes) {
+  if (!rt_ || !conn()) return base::Unexpected(Error::NotConnected);
+  if (!keepalive_params_ok(idle, interval, probes)) return base::Unexpected(Error::InvalidArgument);
   Instant now = rt_->now();
   rt_->stack().with_connection(now, id_, [&](tcp::Connection& c) {
     c.set_keepalive_idle(now, idle);
@@ -268,6 +271,13 @@ Expected<void, Error> Socket::set_user_timeout(Duration d) {
   if (!rt_ || !conn()) return base::Unexpected(Error::NotConnected);
   if (!user_timeout_ok(d)) return base::Unexpected(Error::InvalidArgument);
   rt_->stack().with_connection(rt_->now(), id_, [&](tcp::Connection& c) { c.set_user_timeout(d); });
+  return {};
+}
+
+Expected<void, Error> Socket::set_fin_wait_2_timeout(Duration d) {
+  if (!rt_ || !conn()) return base::Unexpected(Error::NotConnected);
+  if (!fin_wait_2_timeout_ok(d)) return base::Unexpected(Error::InvalidArgument);
+  rt_->stack().with_connection(rt_->now(), id_, [&](tcp::Connection& c) { (void)c.set_fin_wait_2_timeout(d); });
   return {};
 }
 

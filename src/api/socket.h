@@ -69,6 +69,18 @@ class Socket {
   // with Error::InvalidArgument.
   Expected<void, Error> set_keepalive(bool on);
   Expected<void, Error> set_keepalive_params(Duration idle, Duration interval, uint32_t probes);
+  // What set_keepalive_params takes.
+  static bool keepalive_params_ok(Duration idle, Duration interval, uint32_t probes);
+  // How long this connection, once closed by the application, waits in
+  // FIN-WAIT-2 for the peer's FIN before it is dropped (TCP_LINGER2; RFC 9293
+  // sets no limit): whole seconds from 1 to 120, or zero for the stack's
+  // (tcp::Config::fin_wait_2_timeout); anything else fails with
+  // InvalidArgument. A timer already running keeps its deadline.
+  Expected<void, Error> set_fin_wait_2_timeout(Duration d);
+  static bool fin_wait_2_timeout_ok(Duration d) {
+    return d >= Duration::zero() && d.us() % 1'000'000 == 0 &&
+           d <= Duration::seconds(tcp::Connection::kMaxFinWait2Secs);
+  }
   // Nagle's algorithm (RFC 9293 §3.7.4) for this connection, on unless the
   // stack turned it off (tcp::Config::nagle): set_nodelay(true) turns it off
   // (MUST-17; TCP_NODELAY), so a short write goes at once even while an

@@ -278,13 +278,21 @@ std::optional<ConnId> Stack::accept(uint16_t port) {
   return std::nullopt;
 }
 
-void Stack::apply(tcp::Connection& c, const ConnOptions& opts) {
+void Stack::apply(Instant now, tcp::Connection& c, const ConnOptions& opts) {
+  // Every value was checked by valid(); the setters cannot refuse them.
+  if (opts.no_options) (void)c.set_no_options(true);  // CLOSED or LISTEN: before the SYN
   if (opts.send_buffer) (void)c.set_send_buffer(opts.send_buffer);  // checked by valid()
   if (opts.recv_buffer) (void)c.set_recv_buffer(opts.recv_buffer);
   if (opts.mss_limit) (void)c.set_mss_limit(opts.mss_limit);
   if (opts.congestion_control) c.set_congestion_control(*opts.congestion_control);
   if (opts.nodelay) c.set_nagle(false);
   if (opts.user_timeout_ms) c.set_user_timeout(base::Duration::millis(opts.user_timeout_ms));
+  if (opts.fin_wait_2_s) (void)c.set_fin_wait_2_timeout(base::Duration::seconds(opts.fin_wait_2_s));
+  if (opts.keepalive_idle_s) (void)c.set_keepalive_idle(now, base::Duration::seconds(opts.keepalive_idle_s));
+  if (opts.keepalive_interval_s)
+    (void)c.set_keepalive_interval(now, base::Duration::seconds(opts.keepalive_interval_s));
+  if (opts.keepalive_probes) (void)c.set_keepalive_probes(opts.keepalive_probes);
+  if (opts.keepalive) c.set_keepalive(now, true);  // last: its timer uses the values above
 }
 
 Expected<void, StackError> Stack::set_listener_options(uint16_t port, const ConnOptions& opts) {
@@ -335,7 +343,7 @@ Expected<ConnId, StackError> Stack::connect(Instant now, const Endpoint& remote,
   s.app_owned = true;
   conns_.put(t, idx);
   ++counters_.active_opens;
-  apply(*s.conn, opts);  // before the SYN: the receive buffer chooses its window scale
+  apply(now, *s.conn, opts);  // before the SYN: the receive buffer chooses its window scale
   s.ip_tos = tos_without_ecn(opts.ip_tos);
   s.ip_ttl = opts.ip_ttl;
   (void)s.conn->connect(now);

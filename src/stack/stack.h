@@ -116,9 +116,26 @@ struct ConnOptions {
   // reach the connections it accepts, as Linux's do.
   bool nodelay = false;
   uint32_t user_timeout_ms = 0;
+  // Keep-alive (RFC 9293 §3.8.4, MUST-24: per connection) and its idle time,
+  // probe interval (seconds, 1..Connection::kMaxKeepAliveSecs) and probe count
+  // (1..kMaxKeepAliveProbes); 0: the stack's tcp::Config. A listener's reach
+  // its children, as in Linux and FreeBSD.
+  bool keepalive = false;
+  uint16_t keepalive_idle_s = 0;
+  uint16_t keepalive_interval_s = 0;
+  uint8_t keepalive_probes = 0;
+  // Orphaned FIN-WAIT-2 timeout in seconds (TCP_LINGER2,
+  // 1..Connection::kMaxFinWait2Secs; 0: the stack's).
+  uint8_t fin_wait_2_s = 0;
+  // No TCP options on the SYN or SYN,ACK, not even MSS (FreeBSD's TCP_NOOPT;
+  // Connection::set_no_options).
+  bool no_options = false;
   bool valid() const {
     return send_buffer <= tcp::Connection::kMaxBuffer && recv_buffer <= tcp::Connection::kMaxBuffer &&
-           tcp::Connection::mss_limit_ok(mss_limit);
+           tcp::Connection::mss_limit_ok(mss_limit) && keepalive_idle_s <= tcp::Connection::kMaxKeepAliveSecs &&
+           keepalive_interval_s <= tcp::Connection::kMaxKeepAliveSecs &&
+           keepalive_probes <= tcp::Connection::kMaxKeepAliveProbes &&
+           fin_wait_2_s <= tcp::Connection::kMaxFinWait2Secs;
   }
 };
 std::string_view to_string(StackError e);
@@ -314,7 +331,7 @@ class Stack {
   void compact_time_wait(uint32_t idx, Instant now);
   void unlink_child(uint32_t idx);
   void expire_time_wait(Instant now);
-  static void apply(tcp::Connection& c, const ConnOptions& opts);
+  static void apply(Instant now, tcp::Connection& c, const ConnOptions& opts);
 
   // output (stack_output.cc)
   // The free buffer the next packet goes into (still in packet_free_: the

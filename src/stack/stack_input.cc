@@ -190,7 +190,7 @@ void Stack::listener_input(Instant now, Listener& l, const FourTuple& t, const t
   Slot& s = slot(idx);
   s.conn.emplace(env_, t);
   (void)s.conn->listen();
-  apply(*s.conn, l.child_opts);  // before the SYN: the SYN,ACK's window and scale follow them
+  apply(now, *s.conn, l.child_opts);  // before the SYN: the SYN,ACK's window and scale follow them
   s.ip_tos = tos_without_ecn(l.child_opts.ip_tos);  // the SYN,ACK too
   s.ip_ttl = l.child_opts.ip_ttl;
   while (s.conn->poll_event()) {

@@ -393,6 +393,57 @@ TEST(ApiRuntime, ListenerOptionsReachAcceptedConnections_Rfc9438_Rfc9293_MUST17_
   peer.join();
 }
 
+// RFC 9293 §3.8.4 MUST-24: keep-alive per connection, here for the
+// connections a listener accepts (Linux's and FreeBSD's accepted sockets
+// inherit SO_KEEPALIVE and its parameters), with the FIN-WAIT-2 timeout
+// (TCP_LINGER2) beside it; values out of range are refused by the listener
+// and by the socket alike.
+TEST(ApiRuntime, ListenerKeepAliveAndFinWait2ReachAcceptedConnections_Rfc9293_3_8_4_MUST24) {
+  auto [la, lb] = testing::socket_link_pair();
+  Host a(kA, *la, 100), b(kB, *lb, 300);
+  auto l = b.rt->listen(7);
+  ASSERT_TRUE(l.has_value());
+  EXPECT_EQ(l->set_keepalive_params(Duration::seconds(5), Duration::millis(1500), 3).error(),
+            Error::InvalidArgument);
+  EXPECT_EQ(l->set_fin_wait_2_timeout(Duration::seconds(121)).error(), Error::InvalidArgument);
+  ASSERT_TRUE(l->set_keepalive_params(Duration::seconds(5), Duration::seconds(2), 3).has_value());
+  ASSERT_TRUE(l->set_keepalive(true).has_value());
+  ASSERT_TRUE(l->set_fin_wait_2_timeout(Duration::seconds(9)).has_value());
+  std::atomic<bool> keepalive = false;
+  std::atomic<int64_t> idle_s = 0, fin_wait_2_s = 0;
+  std::atomic<uint32_t> probes = 0;
+  std::promise<void> accepted;
+  std::thread peer([&] {
+    auto s = l->accept(Duration::seconds(5));
+    ASSERT_TRUE(s.has_value());
+    const tcp::Connection* c = b.stack->connection(s->id());
+    keepalive = c->keepalive();
+    idle_s = c->keepalive_idle().us() / 1'000'000;
+    probes = c->keepalive_probes();
+    fin_wait_2_s = c->fin_wait_2_timeout().us() / 1'000'000;
+    accepted.set_value();
+    b.rt->run();
+  });
+  auto s = a.rt->connect({kB, 7}, Duration::seconds(5));
+  ASSERT_TRUE(s.has_value());
+  accepted.get_future().get();
+  EXPECT_TRUE(keepalive.load());
+  EXPECT_EQ(idle_s.load(), 5);
+  EXPECT_EQ(probes.load(), 3u);
+  EXPECT_EQ(fin_wait_2_s.load(), 9);
+  // The client's socket sets its own FIN-WAIT-2 timeout.
+  EXPECT_EQ(s->set_fin_wait_2_timeout(Duration::millis(2500)).error(), Error::InvalidArgument);
+  EXPECT_EQ(s->set_fin_wait_2_timeout(Duration::seconds(-1)).error(), Error::InvalidArgument);
+  ASSERT_TRUE(s->set_fin_wait_2_timeout(Duration::seconds(4)).has_value());
+  EXPECT_EQ(a.stack->connection(s->id())->fin_wait_2_timeout(), Duration::seconds(4));
+  ASSERT_TRUE(s->set_fin_wait_2_timeout(Duration::zero()).has_value());  // back to the stack's
+  EXPECT_EQ(a.stack->connection(s->id())->fin_wait_2_timeout(), a.stack->config().tcp.fin_wait_2_timeout);
+  s->close();
+  EXPECT_EQ(s->set_fin_wait_2_timeout(Duration::seconds(4)).error(), Error::NotConnected);
+  b.rt->stop();
+  peer.join();
+}
+
 TEST(ApiRuntime, ConnectDeadlineAbortsTheAttempt) {
   auto [la, lb] = testing::socket_link_pair();
   la->drop_all = true;

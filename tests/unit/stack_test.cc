@@ -391,6 +391,82 @@ TEST(Stack, NodelayAndUserTimeoutReachConnectionsFromTheirSyn_Rfc9293_MUST17_MUS
   EXPECT_EQ(other->user_timeout(), p.a().config().tcp.r2);
 }
 
+// RFC 9293 §3.8.4 MUST-24 (keep-alive per connection) through ConnOptions:
+// a listener's keep-alive, its parameters and the FIN-WAIT-2 timeout reach
+// the connections it accepts from their SYN (as Linux's and FreeBSD's accepted
+// sockets inherit SO_KEEPALIVE, TCP_KEEPIDLE/KEEPINTVL/KEEPCNT and
+// TCP_LINGER2), and the child probes its idle peer after the idle time it was
+// given, not the stack's two hours (MUST-27 lets the application set it).
+TEST(Stack, ListenerKeepAliveAndFinWait2ReachChildren_Rfc9293_3_8_4_MUST24) {
+  StackPair p;
+  ASSERT_TRUE(p.b().listen(80, 8).has_value());
+  stack::ConnOptions opts;
+  opts.keepalive = true;
+  opts.keepalive_idle_s = 10;
+  opts.keepalive_interval_s = 3;
+  opts.keepalive_probes = 4;
+  opts.fin_wait_2_s = 30;
+  ASSERT_TRUE(p.b().set_listener_options(80, opts).has_value());
+  auto c = p.a().connect(p.now(), kServer, 0);
+  ASSERT_TRUE(c.has_value());
+  p.exchange();
+  auto s = p.b().accept(80);
+  ASSERT_TRUE(s.has_value());
+  const tcp::Connection* child = p.b().connection(*s);
+  EXPECT_TRUE(child->keepalive());
+  EXPECT_EQ(child->keepalive_idle(), Duration::seconds(10));
+  EXPECT_EQ(child->keepalive_interval(), Duration::seconds(3));
+  EXPECT_EQ(child->keepalive_probes(), 4u);
+  EXPECT_EQ(child->fin_wait_2_timeout(), Duration::seconds(30));
+  const tcp::Connection* client = p.a().connection(*c);
+  EXPECT_FALSE(client->keepalive());  // the client's own options: none
+  EXPECT_EQ(client->fin_wait_2_timeout(), p.a().config().tcp.fin_wait_2_timeout);
+  p.advance(Duration::seconds(11));  // idle longer than 10 s: one probe, answered
+  EXPECT_EQ(p.b().connection(*s)->counters().keepalive_probes, 1u);
+  EXPECT_EQ(p.b().connection(*s)->state(), tcp::State::Established);
+  // Values out of Connection's ranges are refused, not clamped.
+  stack::ConnOptions bad;
+  bad.keepalive_probes = tcp::Connection::kMaxKeepAliveProbes + 1;
+  EXPECT_EQ(p.b().set_listener_options(80, bad).error(), stack::StackError::InvalidArgument);
+  bad = {};
+  bad.fin_wait_2_s = tcp::Connection::kMaxFinWait2Secs + 1;
+  EXPECT_EQ(p.a().connect(p.now(), kServer, 0, bad).error(), stack::StackError::InvalidArgument);
+}
+
+// ConnOptions::no_options (TCP_NOOPT) on the client: its SYN offers nothing,
+// so neither side uses timestamps, SACK or window scaling (RFC 7323 §2.2,
+// §3.2; RFC 2018 §2), and the server, given no MSS option, sends segments of
+// at most 536 bytes (RFC 9293 §3.7.1 MUST-15). A connection without the
+// option, on the same stacks, negotiates everything.
+TEST(Stack, NoOptionsConnectionNegotiatesNothing_Rfc9293_3_7_1_MUST15) {
+  StackPair p;
+  ASSERT_TRUE(p.b().listen(80, 8).has_value());
+  stack::ConnOptions opts;
+  opts.no_options = true;
+  auto bare = p.a().connect(p.now(), kServer, 0, opts);
+  auto full = p.a().connect(p.now(), kServer, 0);
+  ASSERT_TRUE(bare.has_value());
+  ASSERT_TRUE(full.has_value());
+  p.exchange();
+  auto s1 = p.b().accept(80);
+  auto s2 = p.b().accept(80);
+  ASSERT_TRUE(s1.has_value());
+  ASSERT_TRUE(s2.has_value());
+  const tcp::Connection* bare_client = p.a().connection(*bare);
+  EXPECT_TRUE(bare_client->no_options());
+  for (stack::ConnId id : {*s1, *s2}) {
+    const tcp::Connection* srv = p.b().connection(id);
+    bool is_bare = srv->tuple().remote.port == bare_client->tuple().local.port;
+    EXPECT_EQ(srv->timestamps_enabled(), !is_bare);
+    EXPECT_EQ(srv->sack_enabled(), !is_bare);
+    EXPECT_EQ(srv->window_scaling_enabled(), !is_bare);
+    if (is_bare) EXPECT_EQ(srv->snd().mss, 536u);
+    else EXPECT_GT(srv->snd().mss, 536u);
+  }
+  EXPECT_FALSE(bare_client->timestamps_enabled());
+  EXPECT_TRUE(p.a().connection(*full)->timestamps_enabled());
+}
+
 // RFC 9438 §4.6 against RFC 5681 §3.2: the congestion control chosen for a
 // connection in ConnOptions (a client's before its SYN, a listener's for its
 // children) is the one that answers a loss. The same transfer loses the same
