@@ -135,23 +135,6 @@ int Sockets::take_error(Socket& s) {
   return errno_for(*c->error());
 }
 
-void Sockets::apply_socket_options(Socket& s) {
-  if (!s.conn) return;
-  Socket opts = s;
-  base::Instant now = d_.now();
-  d_.stack().with_connection(now, *s.conn, [&](tcp::Connection& c) {
-    if (opts.nodelay) c.set_nagle(false);
-    if (opts.user_timeout_ms > 0) c.set_user_timeout(base::Duration::millis(opts.user_timeout_ms));
-    (void)c.set_fin_wait_2_timeout(base::Duration::seconds(opts.linger2_s));  // checked by setsockopt
-    // Values were checked by setsockopt; the switch goes last so the timer uses them.
-    if (opts.keepidle_s > 0) c.set_keepalive_idle(now, base::Duration::seconds(opts.keepidle_s));
-    if (opts.keepintvl_s > 0) c.set_keepalive_interval(now, base::Duration::seconds(opts.keepintvl_s));
-    if (opts.keepcnt > 0) c.set_keepalive_probes(static_cast<uint32_t>(opts.keepcnt));
-    c.set_keepalive(now, opts.keepalive);
-  });
-  d_.collect();
-}
-
 CallOutcome Sockets::sys_socket(const script::Syscall& c) {
   if (c.args.size() != 3) return bad_args(c, "wrong number of arguments");
   if (!is_ellipsis(c.args[0])) {
@@ -206,20 +189,12 @@ CallOutcome Sockets::sys_accept(const script::Syscall& c) {
   Socket child;
   child.kind = Socket::Kind::Connected;
   child.conn = *id;
-  child.nodelay = s->nodelay;  // Linux: accepted sockets inherit TCP_NODELAY
-  child.user_timeout_ms = s->user_timeout_ms;
-  child.linger2_s = s->linger2_s;  // Linux: accepted sockets inherit TCP_LINGER2
-  child.keepalive = s->keepalive;  // and keep-alive settings (Linux and FreeBSD)
-  child.keepidle_s = s->keepidle_s;
-  child.keepintvl_s = s->keepintvl_s;
-  child.keepcnt = s->keepcnt;
-  child.sndbuf = s->sndbuf;  // and buffer sizes (the stack applied them before the SYN,ACK)
-  child.rcvbuf = s->rcvbuf;
-  child.ip_tos = s->ip_tos;  // and IP_TOS / IP_TTL (the stack applied them before the SYN,ACK)
-  child.ip_ttl = s->ip_ttl;
+  // Linux and FreeBSD: an accepted socket inherits its listener's options
+  // (TCP_NODELAY, TCP_USER_TIMEOUT, TCP_LINGER2, keep-alive, buffer sizes,
+  // IP_TOS / IP_TTL), which the stack applied before the SYN,ACK.
+  child.opts = s->opts;
   int fd = new_fd(c.ret);
   fds_[fd] = child;
-  apply_socket_options(fds_[fd]);
   return CallOutcome::done(fd);
 }
 
@@ -260,7 +235,6 @@ CallOutcome Sockets::sys_connect(const script::Syscall& c, bool retry) {
   const tcp::Connection* conn = d_.stack().connection(*id);
   sut_ = Sut{Sut::Kind::Active, conn ? conn->tuple().local.port : local_port, remote.port};
   map_.reset();
-  apply_socket_options(*s);
   if (s->nonblocking) return CallOutcome::error(EINPROGRESS);
   return sys_connect(c, true);
 }

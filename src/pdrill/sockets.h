@@ -57,30 +57,18 @@ class Sockets {
     uint16_t port = 0;  // bound or listening port
     std::optional<stack::ConnId> conn;
     bool nonblocking = false;
-    bool nodelay = false;
     bool linger_zero = false;
     bool reuseaddr = false;
     bool rd_shut = false;
     bool error_reported = false;  // the connection's error was returned once (SO_ERROR, read, write)
-    int64_t user_timeout_ms = 0;
-    int64_t linger2_s = 0;  // TCP_LINGER2: orphaned FIN-WAIT-2 timeout (0: the stack's)
-    // Keep-alive (SO_KEEPALIVE, TCP_KEEPIDLE/KEEPINTVL/KEEPCNT; 0: the stack's default).
-    bool keepalive = false;
-    int64_t keepidle_s = 0;
-    int64_t keepintvl_s = 0;
-    int64_t keepcnt = 0;
-    // SO_SNDBUF / SO_RCVBUF as the script set them (0: not set); see sockopt.cc.
-    uint32_t sndbuf = 0;
-    uint32_t rcvbuf = 0;
-    uint32_t maxseg = 0;  // TCP_MAXSEG as set (0: not set)
-    uint8_t ip_tos = 0;   // IP_TOS (the DSCP; RFC 9293 MUST-48)
-    uint8_t ip_ttl = 0;   // IP_TTL as set (0: not set, the stack's default)
-    stack::ConnOptions conn_options() const {
-      stack::ConnOptions o{sndbuf, rcvbuf, maxseg};
-      o.ip_tos = ip_tos;
-      o.ip_ttl = ip_ttl;
-      return o;
-    }
+    // The per-connection options as the script set them (0 / false: not set,
+    // the stack's): TCP_NODELAY, TCP_USER_TIMEOUT, TCP_LINGER2, SO_KEEPALIVE
+    // with TCP_KEEPIDLE/KEEPINTVL/KEEPCNT, SO_SNDBUF / SO_RCVBUF (see
+    // sockopt.cc), TCP_MAXSEG, IP_TOS (the DSCP; RFC 9293 MUST-48), IP_TTL,
+    // TCP_NOOPT. They go to the stack as they are: connect() and listen() pass
+    // them, and accepted sockets inherit their listener's.
+    stack::ConnOptions opts;
+    stack::ConnOptions conn_options() const { return opts; }
   };
 
   CallOutcome dispatch(const script::Syscall& c, bool retry);
@@ -112,8 +100,6 @@ class Sockets {
   int new_fd(int64_t wanted);
   // The connection's error as errno, once (then 0): SO_ERROR semantics.
   int take_error(Socket& s);
-  // errno for a failed call on a connection whose error was already reported.
-  void apply_socket_options(Socket& s);
   bool connecting(const Socket& s) const;
 
   Driver& d_;

@@ -2,6 +2,7 @@
 // for the rest.
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 
 #include "pdrill/sockets.h"
 #include "pdrill/symbols.h"
@@ -31,7 +32,6 @@ std::string why_unsupported(const OptName& o) {
     switch (o.name) {
       case sym::kTcpKeepinit: return "TCP_KEEPINIT (FreeBSD-only connection-establishment timeout) is not available";
       case sym::kTcpInfo: return "TCP_INFO is not available";
-      case sym::kTcpNoopt: return "TCP_NOOPT (FreeBSD-only) is not available";
       case sym::kTcpMd5sig: return "TCP-MD5 (RFC 2385) is not implemented";
       case sym::kTcpCork: return "TCP_CORK (Linux-only) is not available";
       default: break;
@@ -65,35 +65,37 @@ CallOutcome Sockets::sys_getsockopt(const script::Syscall& c) {
   if (is(o, sym::kSolSocket, sym::kSoError)) {
     value = take_error(*s);
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpNodelay)) {
-    value = s->nodelay ? 1 : 0;
+    value = s->opts.nodelay ? 1 : 0;
   } else if (is(o, sym::kSolSocket, sym::kSoReuseaddr)) {
     value = s->reuseaddr ? 1 : 0;
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpUserTimeout)) {
-    value = s->user_timeout_ms;
+    value = s->opts.user_timeout_ms;
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpLinger2)) {
     // As Linux: the value in effect, the stack's when none was set.
-    value = s->linger2_s ? s->linger2_s : whole_seconds(d_.stack().config().tcp.fin_wait_2_timeout);
+    value = s->opts.fin_wait_2_s ? s->opts.fin_wait_2_s : whole_seconds(d_.stack().config().tcp.fin_wait_2_timeout);
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpMaxseg)) {
     // As Linux: the MSS in use once the handshake has chosen it; before (and
     // on a listener) the value set, else the default of 536 (RFC 9293 MUST-15).
     const tcp::Connection* conn = conn_of(*s);
     bool chosen = conn && conn->state() != tcp::State::Closed && conn->state() != tcp::State::Listen &&
                   conn->state() != tcp::State::SynSent;
-    value = chosen ? conn->snd().mss : (s->maxseg ? s->maxseg : 536);
+    value = chosen ? conn->snd().mss : (s->opts.mss_limit ? s->opts.mss_limit : 536);
   } else if (is(o, sym::kSolSocket, sym::kSoKeepalive)) {
-    value = s->keepalive ? 1 : 0;
+    value = s->opts.keepalive ? 1 : 0;
   } else if (is(o, sym::kSolSocket, sym::kSoSndbuf) || is(o, sym::kSolSocket, sym::kSoRcvbuf)) {
     value = get_buffer(*s, o.name == sym::kSoSndbuf);
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpKeepidle)) {
-    value = s->keepidle_s ? s->keepidle_s : whole_seconds(d_.stack().config().tcp.keepalive_idle);
+    value = s->opts.keepalive_idle_s ? s->opts.keepalive_idle_s : whole_seconds(d_.stack().config().tcp.keepalive_idle);
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpKeepintvl)) {
-    value = s->keepintvl_s ? s->keepintvl_s : whole_seconds(d_.stack().config().tcp.keepalive_interval);
+    value = s->opts.keepalive_interval_s ? s->opts.keepalive_interval_s : whole_seconds(d_.stack().config().tcp.keepalive_interval);
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpKeepcnt)) {
-    value = s->keepcnt ? s->keepcnt : d_.stack().config().tcp.keepalive_probes;
+    value = s->opts.keepalive_probes ? s->opts.keepalive_probes : d_.stack().config().tcp.keepalive_probes;
+  } else if (is(o, sym::kIpprotoTcp, sym::kTcpNoopt)) {
+    value = s->opts.no_options ? 1 : 0;
   } else if (is(o, sym::kIpprotoIp, sym::kIpTos)) {
-    value = s->ip_tos;
+    value = s->opts.ip_tos;
   } else if (is(o, sym::kIpprotoIp, sym::kIpTtl)) {
-    value = s->ip_ttl ? s->ip_ttl : d_.stack().config().tcp.ttl;
+    value = s->opts.ip_ttl ? s->opts.ip_ttl : d_.stack().config().tcp.ttl;
   } else {
     std::string why = why_unsupported(o);
     return CallOutcome::unsupported("getsockopt(" + opt_text(c) + ")" + (why.empty() ? "" : ": " + why));
@@ -143,38 +145,44 @@ CallOutcome Sockets::sys_setsockopt(const script::Syscall& c) {
   if (is(o, sym::kSolSocket, sym::kSoReuseaddr) || is(o, sym::kSolSocket, sym::kSoReuseport)) {
     s->reuseaddr = *v != 0;
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpNodelay)) {
-    s->nodelay = *v != 0;
-    if (s->conn) {
-      bool on = s->nodelay;
-      d_.stack().with_connection(d_.now(), *s->conn, [&](tcp::Connection& conn) { conn.set_nagle(!on); });
-      d_.collect();
-    }
+    const bool on = *v != 0;
+    s->opts.nodelay = on;
+    apply_conn_option(*s, [&](tcp::Connection& conn) { conn.set_nagle(!on); });
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpUserTimeout)) {
-    s->user_timeout_ms = *v;
-    apply_socket_options(*s);
+    // Milliseconds, 0 for the stack's; negative is EINVAL (Linux).
+    if (*v < 0 || *v > INT32_MAX) return CallOutcome::error(EINVAL);
+    s->opts.user_timeout_ms = static_cast<uint32_t>(*v);
+    const auto d = base::Duration::millis(*v);
+    apply_conn_option(*s, [&](tcp::Connection& conn) { conn.set_user_timeout(d); });
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpLinger2)) {
     // Seconds; 0 for the stack's; Linux caps larger values at 120 s
     // (TCP_FIN_TIMEOUT_MAX). A negative value (Linux: no FIN-WAIT-2 at all,
     // a RST instead) is not available.
     if (*v < 0) return CallOutcome::unsupported("setsockopt(TCP_LINGER2) < 0 (skip FIN-WAIT-2) is not available");
-    s->linger2_s = std::min<int64_t>(*v, tcp::Connection::kMaxFinWait2Secs);
-    apply_socket_options(*s);
+    s->opts.fin_wait_2_s = static_cast<uint8_t>(std::min<int64_t>(*v, tcp::Connection::kMaxFinWait2Secs));
+    const auto d = base::Duration::seconds(s->opts.fin_wait_2_s);
+    apply_conn_option(*s, [&](tcp::Connection& conn) { (void)conn.set_fin_wait_2_timeout(d); });
   } else if (is(o, sym::kSolSocket, sym::kSoSndbuf) || is(o, sym::kSolSocket, sym::kSoRcvbuf)) {
     return set_buffer(*s, o.name == sym::kSoSndbuf, *v);
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpMaxseg)) {
     // Before connect() or on a listener: the MSS the SYN or SYN,ACK announces
     // and the most the connection sends (Linux's user_mss). 0 or 88..32767.
     if (*v < 0 || !tcp::Connection::mss_limit_ok(static_cast<uint32_t>(*v))) return CallOutcome::error(EINVAL);
-    s->maxseg = static_cast<uint32_t>(*v);
-    apply_conn_option(*s, [&](tcp::Connection& conn) { (void)conn.set_mss_limit(s->maxseg); });
+    s->opts.mss_limit = static_cast<uint32_t>(*v);
+    apply_conn_option(*s, [&](tcp::Connection& conn) { (void)conn.set_mss_limit(s->opts.mss_limit); });
   } else if (is(o, sym::kSolSocket, sym::kSoKeepalive)) {
-    s->keepalive = *v != 0;  // per connection (RFC 9293 §3.8.4 MUST-24)
-    apply_socket_options(*s);
+    const bool on = *v != 0;  // per connection (RFC 9293 §3.8.4 MUST-24)
+    s->opts.keepalive = on;
+    apply_conn_option(*s, [&](tcp::Connection& conn) { conn.set_keepalive(d_.now(), on); });
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpKeepidle) || is(o, sym::kIpprotoTcp, sym::kTcpKeepintvl)) {
     // Seconds, 1..32767 as Linux (EINVAL otherwise).
     if (*v < 1 || *v > int64_t{tcp::Connection::kMaxKeepAliveSecs}) return CallOutcome::error(EINVAL);
-    (o.name == sym::kTcpKeepidle ? s->keepidle_s : s->keepintvl_s) = *v;
-    apply_socket_options(*s);
+    const bool idle = o.name == sym::kTcpKeepidle;
+    (idle ? s->opts.keepalive_idle_s : s->opts.keepalive_interval_s) = static_cast<uint16_t>(*v);
+    const auto d = base::Duration::seconds(*v);
+    apply_conn_option(*s, [&](tcp::Connection& conn) {
+      (void)(idle ? conn.set_keepalive_idle(d_.now(), d) : conn.set_keepalive_interval(d_.now(), d));
+    });
   } else if (is(o, sym::kIpprotoIp, sym::kIpTos) || is(o, sym::kIpprotoIp, sym::kIpTtl)) {
     // IP_TOS: the DSCP (RFC 9293 §3.9.1.9 MUST-48); as Linux for a TCP socket
     // the two ECN bits are the stack's (synack: none), so they are dropped.
@@ -186,7 +194,7 @@ CallOutcome Sockets::sys_setsockopt(const script::Syscall& c) {
     if (tos ? (*v < 0 || *v > 255) : (*v != -1 && (*v < 1 || *v > 255))) return CallOutcome::error(EINVAL);
     const auto byte = static_cast<uint8_t>(*v == -1 ? 0 : *v);
     uint8_t value = tos ? stack::tos_without_ecn(byte) : byte;
-    (tos ? s->ip_tos : s->ip_ttl) = value;
+    (tos ? s->opts.ip_tos : s->opts.ip_ttl) = value;
     if (s->kind == Socket::Kind::Listening) {
       (void)d_.stack().set_listener_options(s->port, s->conn_options());
     } else if (s->conn) {
@@ -194,8 +202,14 @@ CallOutcome Sockets::sys_setsockopt(const script::Syscall& c) {
     }
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpKeepcnt)) {
     if (*v < 1 || *v > int64_t{tcp::Connection::kMaxKeepAliveProbes}) return CallOutcome::error(EINVAL);
-    s->keepcnt = *v;
-    apply_socket_options(*s);
+    s->opts.keepalive_probes = static_cast<uint8_t>(*v);
+    apply_conn_option(*s, [&](tcp::Connection& conn) { (void)conn.set_keepalive_probes(s->opts.keepalive_probes); });
+  } else if (is(o, sym::kIpprotoTcp, sym::kTcpNoopt)) {
+    // FreeBSD: no options on the SYN or SYN,ACK, not even MSS. Only before
+    // the SYN; later it changes nothing (the options are negotiated).
+    const bool on = *v != 0;
+    s->opts.no_options = on;
+    apply_conn_option(*s, [&](tcp::Connection& conn) { (void)conn.set_no_options(on); });
   } else {
     std::string why = why_unsupported(o);
     return CallOutcome::unsupported("setsockopt(" + opt_text(c) + ")" + (why.empty() ? "" : ": " + why));
@@ -221,7 +235,7 @@ namespace synack::pdrill {
 CallOutcome Sockets::set_buffer(Socket& s, bool send, int64_t v) {
   if (v <= 0 || !tcp::Connection::buffer_size_ok(static_cast<uint64_t>(v))) return CallOutcome::error(EINVAL);
   auto bytes = static_cast<uint32_t>(v);
-  (send ? s.sndbuf : s.rcvbuf) = bytes;
+  (send ? s.opts.send_buffer : s.opts.recv_buffer) = bytes;
   apply_conn_option(s, [&](tcp::Connection& c) { (void)(send ? c.set_send_buffer(bytes) : c.set_recv_buffer(bytes)); });
   return CallOutcome::done(0);
 }
@@ -229,7 +243,7 @@ CallOutcome Sockets::set_buffer(Socket& s, bool send, int64_t v) {
 // What setsockopt set, doubled; not set, the size in effect (the connection's,
 // else the stack's default), doubled alike.
 int64_t Sockets::get_buffer(const Socket& s, bool send) const {
-  uint32_t set = send ? s.sndbuf : s.rcvbuf;
+  uint32_t set = send ? s.opts.send_buffer : s.opts.recv_buffer;
   if (set) return int64_t{set} * 2;
   const tcp::Config& cfg = d_.stack().config().tcp;
   const tcp::Connection* c = conn_of(s);
