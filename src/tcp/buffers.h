@@ -108,6 +108,11 @@ struct Buffers {
   uint32_t flight_max = 0;
   SeqNum cwnd_usage_seq;
   bool cwnd_limited = false;
+  // Decay of an unused cwnd (RFC 2861 §3, Linux's snd_cwnd_used and
+  // snd_cwnd_stamp): the largest flight since cwnd was last used in full or
+  // decayed, and when that was (us32; 0: not yet).
+  uint32_t cwnd_used = 0;
+  uint32_t cwnd_stamp_us = 0;
   // Send-side state that matters only once data is queued (the control block
   // keeps what a connection needs to open, close and sit idle):
   SeqNum snd_sml;     // end of the last short segment sent (Nagle, Minshall's variant)

@@ -75,6 +75,18 @@ class CongestionControl {
   void on_rto(uint32_t flight_size, uint32_t smss, bool first_timeout, CubicState* cubic);
   // Restart after an idle period longer than one RTO (RFC 5681 §4.1).
   void on_idle_restart(uint32_t smss, CubicState* cubic);
+  // The sender used less than cwnd for a whole RTO (the application, or the
+  // peer's window, kept the flight at `used` bytes at most): cwnd decays
+  // halfway to what was used, and ssthresh keeps 3/4 of the old cwnd so slow
+  // start can climb back (RFC 2861 §3, as Linux's
+  // tcp_cwnd_application_limited). A window the path has not carried for a
+  // while is no longer known to be safe.
+  void on_application_limited(uint32_t used, CubicState* cubic) {
+    if (used >= cwnd_) return;
+    ssthresh_ = std::max(ssthresh_, cwnd_ / 2 + cwnd_ / 4);
+    cwnd_ = (cwnd_ + used) / 2;
+    if (cubic) cubic->epoch_start_us = -1;  // the cubic curve restarts from the new cwnd
+  }
 
  private:
   void cubic_ack(base::Instant now, uint32_t acked, uint32_t smss, base::Duration srtt, CubicState& c);

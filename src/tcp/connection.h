@@ -511,7 +511,7 @@ class Connection {
   CubicState* cubic_state() { return cubic_ ? &bufs().cubic : nullptr; }
   // Congestion window validation: after each segment of new data, what it
   // says about the use of cwnd; and whether an ACK may grow cwnd now.
-  void note_cwnd_usage();
+  void note_cwnd_usage(Instant now);
   bool cwnd_limited() const;
   size_t snd_size() const { return bufs_ ? bufs_->snd.size() : 0; }
   size_t rcv_size() const { return bufs_ ? bufs_->rcv.size() : 0; }

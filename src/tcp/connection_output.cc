@@ -301,7 +301,7 @@ void Connection::on_segment_sent(Instant now, const Segment& s, bool advance) {
       if (bufs_ && !s.retransmission) bufs_->last_seg_seq = s.seq;  // RFC 8985 §7.3
       snd_.nxt = s.seq + sl;
       if (snd_.nxt.after(snd_.max)) snd_.max = snd_.nxt;
-      if (bufs_) note_cwnd_usage();
+      if (bufs_) note_cwnd_usage(now);
     }
     if (advance && !s.retransmission && !(bufs_ && bufs_->loss_probe_now)) {
       arm_loss_probe_or_retransmit(now, /*restart_rto=*/false);  // RFC 8985 §7.2: PTO after new data
@@ -320,7 +320,7 @@ void Connection::on_segment_sent(Instant now, const Segment& s, bool advance) {
   }
 }
 
-void Connection::note_cwnd_usage() {
+void Connection::note_cwnd_usage(Instant now) {
   // As Linux's tcp_cwnd_validate: cwnd held sending back if it could not take
   // another full segment. A new window starts once SND.UNA passes the end of
   // the last one; the largest flight and the limit are then measured anew.
@@ -332,6 +332,27 @@ void Connection::note_cwnd_usage() {
     b.flight_max = flight;
     b.cwnd_usage_seq = snd_.max;
   }
+  // An unused cwnd decays once per RTO (RFC 2861 §3): to halfway between it
+  // and the largest flight of that RTO, never below the initial window. As
+  // Linux, only outside loss recovery (whose rules own cwnd then) and while
+  // the application is not waiting for send buffer space (then it is the
+  // buffer, not the application, that keeps the flight small).
+  // (Microseconds modulo 2^32: a stamp older than 71 minutes may look recent
+  // and delay one decay, while restart after idle has cut cwnd anyway. Never
+  // 0, which marks fresh Buffers: the first data only starts the clock.)
+  const uint32_t now_us = us32(now) | 1;
+  if (limited || b.cwnd_stamp_us == 0) {
+    b.cwnd_used = limited ? 0 : flight;
+    b.cwnd_stamp_us = now_us;
+    return;
+  }
+  if (flight > b.cwnd_used) b.cwnd_used = flight;
+  if (now_us - b.cwnd_stamp_us < static_cast<uint32_t>(rtt_.rto().us())) return;
+  if (!in_recovery_ && !want_writable_) {
+    cc_.on_application_limited(std::max(b.cwnd_used, initial_window(send_mss())), cubic_state());
+  }
+  b.cwnd_used = 0;
+  b.cwnd_stamp_us = now_us;
 }
 
 bool Connection::cwnd_limited() const {

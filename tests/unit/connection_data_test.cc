@@ -75,6 +75,43 @@ TEST(Congestion, CwndGrowsOnlyWhileTheFlightUsesIt_Rfc7661) {
   EXPECT_EQ(h.conn().info().snd_cwnd, iw + 2 * mss);  // used: it grows, by at most 2 SMSS per ACK
 }
 
+// RFC 2861 §3 (Linux's tcp_cwnd_application_limited): a cwnd the sender
+// leaves unused for a whole RTO decays halfway to the largest flight it did
+// use (the initial window at least), and ssthresh keeps 3/4 of the old cwnd.
+// The window is first grown to 40 segments by full flights; the application
+// then sends two segments per 100 ms round trip. Within the first RTO nothing
+// changes; after 2 s (several RTOs) cwnd is close to the initial window.
+// Without the decay it would stay at 40 segments.
+TEST(Congestion, UnusedCwndDecaysEachRto_Rfc2861_3) {
+  Harness h(Config{}, 100);
+  h.establish_active(300);
+  const uint32_t mss = h.conn().info().snd_mss;
+  const uint32_t iw = h.conn().info().snd_cwnd;
+  uint32_t next = 101;
+  for (int round = 0; round < 2; ++round) {  // slow start: each ACK of a full flight adds 1 SMSS
+    const uint32_t cwnd = h.conn().info().snd_cwnd;
+    send_str(h, std::string(cwnd, 'a'));
+    ASSERT_EQ(h.drain().size(), cwnd / mss);
+    for (uint32_t k = 0; k < cwnd / mss; ++k) h.inject(seg::ack(301, next += mss));
+  }
+  const uint32_t grown = h.conn().info().snd_cwnd;
+  ASSERT_EQ(grown, 4 * iw);
+  auto app_limited_round = [&] {
+    send_str(h, std::string(2 * mss, 'a'));
+    ASSERT_EQ(h.drain().size(), 2u);
+    h.advance(Duration::millis(100));
+    h.inject(seg::ack(301, next += 2 * mss));
+  };
+  app_limited_round();
+  EXPECT_EQ(h.conn().info().snd_cwnd, grown);  // less than an RTO (at least 200 ms) so far
+  for (int i = 0; i < 20; ++i) app_limited_round();
+  const Connection::Info i = h.conn().info();
+  EXPECT_LT(i.snd_cwnd, iw + 4 * mss);  // 40 -> 25 -> 17.5 -> ... toward 10 segments
+  EXPECT_GE(i.snd_cwnd, iw);            // never below what was used or the IW
+  EXPECT_GE(i.snd_ssthresh, grown / 2 + grown / 4);
+  EXPECT_EQ(i.retransmits, 0u);
+}
+
 TEST(Data, NagleHoldsSmallSegmentsWhileDataIsUnacked_Rfc9293_3_7_4) {
   Harness h(Config{}, 100);
   h.establish_active(300);
