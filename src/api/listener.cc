@@ -85,6 +85,10 @@ Expected<void, Error> Listener::set_user_timeout(Duration d) {
   return set_child_field(&stack::ConnOptions::user_timeout_ms, static_cast<uint32_t>(d.ms()));
 }
 
+Expected<void, Error> Listener::set_cork(bool on) {
+  return set_child_field(&stack::ConnOptions::cork, on);
+}
+
 Expected<void, Error> Listener::set_keepalive(bool on) {
   return set_child_field(&stack::ConnOptions::keepalive, on);
 }

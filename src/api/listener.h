@@ -48,6 +48,8 @@ class Listener {
   // inherit TCP_NODELAY and TCP_USER_TIMEOUT the same way).
   Expected<void, Error> set_nodelay(bool on);
   Expected<void, Error> set_user_timeout(Duration d);
+  // Accepted connections start corked (Socket::set_cork; Linux's inherit TCP_CORK).
+  Expected<void, Error> set_cork(bool on);
   // Keep-alive and the FIN-WAIT-2 timeout of the connections accepted from
   // now on, as Socket::set_keepalive, set_keepalive_params and
   // set_fin_wait_2_timeout (Linux's and FreeBSD's accepted sockets inherit

@@ -267,6 +267,13 @@ Expected<void, Error> Socket::set_nodelay(bool on) {
   return {};
 }
 
+Expected<void, Error> Socket::set_cork(bool on) {
+  if (!rt_ || !conn()) return base::Unexpected(Error::NotConnected);
+  rt_->stack().with_connection(rt_->now(), id_, [&](tcp::Connection& c) { c.set_cork(on); });
+  rt_->flush();  // uncorked: what waited
+  return {};
+}
+
 Expected<void, Error> Socket::set_user_timeout(Duration d) {
   if (!rt_ || !conn()) return base::Unexpected(Error::NotConnected);
   if (!user_timeout_ok(d)) return base::Unexpected(Error::InvalidArgument);

@@ -86,6 +86,12 @@ class Socket {
   // (MUST-17; TCP_NODELAY), so a short write goes at once even while an
   // earlier one is unacknowledged; a write Nagle is holding goes now.
   Expected<void, Error> set_nodelay(bool on);
+  // TCP_CORK (Linux): while on, only full segments go; short writes wait to
+  // be filled (an HTTP server corks, writes headers and body, uncorks). The
+  // wait ends when the cork is taken out (what waits goes at once),
+  // set_nodelay(true) pushes it, the connection closes, or after one RTO
+  // (200 ms at least) with nothing in flight.
+  Expected<void, Error> set_cork(bool on);
   // R2 for this connection (§3.8.3 MUST-20, MUST-21; TCP_USER_TIMEOUT): once
   // one segment has been retransmitted for this long (from its first
   // retransmission), the connection gives up with Error::TimedOut. Whole

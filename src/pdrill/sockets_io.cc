@@ -66,8 +66,8 @@ CallOutcome Sockets::sys_write(const script::Syscall& c, size_t len, int64_t fla
   CallOutcome err;
   Socket* s = find_fd(c, err);
   if (!s) return err;
-  if (flags & ~(sym::kMsgDontwait | sym::kMsgOob)) {
-    return CallOutcome::unsupported(c.name + "(): flags other than MSG_DONTWAIT and MSG_OOB");
+  if (flags & ~(sym::kMsgDontwait | sym::kMsgOob | sym::kMsgMore)) {
+    return CallOutcome::unsupported(c.name + "(): flags other than MSG_DONTWAIT, MSG_OOB and MSG_MORE");
   }
   bool nonblocking = s->nonblocking || (flags & sym::kMsgDontwait);
   if (s->kind != Socket::Kind::Connected) return CallOutcome::error(EPIPE);
@@ -80,7 +80,7 @@ CallOutcome Sockets::sys_write(const script::Syscall& c, size_t len, int64_t fla
   std::vector<uint8_t> zeros(len - std::min(len, write_done_), 0);
   // MSG_OOB: the write is urgent data; SND.UP follows its last byte (RFC 9293 §3.8.5).
   auto r = (flags & sym::kMsgOob) ? d_.stack().send_urgent(d_.now(), *s->conn, zeros)
-                                  : d_.stack().send(d_.now(), *s->conn, zeros);
+                                  : d_.stack().send(d_.now(), *s->conn, zeros, flags & sym::kMsgMore);
   d_.collect();
   if (!r) {
     if (int e = take_error(*s)) return CallOutcome::error(e);

@@ -33,7 +33,6 @@ std::string why_unsupported(const OptName& o) {
       case sym::kTcpKeepinit: return "TCP_KEEPINIT (FreeBSD-only connection-establishment timeout) is not available";
       case sym::kTcpInfo: return "TCP_INFO is not available";
       case sym::kTcpMd5sig: return "TCP-MD5 (RFC 2385) is not implemented";
-      case sym::kTcpCork: return "TCP_CORK (Linux-only) is not available";
       default: break;
     }
   }
@@ -92,6 +91,8 @@ CallOutcome Sockets::sys_getsockopt(const script::Syscall& c) {
     value = s->opts.keepalive_probes ? s->opts.keepalive_probes : d_.stack().config().tcp.keepalive_probes;
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpNoopt)) {
     value = s->opts.no_options ? 1 : 0;
+  } else if (is(o, sym::kIpprotoTcp, sym::kTcpCork)) {
+    value = s->opts.cork ? 1 : 0;
   } else if (is(o, sym::kIpprotoIp, sym::kIpTos)) {
     value = s->opts.ip_tos;
   } else if (is(o, sym::kIpprotoIp, sym::kIpTtl)) {
@@ -204,6 +205,12 @@ CallOutcome Sockets::sys_setsockopt(const script::Syscall& c) {
     if (*v < 1 || *v > int64_t{tcp::Connection::kMaxKeepAliveProbes}) return CallOutcome::error(EINVAL);
     s->opts.keepalive_probes = static_cast<uint8_t>(*v);
     apply_conn_option(*s, [&](tcp::Connection& conn) { (void)conn.set_keepalive_probes(s->opts.keepalive_probes); });
+  } else if (is(o, sym::kIpprotoTcp, sym::kTcpCork)) {
+    // Linux: corked, only full segments go; uncorking lets what waits go by
+    // the usual rules (Nagle, SWS).
+    const bool on = *v != 0;
+    s->opts.cork = on;
+    apply_conn_option(*s, [&](tcp::Connection& conn) { conn.set_cork(on); });
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpNoopt)) {
     // FreeBSD: no options on the SYN or SYN,ACK, not even MSS. Only before
     // the SYN; later it changes nothing (the options are negotiated).

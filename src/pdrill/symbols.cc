@@ -71,6 +71,7 @@ constexpr std::array kConstants = {
     Named{"MSG_PEEK", sym::kMsgPeek},
     Named{"MSG_DONTWAIT", sym::kMsgDontwait},
     Named{"MSG_OOB", sym::kMsgOob},
+    Named{"MSG_MORE", sym::kMsgMore},
     Named{"IPTOS_DSCP_CS1", 0x20},
     Named{"IPTOS_DSCP_CS7", 0xe0},
 };

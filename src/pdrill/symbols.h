@@ -62,6 +62,7 @@ constexpr int64_t kShutWr = 1;
 constexpr int64_t kShutRdwr = 2;
 constexpr int64_t kMsgPeek = 2;
 constexpr int64_t kMsgDontwait = 0x40;
+constexpr int64_t kMsgMore = 0x8000;  // Linux (MSG_MORE)
 constexpr int64_t kMsgOob = 0x1;  // same value on Linux and FreeBSD
 }  // namespace sym
 

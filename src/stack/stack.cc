@@ -286,6 +286,7 @@ void Stack::apply(Instant now, tcp::Connection& c, const ConnOptions& opts) {
   if (opts.mss_limit) (void)c.set_mss_limit(opts.mss_limit);
   if (opts.congestion_control) c.set_congestion_control(*opts.congestion_control);
   if (opts.nodelay) c.set_nagle(false);
+  if (opts.cork) c.set_cork(true);
   if (opts.user_timeout_ms) c.set_user_timeout(base::Duration::millis(opts.user_timeout_ms));
   if (opts.fin_wait_2_s) (void)c.set_fin_wait_2_timeout(base::Duration::seconds(opts.fin_wait_2_s));
   if (opts.keepalive_idle_s) (void)c.set_keepalive_idle(now, base::Duration::seconds(opts.keepalive_idle_s));
@@ -410,8 +411,8 @@ auto Stack::user_call(Instant now, ConnId id, F&& call) -> decltype(call(std::de
   return r;
 }
 
-Expected<size_t, tcp::Error> Stack::send(Instant now, ConnId id, base::Bytes data) {
-  return user_call(now, id, [&](tcp::Connection& c) { return c.send(now, data); });
+Expected<size_t, tcp::Error> Stack::send(Instant now, ConnId id, base::Bytes data, bool more) {
+  return user_call(now, id, [&](tcp::Connection& c) { return c.send(now, data, more); });
 }
 
 Expected<size_t, tcp::Error> Stack::send_urgent(Instant now, ConnId id, base::Bytes data) {

@@ -130,6 +130,9 @@ struct ConnOptions {
   // No TCP options on the SYN or SYN,ACK, not even MSS (FreeBSD's TCP_NOOPT;
   // Connection::set_no_options).
   bool no_options = false;
+  // TCP_CORK (Connection::set_cork); a listener's children start corked too,
+  // as Linux's accepted sockets inherit it.
+  bool cork = false;
   bool valid() const {
     return send_buffer <= tcp::Connection::kMaxBuffer && recv_buffer <= tcp::Connection::kMaxBuffer &&
            tcp::Connection::mss_limit_ok(mss_limit) && keepalive_idle_s <= tcp::Connection::kMaxKeepAliveSecs &&
@@ -208,7 +211,9 @@ class Stack {
   // The TOS byte (DSCP and ECN bits) of the last segment received on the
   // connection, for the application (RFC 9293 §3.9.1.9 MAY-9); 0 before any.
   std::optional<uint8_t> received_tos(ConnId id) const;
-  Expected<size_t, tcp::Error> send(Instant now, ConnId id, base::Bytes data);
+  Expected<size_t, tcp::Error> send(Instant now, ConnId id, base::Bytes data) { return send(now, id, data, false); }
+  // `more`: MSG_MORE (tcp::Connection::send).
+  Expected<size_t, tcp::Error> send(Instant now, ConnId id, base::Bytes data, bool more);
   // SEND with the URGENT flag (RFC 9293 §3.8.5): see tcp::Connection::send_urgent.
   Expected<size_t, tcp::Error> send_urgent(Instant now, ConnId id, base::Bytes data);
   Expected<size_t, tcp::Error> recv(Instant now, ConnId id, base::MutBytes out);

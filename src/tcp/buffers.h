@@ -116,6 +116,16 @@ struct Buffers {
   // Send-side state that matters only once data is queued (the control block
   // keeps what a connection needs to open, close and sit idle):
   SeqNum snd_sml;     // end of the last short segment sent (Nagle, Minshall's variant)
+  // Corking (Linux's TCP_CORK in AppOptions, MSG_MORE for one send): a short
+  // segment waits for the data that fills it. `more`: the last send() said
+  // more follows, so its data carries no PSH; `more_hold`: and a short
+  // segment of it waits, until an ACK comes or a send without MSG_MORE.
+  // A push (TCP_NODELAY set, Linux's TCP_NAGLE_PUSH) lets the data queued
+  // before it, up to push_end, go anyway.
+  bool more = false;
+  bool more_hold = false;
+  bool push_set = false;
+  SeqNum push_end;
   SeqNum recover;     // NewReno recovery point (RFC 6582)
   uint32_t last_send_ms = 0;  // for restart after idle (RFC 5681 §4.1), valid if sent
   bool sent = false;          // a segment has been sent since these Buffers came
@@ -134,6 +144,7 @@ struct Buffers {
     uint8_t fin_wait_2_s = 0;      // orphaned FIN-WAIT-2 timeout, seconds (TCP_LINGER2)
     uint16_t mss_limit = 0;        // TCP_MAXSEG (Connection::set_mss_limit)
     bool no_options = false;       // TCP_NOOPT (Connection::set_no_options)
+    bool cork = false;             // TCP_CORK (Connection::set_cork)
   } app;
   std::optional<Error> soft_error;  // the last ICMP soft error (MUST-47, SHLD-25)
 };

@@ -117,7 +117,7 @@ Expected<void, Error> Connection::listen() {
   return {};
 }
 
-Expected<size_t, Error> Connection::send(Instant, base::Bytes data) {
+Expected<size_t, Error> Connection::send(Instant, base::Bytes data, bool more) {
   // §3.10.2 SEND call.
   switch (state_) {
     case State::Closed:
@@ -142,7 +142,18 @@ Expected<size_t, Error> Connection::send(Instant, base::Bytes data) {
   if (n == 0) return size_t{0};
   env_->buffers.reserve(bufs().snd, snd_size() + n);
   bufs().snd.append(data.first(n));
+  bufs_->more = bufs_->more_hold = more;
   return n;
+}
+
+void Connection::set_cork(bool on) {
+  if (on || bufs_) bufs().app.cork = on;  // off needs no Buffers
+}
+
+void Connection::push_queued() {
+  if (!bufs_ || bufs_->snd.empty()) return;
+  bufs_->push_set = true;
+  bufs_->push_end = data_end();
 }
 
 Expected<size_t, Error> Connection::send_urgent(Instant now, base::Bytes data) {

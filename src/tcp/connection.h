@@ -120,7 +120,10 @@ class Connection {
   Expected<void, Error> listen();
   // Queue data; returns bytes accepted (fewer than offered when the send buffer
   // is full; an Event::Writable follows when space frees up).
-  Expected<size_t, Error> send(Instant now, base::Bytes data);
+  // `more` (Linux's MSG_MORE): more data follows at once, so a short segment
+  // of this data waits for it (as set_cork, until the next send without
+  // `more`, an ACK, or a push), and carries no PSH.
+  Expected<size_t, Error> send(Instant now, base::Bytes data, bool more = false);
   // SEND with the URGENT flag (§3.8.5, §3.10.2): like send(), and the last
   // byte accepted ends the urgent data: SND.UP moves past it and segments
   // carry URG and the urgent pointer until the peer has acknowledged it.
@@ -159,8 +162,21 @@ class Connection {
   Expected<void, Error> close(Instant now);
   // ABORT (§3.10.5): RST if synchronized, then CLOSED.
   void abort(Instant now);
-  void set_nagle(bool on) { nagle_ = on; }
+  // Nagle off (TCP_NODELAY) also pushes what is queued now past a cork, as
+  // Linux does.
+  void set_nagle(bool on) {
+    nagle_ = on;
+    if (!on) push_queued();
+  }
   bool nagle() const { return nagle_; }
+  // TCP_CORK (Linux): while on, data goes only in full segments; a short
+  // one waits until more data fills it, the cork is taken out, Nagle is
+  // switched off (a push), a FIN or urgent data must go, or the persist
+  // timer's sender-SWS override fires (one RTO, at least 200 ms: Linux's
+  // "200 ms ceiling"), so corked data is never held for ever. Off: the usual
+  // Nagle and SWS rules apply to what waits.
+  void set_cork(bool on);
+  bool cork() const { return app().cork; }
   // Send no TCP options at all, not even MSS (FreeBSD's TCP_NOOPT): the SYN or
   // SYN,ACK offers nothing, so nothing is negotiated (RFC 7323 §2.2, §3.2; RFC
   // 2018 §2) and the peer sends segments of at most 536 bytes (RFC 9293
@@ -426,7 +442,9 @@ class Connection {
     s.payload = out;
     s.payload_summed = true;
     s.payload_sum = static_cast<uint16_t>(sum);
-    if (from + len == end) s.flags |= flags::kPsh;  // MUST-61: PSH when the queue drains
+    // MUST-61: PSH when the queue drains, unless the application said more
+    // follows (MSG_MORE: Linux marks no push then).
+    if (from + len == end && !bufs_->more) s.flags |= flags::kPsh;
   }
   // The states in which data and FIN go out (and so may be probed).
   static constexpr StateSet kSendingStates{State::Established, State::FinWait1, State::CloseWait, State::Closing,
@@ -439,6 +457,7 @@ class Connection {
   void ecn_receive(Instant now, const Segment& seg);
   void ecn_echo_received();
   // build_data_segment's first test, made before the call: most calls end there.
+  void push_queued();  // let the data queued now past a cork (set_nagle(false))
   bool data_to_send() const {
     if (!kSendingStates.has(state_)) return false;
     if (snd_.nxt == snd_.iss) return false;  // our SYN goes (again) first

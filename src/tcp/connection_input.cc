@@ -483,6 +483,12 @@ void Connection::process_new_ack(Instant now, const Segment& seg) {
   snd_.una = seg.ack;
   if (snd_.nxt.before(snd_.una)) snd_.nxt = snd_.una;
   if (bufs_) {
+    // Linux sends what MSG_MORE held once an ACK arrives (the socket's own
+    // Nagle setting then decides); a push already sent is spent.
+    if (bufs_->more_hold || bufs_->push_set) [[unlikely]] {
+      bufs_->more_hold = false;
+      if (bufs_->push_set && !snd_.una.before(bufs_->push_end)) bufs_->push_set = false;
+    }
     bufs_->sacked.remove_before(snd_.una);
     if (bufs_->probe_lost && !bufs_->probe_lost_below.after(snd_.una)) bufs_->probe_lost = false;
   }

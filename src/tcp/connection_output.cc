@@ -226,7 +226,17 @@ bool Connection::build_data_segment(Instant now, base::MutBytes buf, Segment& s)
     bool urgent = bufs_->snd_urgent && bufs_->snd_up.after(from);
     bool nagle_ok = !nagle_ || !small_unacked || fin_queued_ || urgent;
     bool big_enough = len >= snd_.max_wnd / 2;
-    if (!((empties_queue || big_enough) && nagle_ok)) {
+    // Corked (TCP_CORK, or MSG_MORE on the last send): the segment waits to be
+    // filled, unless a push covers it or a FIN or urgent data must go. The
+    // persist timer below (the SWS override, sws_override) bounds the wait.
+    Buffers& b = *bufs_;
+    bool corked = false;
+    if (b.app.cork || b.more_hold || b.push_set) [[unlikely]] {
+      bool pushed = b.push_set && (from + len).before_eq(b.push_end);
+      if (b.push_set && !pushed) b.push_set = false;  // data after the push: it is spent
+      corked = (b.app.cork || b.more_hold) && !pushed && !fin_queued_ && !urgent;
+    }
+    if (corked || !((empties_queue || big_enough) && nagle_ok)) {
       if (nothing_in_flight && !timers_.armed(Timer::Persist)) {
         timers_.set(Timer::Persist, now + rtt_.rto());  // the SWS override timeout
       }

@@ -277,6 +277,35 @@ TEST(ApiRuntime, NodelaySendsShortWritesAtOnce_Rfc9293_3_7_4_MUST17) {
   EXPECT_EQ(s->set_nodelay(true).error(), Error::NotConnected);
 }
 
+// TCP_CORK through the socket (RFC 9293 §3.7.4 leaves coalescing writes to
+// the implementation): corked, short writes wait even with nothing in flight
+// and Nagle off; uncorking sends them at once, and the echo returns every
+// byte in order.
+TEST(ApiRuntime, CorkHoldsShortWritesUntilUncorked_Rfc9293_3_7_4) {
+  EchoPair p;
+  Host& a = p.a;
+  auto s = a.rt->connect({kB, 7}, Duration::seconds(5));
+  ASSERT_TRUE(s.has_value()) << s.error();
+  auto sent = [&] {
+    const tcp::Connection* c = a.stack->connection(s->id());
+    return static_cast<uint32_t>(c->snd().nxt - c->snd().una) + static_cast<uint32_t>(c->snd().una - c->snd().iss - 1);
+  };
+  ASSERT_TRUE(s->set_nodelay(true).has_value());
+  ASSERT_TRUE(s->set_cork(true).has_value());
+  auto data = pattern(30);
+  ASSERT_EQ(s->try_send({data.data(), 10}).value(), 10u);
+  ASSERT_EQ(s->try_send({data.data() + 10, 20}).value(), 20u);
+  EXPECT_EQ(sent(), 0u);  // corked: nothing has left
+  ASSERT_TRUE(s->set_cork(false).has_value());
+  EXPECT_EQ(sent(), 30u);  // one segment, at once
+  std::vector<uint8_t> back(data.size());
+  auto r = s->recv_all(back, Duration::seconds(5));
+  ASSERT_TRUE(r.has_value()) << r.error();
+  EXPECT_EQ(back, data);
+  s->close();
+  EXPECT_EQ(s->set_cork(true).error(), Error::NotConnected);
+}
+
 // RFC 9293 §3.8.3 MUST-20, MUST-21: the application sets R2 for its
 // connection. The peer falls silent; with a 1 s user timeout the connection
 // gives up with TimedOut after about a second of retransmissions, where the

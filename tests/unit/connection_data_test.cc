@@ -112,6 +112,75 @@ TEST(Congestion, UnusedCwndDecaysEachRto_Rfc2861_3) {
   EXPECT_EQ(i.retransmits, 0u);
 }
 
+// TCP_CORK (Linux; RFC 9293 §3.7.4 leaves the coalescing of writes to the
+// implementation, SHLD-7): while corked, short writes wait and only full
+// segments go, even with nothing in flight and Nagle off; taking the cork out
+// sends what waits, with PSH as the queue drains (MUST-61).
+TEST(Cork, ShortWritesWaitUntilUncorked_Rfc9293_3_7_4) {
+  Harness h(mss1000(), 100);
+  h.establish_active(300);
+  h.conn().set_nagle(false);  // the cork wins over TCP_NODELAY set before it
+  h.conn().set_cork(true);
+  EXPECT_TRUE(h.conn().cork());
+  send_str(h, std::string(300, 'a'));
+  h.advance(Duration::millis(50));
+  send_str(h, std::string(300, 'b'));
+  h.expect_nothing();
+  send_str(h, std::string(900, 'c'));  // 1500 queued: one full segment goes
+  h.expect(seg::data(101, 301, 1000));
+  h.expect_nothing();
+  h.conn().set_cork(false);
+  h.expect(seg::data(1101, 301, 500).psh());
+}
+
+// The cork never holds data for ever: with nothing in flight the persist
+// timer's sender-SWS override (§3.8.6.2.1) sends a corked short segment
+// after one RTO (200 ms at least here: Linux documents a 200 ms ceiling),
+// and a FIN (close) sends it at once.
+TEST(Cork, CorkedDataGoesAfterOneRtoOrWithTheFin_Rfc9293_3_8_6_2_1) {
+  Harness h(mss1000(), 100);
+  h.establish_active(300);
+  h.conn().set_cork(true);
+  send_str(h, std::string(100, 'a'));
+  h.expect_nothing();
+  const Duration rto = Duration::micros(h.conn().info().rto_us);
+  ASSERT_GE(rto, Duration::millis(200));
+  h.advance(rto - Duration::millis(1));
+  h.expect_nothing();
+  h.advance(Duration::millis(1));
+  h.expect(seg::data(101, 301, 100).psh());
+  h.inject(seg::ack(301, 201));
+  send_str(h, std::string(100, 'b'));
+  h.expect_nothing();
+  ASSERT_TRUE(h.conn().close(h.now()).has_value());
+  h.expect(seg::data(201, 301, 100).psh().fin());
+}
+
+// MSG_MORE (Linux): a send that says more follows waits like a corked one and
+// carries no PSH; a later send without it lets everything go. An ACK also
+// ends the wait (Linux then sends by the socket's own rules), and so does
+// switching Nagle off, which pushes what is queued past the cork.
+TEST(Cork, MsgMoreHoldsOneSendAndSetsNoPsh_Rfc9293_3_7_4_MUST61) {
+  Harness h(mss1000(), 100);
+  h.establish_active(300);
+  ASSERT_TRUE(h.conn().send(h.now(), base::as_bytes("hello", 5), /*more=*/true).has_value());
+  h.expect_nothing();
+  ASSERT_TRUE(h.conn().send(h.now(), base::as_bytes("world", 5)).has_value());
+  h.expect(seg::data(101, 301, 10).psh());
+  h.inject(seg::ack(301, 111));
+  ASSERT_TRUE(h.conn().send(h.now(), base::as_bytes("more", 4), /*more=*/true).has_value());
+  h.expect_nothing();
+  h.conn().set_nagle(false);  // a push: the queued bytes go, still without PSH
+  Sent s = h.expect(seg::data(111, 301, 4));
+  EXPECT_FALSE(s.seg.psh());
+  h.conn().set_nagle(true);
+  h.conn().set_cork(true);
+  send_str(h, "x");  // corked and behind an unacknowledged segment
+  h.expect_nothing();
+  h.inject(seg::ack(301, 115));  // an ACK does not take a TCP_CORK out
+  h.expect_nothing();
+}
+
 TEST(Data, NagleHoldsSmallSegmentsWhileDataIsUnacked_Rfc9293_3_7_4) {
   Harness h(Config{}, 100);
   h.establish_active(300);
