@@ -34,6 +34,12 @@ std::optional<tcp::Connection::Info> Socket::info() const {
   return c->info();
 }
 
+std::optional<tcp::Connection::Chronos> Socket::chronos() const {
+  const tcp::Connection* c = conn();
+  if (!c) return std::nullopt;
+  return c->chronos(rt_->now());
+}
+
 std::optional<Error> Socket::error() const {
   if (!rt_) return std::nullopt;
   if (const tcp::Connection* c = conn(); c && c->error()) return from_tcp(*c->error());

@@ -31,6 +31,10 @@ class Socket {
   // A snapshot of the connection (MSS, RTT, RTO, cwnd, retransmissions...), as
   // Linux's TCP_INFO; nothing once the handle is closed or the connection is gone.
   std::optional<tcp::Connection::Info> info() const;
+  // TCP_INFO's chronographs up to now (tcp::Connection::chronos): how long
+  // data was queued, and of that how long the peer's window or a full send
+  // buffer held it back.
+  std::optional<tcp::Connection::Chronos> chronos() const;
   stack::ConnId id() const { return id_; }
   // The error that ended the connection (reset, refused, timed out), if any.
   std::optional<Error> error() const;

@@ -158,6 +158,12 @@ std::optional<int64_t> Run::tcpi(std::string_view field) const {
   if (field == "tcpi_total_retrans") return i.total_retrans;
   if (field == "tcpi_snd_wscale") return i.snd_wscale;
   if (field == "tcpi_rcv_wscale") return i.rcv_wscale;
+  if (field.ends_with("_time") || field.ends_with("_limited")) {
+    tcp::Connection::Chronos ch = c->chronos(driver_.now());  // microseconds
+    if (field == "tcpi_busy_time") return static_cast<int64_t>(ch.busy_us);
+    if (field == "tcpi_rwnd_limited") return static_cast<int64_t>(ch.rwnd_limited_us);
+    if (field == "tcpi_sndbuf_limited") return static_cast<int64_t>(ch.sndbuf_limited_us);
+  }
   if (field == "tcpi_options") {
     namespace opt = script::tcpi_opt;
     return (i.timestamps ? opt::kTimestamps : 0) | (i.sack ? opt::kSack : 0) |

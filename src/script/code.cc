@@ -13,10 +13,11 @@ constexpr std::array<std::string_view, 13> kLinuxStates = {
     "TCP_TIME_WAIT",   "TCP_CLOSE",        "TCP_CLOSE_WAIT",    "TCP_LAST_ACK",  "TCP_LISTEN",
     "TCP_CLOSING",     "TCP_NEW_SYN_RECV", "TCP_BOUND_INACTIVE"};
 
-constexpr std::array<std::string_view, 15> kFields = {
+constexpr std::array<std::string_view, 18> kFields = {
     "tcpi_state",      "tcpi_snd_mss",      "tcpi_advmss",      "tcpi_rtt",          "tcpi_rttvar",
     "tcpi_rto",        "tcpi_snd_cwnd",     "tcpi_snd_ssthresh", "tcpi_retransmits", "tcpi_backoff",
-    "tcpi_probes",     "tcpi_total_retrans", "tcpi_snd_wscale",  "tcpi_rcv_wscale",  "tcpi_options"};
+    "tcpi_probes",     "tcpi_total_retrans", "tcpi_snd_wscale",  "tcpi_rcv_wscale",  "tcpi_options",
+    "tcpi_busy_time",  "tcpi_rwnd_limited",  "tcpi_sndbuf_limited"};
 
 // The TCPI_OPT_ names of the bits of tcpi_options.
 struct NamedConstant {

@@ -21,6 +21,16 @@ namespace synack::tcp {
 using base::SeqNum;
 
 // Per-connection counters (stack-wide ones live in the stack).
+// What a connection with data queued is doing, for TCP_INFO's chronographs.
+// A later kind takes over from an earlier one (as in Linux): a sender held
+// back by the peer's window is still busy, and is counted as the former.
+enum class Chrono : uint8_t {
+  None,           // nothing queued
+  Busy,           // data queued (unacknowledged or unsent)
+  RwndLimited,    // the next segment does not fit the peer's receive window
+  SndbufLimited,  // the application found the send buffer full
+};
+
 struct ConnCounters {
   uint32_t drops = 0;
   uint32_t retransmits = 0;       // segments sent again (RTO, fast retransmit)
@@ -113,6 +123,13 @@ struct Buffers {
   // decayed, and when that was (us32; 0: not yet).
   uint32_t cwnd_used = 0;
   uint32_t cwnd_stamp_us = 0;
+  // Chronographs (Linux's tcp_chrono_*, TCP_INFO's tcpi_busy_time,
+  // tcpi_rwnd_limited, tcpi_sndbuf_limited): which one runs and since when,
+  // and what each has measured before (microseconds; a bulk sender switches
+  // clocks at every write and ACK, so no division on the way).
+  Chrono chrono = Chrono::None;
+  int64_t chrono_start_us = 0;
+  std::array<uint64_t, 3> chrono_us{};  // indexed by Chrono - 1
   // Send-side state that matters only once data is queued (the control block
   // keeps what a connection needs to open, close and sit idle):
   SeqNum snd_sml;     // end of the last short segment sent (Nagle, Minshall's variant)

@@ -117,7 +117,7 @@ Expected<void, Error> Connection::listen() {
   return {};
 }
 
-Expected<size_t, Error> Connection::send(Instant, base::Bytes data, bool more) {
+Expected<size_t, Error> Connection::send(Instant now, base::Bytes data, bool more) {
   // §3.10.2 SEND call.
   switch (state_) {
     case State::Closed:
@@ -138,7 +138,11 @@ Expected<size_t, Error> Connection::send(Instant, base::Bytes data, bool more) {
       return base::Unexpected(Error::ConnectionClosing);
   }
   size_t n = std::min(data.size(), send_space());
-  if (n < data.size()) want_writable_ = true;
+  if (n > 0 && bufs().snd.empty()) chrono_start(now, Chrono::Busy);
+  if (n < data.size()) {
+    want_writable_ = true;
+    chrono_start(now, Chrono::SndbufLimited);
+  }
   if (n == 0) return size_t{0};
   env_->buffers.reserve(bufs().snd, snd_size() + n);
   bufs().snd.append(data.first(n));

@@ -319,6 +319,18 @@ class Connection {
     uint32_t total_retrans = 0;   // segments retransmitted over the connection's life
   };
   Info info() const;
+  // TCP_INFO's chronographs, as Linux's tcpi_busy_time, tcpi_rwnd_limited and
+  // tcpi_sndbuf_limited, up to `now` (in microseconds): how long data
+  // has been queued (unacknowledged or unsent), and within that how long the
+  // next segment did not fit the peer's receive window, or the application
+  // found the send buffer full. For troubleshooting a slow transfer: who was
+  // holding it back, the peer or the application?
+  struct Chronos {
+    uint64_t busy_us = 0;  // all three (Linux's tcpi_busy_time)
+    uint64_t rwnd_limited_us = 0;
+    uint64_t sndbuf_limited_us = 0;
+  };
+  Chronos chronos(Instant now) const;
   State state() const { return state_; }
   FourTuple tuple() const { return tuple_.unpack(); }
   const SendVars& snd() const { return snd_; }
@@ -458,6 +470,16 @@ class Connection {
   void ecn_echo_received();
   // build_data_segment's first test, made before the call: most calls end there.
   void push_queued();  // let the data queued now past a cork (set_nagle(false))
+  // chronographs (connection_chrono.cc). Start and stop are inline: a bulk
+  // sender asks after every write and every ACK, and most change nothing.
+  void chrono_start(Instant now, Chrono c) {
+    if (c > bufs().chrono) chrono_set(now, c);
+  }
+  void chrono_stop(Instant now, Chrono c) {
+    if (bufs_ && bufs_->chrono != Chrono::None && (c == bufs_->chrono || bufs_->snd.empty())) chrono_end(now, c);
+  }
+  void chrono_end(Instant now, Chrono c);
+  void chrono_set(Instant now, Chrono c);
   bool data_to_send() const {
     if (!kSendingStates.has(state_)) return false;
     if (snd_.nxt == snd_.iss) return false;  // our SYN goes (again) first
@@ -468,6 +490,11 @@ class Connection {
            (bufs_ && bufs_->loss_probe_now);
   }
   bool build_data_segment(Instant now, base::MutBytes payload_buf, Segment& s);
+  // build_data_segment holds data back: start the receive-window chronograph
+  // if the peer's window is what holds it (out of line: a hold is rare next
+  // to a segment sent, and build_data_segment stays small enough to inline).
+  [[gnu::cold, gnu::noinline]] void note_held_back(Instant now, int64_t past_una, uint32_t unsent, uint32_t limit,
+                                                     uint32_t cwnd);
   bool fin_queued() const { return fin_queued_; }
   SeqNum data_end() const {  // sequence number after the last queued byte
     // Without Buffers nothing was ever queued: the data would start after the SYN.

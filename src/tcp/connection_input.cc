@@ -468,7 +468,10 @@ void Connection::process_new_ack(Instant now, const Segment& seg) {
   if (bufs_ && seg.ack.after(bufs_->snd_seq)) {
     data_acked = std::min<uint32_t>(static_cast<uint32_t>(seg.ack - bufs_->snd_seq),
                                     static_cast<uint32_t>(snd_size()));
-    if (data_acked > 0) bufs().snd.consume(data_acked);
+    if (data_acked > 0) {
+      bufs().snd.consume(data_acked);
+      if (bufs_->snd.empty()) chrono_stop(now, Chrono::Busy);  // nothing queued: no clock runs
+    }
     bufs_->snd_seq += data_acked;
   }
   // RTT sample (Karn: timing stops whenever we retransmit).
@@ -521,6 +524,7 @@ void Connection::process_new_ack(Instant now, const Segment& seg) {
   }
   if (want_writable_ && send_space() > 0) {
     want_writable_ = false;
+    chrono_stop(now, Chrono::SndbufLimited);
     emit(Event::simple(EventKind::Writable));
   }
 }

@@ -206,6 +206,7 @@ bool Connection::build_data_segment(Instant now, base::MutBytes buf, Segment& s)
   const bool nothing_in_flight = snd_.una == snd_.max;
 
   if (len == 0 && (unsent > 0 || usable <= 0)) {
+    if (unsent > 0) note_held_back(now, past_una, unsent, limit, cwnd);
     // Window closed (or too small): the persist timer probes it (§3.8.6.1).
     if (nothing_in_flight && !timers_.armed(Timer::Persist)) {
       timers_.set(Timer::Persist, now + std::min(rtt_.rto() * (int64_t{1} << std::min<int>(probe_backoff_, 10)),
@@ -237,6 +238,7 @@ bool Connection::build_data_segment(Instant now, base::MutBytes buf, Segment& s)
       corked = (b.app.cork || b.more_hold) && !pushed && !fin_queued_ && !urgent;
     }
     if (corked || !((empties_queue || big_enough) && nagle_ok)) {
+      note_held_back(now, past_una, unsent, limit, cwnd);  // perhaps by a window too small to fill
       if (nothing_in_flight && !timers_.armed(Timer::Persist)) {
         timers_.set(Timer::Persist, now + rtt_.rto());  // the SWS override timeout
       }
@@ -244,6 +246,7 @@ bool Connection::build_data_segment(Instant now, base::MutBytes buf, Segment& s)
     }
   }
   if (sws_override) probe_now_ = false;
+  if (bufs_ && bufs_->chrono == Chrono::RwndLimited) [[unlikely]] chrono_stop(now, Chrono::RwndLimited);
 
   make_data_segment(s, buf, from, len, end);
   SeqNum after = from + len;

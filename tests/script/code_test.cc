@@ -79,7 +79,7 @@ TEST(Code, AnythingElseIsUnsupportedPython) {
       " assert tcpi_options == (TCPI_OPT_TIMESTAMPS & TCPI_OPT_SACK) ",
       " assert tcpi_options == (TCPI_OPT_NONSENSE) ",
       " assert tcpi_options == (TCPI_OPT_SACK | ",
-      " assert tcpi_rwnd_limited == 0, tcpi_rwnd_limited ",
+      " assert tcpi_delivery_rate == 0, tcpi_delivery_rate ",
       "assert tcpi_state == TCP_CLOSED",
       "assert tcpi_state < TCP_CLOSE",
       "assert tcpi_state == 1",
@@ -99,7 +99,7 @@ TEST(Code, AnythingElseIsUnsupportedPython) {
   }
   EXPECT_NE(parse_assertions("assert tcpi_state == TCP_CLOSED").error().find("unknown state name 'TCP_CLOSED'"),
             std::string::npos);
-  EXPECT_NE(parse_assertions("assert tcpi_rwnd_limited == 0").error().find("tcpi_rwnd_limited is not available"),
+  EXPECT_NE(parse_assertions("assert tcpi_delivery_rate == 0").error().find("tcpi_delivery_rate is not available"),
             std::string::npos);
 }
 

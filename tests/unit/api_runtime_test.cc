@@ -302,7 +302,12 @@ TEST(ApiRuntime, CorkHoldsShortWritesUntilUncorked_Rfc9293_3_7_4) {
   auto r = s->recv_all(back, Duration::seconds(5));
   ASSERT_TRUE(r.has_value()) << r.error();
   EXPECT_EQ(back, data);
+  auto ch = s->chronos();  // the 30 bytes were queued, then acknowledged
+  ASSERT_TRUE(ch.has_value());
+  EXPECT_EQ(ch->rwnd_limited_us, 0u);
+  EXPECT_EQ(ch->sndbuf_limited_us, 0u);
   s->close();
+  EXPECT_FALSE(s->chronos().has_value());
   EXPECT_EQ(s->set_cork(true).error(), Error::NotConnected);
 }
 

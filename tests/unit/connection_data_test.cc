@@ -181,6 +181,34 @@ TEST(Cork, MsgMoreHoldsOneSendAndSetsNoPsh_Rfc9293_3_7_4_MUST61) {
   h.expect_nothing();
 }
 
+// TCP_INFO's chronographs (Linux's tcpi_busy_time and tcpi_sndbuf_limited):
+// busy while data is queued, and within that "send-buffer limited" from the
+// write that found the buffer full until an ACK makes room; no clock runs
+// once everything is acknowledged.
+TEST(Chrono, SndbufLimitedRunsFromAFullBufferUntilAnAckMakesRoom) {
+  Harness h(mss1000(), 100);
+  h.establish_active(300);
+  ASSERT_TRUE(h.conn().set_send_buffer(2000));
+  EXPECT_EQ(h.conn().chronos(h.now()).busy_us, 0u);
+  EXPECT_EQ(send_str(h, std::string(3000, 'a')), 2000u);  // the buffer is full
+  ASSERT_EQ(h.drain().size(), 2u);
+  h.advance(Duration::millis(50));
+  Connection::Chronos c = h.conn().chronos(h.now());
+  EXPECT_EQ(c.sndbuf_limited_us, 50'000u);
+  EXPECT_EQ(c.busy_us, 50'000u);
+  EXPECT_EQ(c.rwnd_limited_us, 0u);
+  h.inject(seg::ack(301, 1101));  // room again: busy, no longer limited
+  h.advance(Duration::millis(20));
+  c = h.conn().chronos(h.now());
+  EXPECT_EQ(c.sndbuf_limited_us, 50'000u);
+  EXPECT_EQ(c.busy_us, 70'000u);
+  h.inject(seg::ack(301, 2101));  // all acknowledged
+  h.advance(Duration::millis(100));
+  c = h.conn().chronos(h.now());
+  EXPECT_EQ(c.busy_us, 70'000u);
+  EXPECT_EQ(c.sndbuf_limited_us, 50'000u);
+}
+
 TEST(Data, NagleHoldsSmallSegmentsWhileDataIsUnacked_Rfc9293_3_7_4) {
   Harness h(Config{}, 100);
   h.establish_active(300);
