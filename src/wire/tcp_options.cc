@@ -18,6 +18,17 @@ base::Expected<TcpOptions, ParseError> TcpOptions::parse(std::span<const uint8_t
     o.timestamps = ts;
     return o;
   }
+  // The SYN (and SYN,ACK) of Linux and of synack itself: MSS, SACK-permitted,
+  // TS, NOP, WS in exactly 20 bytes. Read in place; any other layout takes
+  // the general walk below, with the same result.
+  if (const uint8_t* b = bytes.data(); bytes.size() == 20 && b[0] == 2 && b[1] == 4 && b[4] == 4 && b[5] == 2 &&
+                                       b[6] == 8 && b[7] == 10 && b[16] == 1 && b[17] == 3 && b[18] == 3) {
+    o.mss = load_be16(b + 2);
+    o.sack_permitted = true;
+    o.timestamps = Timestamps{load_be32(b + 8), load_be32(b + 12)};
+    o.window_scale = b[19];
+    return o;
+  }
   bool bad_size = false;
   auto r = for_each_option(bytes, [&](RawOption opt) {
     const auto& d = opt.data;

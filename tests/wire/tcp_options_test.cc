@@ -361,3 +361,76 @@ TEST(TcpOptions, Rfc7323TimestampsOnlyFastPathMatchesGeneralLayout) {
 
 }  // namespace
 }  // namespace synack::wire
+
+namespace synack::wire {
+namespace {
+
+// The options as a plain walk over for_each_option sees them (MSS, WS,
+// SACK-permitted, TS), for comparing parse's fast paths against.
+std::optional<TcpOptions> walk(const Bytes& b) {
+  TcpOptions o;
+  bool bad = false;
+  auto r = for_each_option(b, [&](RawOption opt) {
+    const auto& d = opt.data;
+    switch (opt.kind) {
+      case 2: if (d.size() != 2) bad = true; else o.mss = base::load_be16(d.data()); break;
+      case 3: if (d.size() != 1) bad = true; else o.window_scale = d[0]; break;
+      case 4: if (d.size() != 0) bad = true; else o.sack_permitted = true; break;
+      case 8:
+        if (d.size() != 8) bad = true;
+        else o.timestamps = Timestamps{base::load_be32(d.data()), base::load_be32(d.data() + 4)};
+        break;
+      case 5:  // SACK blocks (RFC 2018 §3): whole 8-byte blocks, the first four kept
+        if (d.empty() || d.size() % 8 != 0) {
+          bad = true;
+          break;
+        }
+        o.sack = {};
+        o.sack_count = 0;
+        for (size_t k = 0; k < d.size() / 8 && k < o.sack.size(); ++k, ++o.sack_count)
+          o.sack[k] = {base::load_be32(d.data() + 8 * k), base::load_be32(d.data() + 8 * k + 4)};
+        break;
+      default: break;
+    }
+  });
+  if (!r || bad) return std::nullopt;
+  return o;
+}
+
+// RFC 9293 §3.1 (MUST-4: every option is understood wherever it is): the
+// SYN layout of Linux and synack (MSS, SACK-permitted, TS, NOP, WS: 20
+// bytes) is read in place, with the result of the general walk; a byte
+// changed anywhere in the layout sends it down the general path, which
+// parses it (or rejects it) exactly as the walk does.
+TEST(TcpOptions, Rfc9293SynLayoutFastPathMatchesGeneralWalk) {
+  base::Rng rng(9293);
+  for (int rep = 0; rep < 3000; ++rep) {
+    uint16_t mss = static_cast<uint16_t>(rng.next_u32());
+    uint32_t val = rng.next_u32(), ecr = rng.next_u32();
+    uint8_t ws = static_cast<uint8_t>(rng.next_u32() % 16);
+    Bytes b = {2, 4, static_cast<uint8_t>(mss >> 8), static_cast<uint8_t>(mss), 4, 2, 8, 10};
+    for (uint32_t v : {val, ecr})
+      for (int k = 3; k >= 0; --k) b.push_back(static_cast<uint8_t>(v >> (8 * k)));
+    for (uint8_t x : {uint8_t{1}, uint8_t{3}, uint8_t{3}, ws}) b.push_back(x);
+    ASSERT_EQ(b.size(), 20u);
+    TcpOptions fast = parse_ok(b);
+    EXPECT_EQ(fast.mss, mss);
+    EXPECT_TRUE(fast.sack_permitted);
+    EXPECT_EQ(fast.timestamps, (Timestamps{val, ecr}));
+    EXPECT_EQ(fast.window_scale, ws);
+    ASSERT_EQ(walk(b), fast) << "rep " << rep;
+    // One kind or length byte changed: the general path, as the walk says.
+    static constexpr size_t kLayoutBytes[] = {0, 1, 4, 5, 6, 7, 16, 17, 18};
+    Bytes m = b;
+    m[kLayoutBytes[rep % 9]] = static_cast<uint8_t>(rng.next_u32());
+    auto parsed = TcpOptions::parse(m);
+    auto walked = walk(m);
+    ASSERT_EQ(parsed.has_value(), walked.has_value()) << "rep " << rep;
+    if (walked) {
+      ASSERT_EQ(*parsed, *walked) << "rep " << rep;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace synack::wire
