@@ -1,6 +1,7 @@
 // Listener: accepting connections, blocking or by callback.
 #include "api/listener.h"
 
+#include <cstdint>
 #include <utility>
 
 namespace synack::api {
@@ -87,6 +88,12 @@ Expected<void, Error> Listener::set_user_timeout(Duration d) {
 
 Expected<void, Error> Listener::set_cork(bool on) {
   return set_child_field(&stack::ConnOptions::cork, on);
+}
+
+Expected<void, Error> Listener::set_defer_accept(Duration d) {
+  if (d < Duration::zero() || d.us() % 1'000'000 != 0 || d > Duration::seconds(INT32_MAX))
+    return base::Unexpected(Error::InvalidArgument);
+  return set_child_field(&stack::ConnOptions::defer_accept_s, static_cast<uint32_t>(d.us() / 1'000'000));
 }
 
 Expected<void, Error> Listener::set_keepalive(bool on) {

@@ -50,6 +50,11 @@ class Listener {
   Expected<void, Error> set_user_timeout(Duration d);
   // Accepted connections start corked (Socket::set_cork; Linux's inherit TCP_CORK).
   Expected<void, Error> set_cork(bool on);
+  // TCP_DEFER_ACCEPT: a connection becomes acceptable only once the peer has
+  // sent data, or after about `d` (whole SYN,ACK retransmission periods) and
+  // one more SYN,ACK it acknowledges (tcp::Connection::set_defer_accept).
+  // Whole seconds, zero for off; anything else fails with InvalidArgument.
+  Expected<void, Error> set_defer_accept(Duration d);
   // Keep-alive and the FIN-WAIT-2 timeout of the connections accepted from
   // now on, as Socket::set_keepalive, set_keepalive_params and
   // set_fin_wait_2_timeout (Linux's and FreeBSD's accepted sockets inherit

@@ -93,6 +93,8 @@ CallOutcome Sockets::sys_getsockopt(const script::Syscall& c) {
     value = s->opts.no_options ? 1 : 0;
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpCork)) {
     value = s->opts.cork ? 1 : 0;
+  } else if (is(o, sym::kIpprotoTcp, sym::kTcpDeferAccept)) {
+    value = s->opts.defer_accept_s;  // Linux reports it rounded up to whole retransmission periods
   } else if (is(o, sym::kIpprotoIp, sym::kIpTos)) {
     value = s->opts.ip_tos;
   } else if (is(o, sym::kIpprotoIp, sym::kIpTtl)) {
@@ -205,6 +207,11 @@ CallOutcome Sockets::sys_setsockopt(const script::Syscall& c) {
     if (*v < 1 || *v > int64_t{tcp::Connection::kMaxKeepAliveProbes}) return CallOutcome::error(EINVAL);
     s->opts.keepalive_probes = static_cast<uint8_t>(*v);
     apply_conn_option(*s, [&](tcp::Connection& conn) { (void)conn.set_keepalive_probes(s->opts.keepalive_probes); });
+  } else if (is(o, sym::kIpprotoTcp, sym::kTcpDeferAccept)) {
+    // Seconds, on a listener; negative is 0 (Linux).
+    s->opts.defer_accept_s = static_cast<uint32_t>(std::clamp<int64_t>(*v, 0, INT32_MAX));
+    const auto d = base::Duration::seconds(s->opts.defer_accept_s);
+    apply_conn_option(*s, [&](tcp::Connection& conn) { (void)conn.set_defer_accept(d); });
   } else if (is(o, sym::kIpprotoTcp, sym::kTcpCork)) {
     // Linux: corked, only full segments go; uncorking lets what waits go by
     // the usual rules (Nagle, SWS).

@@ -52,6 +52,7 @@ constexpr std::array kConstants = {
     Named{"TCP_NODELAY", sym::kTcpNodelay},
     Named{"TCP_MAXSEG", sym::kTcpMaxseg},
     Named{"TCP_CORK", sym::kTcpCork},
+    Named{"TCP_DEFER_ACCEPT", sym::kTcpDeferAccept},
     Named{"TCP_KEEPIDLE", sym::kTcpKeepidle},
     Named{"TCP_KEEPINTVL", sym::kTcpKeepintvl},
     Named{"TCP_KEEPCNT", sym::kTcpKeepcnt},

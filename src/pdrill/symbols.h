@@ -44,6 +44,7 @@ constexpr int64_t kIpTtl = 2;
 constexpr int64_t kTcpNodelay = 1;
 constexpr int64_t kTcpMaxseg = 2;
 constexpr int64_t kTcpCork = 3;
+constexpr int64_t kTcpDeferAccept = 9;
 constexpr int64_t kTcpKeepidle = 4;
 constexpr int64_t kTcpKeepintvl = 5;
 constexpr int64_t kTcpKeepcnt = 6;

@@ -287,6 +287,7 @@ void Stack::apply(Instant now, tcp::Connection& c, const ConnOptions& opts) {
   if (opts.congestion_control) c.set_congestion_control(*opts.congestion_control);
   if (opts.nodelay) c.set_nagle(false);
   if (opts.cork) c.set_cork(true);
+  if (opts.defer_accept_s) (void)c.set_defer_accept(base::Duration::seconds(opts.defer_accept_s));
   if (opts.user_timeout_ms) c.set_user_timeout(base::Duration::millis(opts.user_timeout_ms));
   if (opts.fin_wait_2_s) (void)c.set_fin_wait_2_timeout(base::Duration::seconds(opts.fin_wait_2_s));
   if (opts.keepalive_idle_s) (void)c.set_keepalive_idle(now, base::Duration::seconds(opts.keepalive_idle_s));

@@ -133,6 +133,9 @@ struct ConnOptions {
   // TCP_CORK (Connection::set_cork); a listener's children start corked too,
   // as Linux's accepted sockets inherit it.
   bool cork = false;
+  // TCP_DEFER_ACCEPT for a listener's children, in seconds (0: off; see
+  // tcp::Connection::set_defer_accept).
+  uint32_t defer_accept_s = 0;
   bool valid() const {
     return send_buffer <= tcp::Connection::kMaxBuffer && recv_buffer <= tcp::Connection::kMaxBuffer &&
            tcp::Connection::mss_limit_ok(mss_limit) && keepalive_idle_s <= tcp::Connection::kMaxKeepAliveSecs &&

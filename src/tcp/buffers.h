@@ -141,6 +141,9 @@ struct Buffers {
   // before it, up to push_end, go anyway.
   bool more = false;
   bool more_hold = false;
+  // TCP_DEFER_ACCEPT: the peer's bare ACK of our SYN,ACK came and was set
+  // aside; the SYN,ACK is not repeated until the deferral's last timeout.
+  bool defer_acked = false;
   bool push_set = false;
   SeqNum push_end;
   SeqNum recover;     // NewReno recovery point (RFC 6582)
@@ -162,6 +165,7 @@ struct Buffers {
     uint16_t mss_limit = 0;        // TCP_MAXSEG (Connection::set_mss_limit)
     bool no_options = false;       // TCP_NOOPT (Connection::set_no_options)
     bool cork = false;             // TCP_CORK (Connection::set_cork)
+    uint8_t defer_accept = 0;      // TCP_DEFER_ACCEPT, in SYN,ACK timeouts (Connection::set_defer_accept)
   } app;
   std::optional<Error> soft_error;  // the last ICMP soft error (MUST-47, SHLD-25)
 };

@@ -177,6 +177,18 @@ class Connection {
   // Nagle and SWS rules apply to what waits.
   void set_cork(bool on);
   bool cork() const { return app().cork; }
+  // TCP_DEFER_ACCEPT (Linux), for a listener's connections: the bare ACK that
+  // would complete the handshake is set aside (DropReason::DeferredAccept)
+  // and the connection stays in SYN-RECEIVED, where the application cannot
+  // accept it, until the peer's first data, which completes it at once. The
+  // wait is `d` rounded up to whole SYN,ACK retransmission periods (1 s, 2 s,
+  // 4 s... from Config::rto_initial, as Linux counts it); at its last timeout
+  // the SYN,ACK goes once more, and the peer's next ACK completes the
+  // handshake even without data. Zero: off. Only in CLOSED or LISTEN (false,
+  // and nothing changes, otherwise). Saves a server from waking for
+  // connections that never send anything.
+  bool set_defer_accept(Duration d);
+  Duration defer_accept() const;  // the wait in effect, whole periods
   // Send no TCP options at all, not even MSS (FreeBSD's TCP_NOOPT): the SYN or
   // SYN,ACK offers nothing, so nothing is negotiated (RFC 7323 §2.2, §3.2; RFC
   // 2018 §2) and the peer sends segments of at most 536 bytes (RFC 9293

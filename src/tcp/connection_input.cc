@@ -409,6 +409,13 @@ DropReason Connection::check_ack(Instant now, const Segment& seg) {
       queue_rst(seg.ack, std::nullopt);
       return DropReason::BadAck;
     }
+    // TCP_DEFER_ACCEPT: a bare ACK (no data, no FIN) within the deferral is set
+    // aside, as Linux's tcp_check_req does; the peer's data will complete the
+    // handshake, or its ACK of the SYN,ACK sent at the deferral's end.
+    if (seg.seq_len() == 0 && from_listen_ && bufs_ && rexmit_count_ < bufs_->app.defer_accept) [[unlikely]] {
+      bufs_->defer_acked = true;
+      return DropReason::DeferredAccept;
+    }
     snd_.wnd = static_cast<uint32_t>(seg.wnd) << snd_.wscale;
     snd_.max_wnd = std::max(snd_.max_wnd, snd_.wnd);
     snd_.wl1 = seg.seq;

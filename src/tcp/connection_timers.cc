@@ -69,6 +69,10 @@ void Connection::on_retransmit_timeout(Instant now) {
   arm_retransmit(now);                   // RFC 6298 §5.6: restart the timer at once
   rtt_timing_ = false;                   // Karn
   if (state_ == State::SynSent || snd_.una == snd_.iss) {
+    // TCP_DEFER_ACCEPT, the peer's ACK set aside: no SYN,ACK until the
+    // deferral's last timeout (Linux's syn_ack_recalc), which gives the peer a
+    // last chance to answer.
+    if (bufs_ && bufs_->defer_acked && rexmit_count_ < bufs_->app.defer_accept) return;
     // Our SYN (or SYN,ACK) is unacknowledged: send it again (MUST-22).
     syn_pending_ = syn_again_ = true;
     snd_.nxt = snd_.iss;

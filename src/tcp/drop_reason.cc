@@ -29,6 +29,7 @@ std::string_view to_string(DropReason r) {
     case DropReason::AfterClose: return "data after close";
     case DropReason::ListenQueueFull: return "listen queue full";
     case DropReason::ConnectionLimit: return "connection limit";
+    case DropReason::DeferredAccept: return "ack deferred for data";
     case DropReason::PawsRejected: return "paws rejected";
     case DropReason::MissingTimestamp: return "missing timestamp";
   }

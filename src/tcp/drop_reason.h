@@ -37,10 +37,11 @@ enum class DropReason : uint8_t {
   PawsRejected,         // timestamp older than TS.Recent (RFC 7323 §5)
   MissingTimestamp,     // timestamps in use but the segment has none (RFC 7323 §3.2)
   ConnectionLimit,      // SYN dropped: the stack's max_connections reached
+  DeferredAccept,       // SYN-RECEIVED: a bare ACK waits for data (TCP_DEFER_ACCEPT)
 };
 
 std::string_view to_string(DropReason r);
 inline std::ostream& operator<<(std::ostream& os, DropReason r) { return os << to_string(r); }
-constexpr int kNumDropReasons = static_cast<int>(DropReason::ConnectionLimit) + 1;
+constexpr int kNumDropReasons = static_cast<int>(DropReason::DeferredAccept) + 1;
 
 }  // namespace synack::tcp

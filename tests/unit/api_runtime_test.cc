@@ -430,9 +430,9 @@ TEST(ApiRuntime, ListenerOptionsReachAcceptedConnections_Rfc9438_Rfc9293_MUST17_
 // RFC 9293 §3.8.4 MUST-24: keep-alive per connection, here for the
 // connections a listener accepts (Linux's and FreeBSD's accepted sockets
 // inherit SO_KEEPALIVE and its parameters), with the FIN-WAIT-2 timeout
-// (TCP_LINGER2) beside it; values out of range are refused by the listener
-// and by the socket alike.
-TEST(ApiRuntime, ListenerKeepAliveAndFinWait2ReachAcceptedConnections_Rfc9293_3_8_4_MUST24) {
+// (TCP_LINGER2) and TCP_DEFER_ACCEPT beside it; values out of range are
+// refused by the listener and by the socket alike.
+TEST(ApiRuntime, ListenerKeepAliveFinWait2AndDeferAcceptReachAcceptedConnections_Rfc9293_3_8_4_MUST24) {
   auto [la, lb] = testing::socket_link_pair();
   Host a(kA, *la, 100), b(kB, *lb, 300);
   auto l = b.rt->listen(7);
@@ -443,8 +443,10 @@ TEST(ApiRuntime, ListenerKeepAliveAndFinWait2ReachAcceptedConnections_Rfc9293_3_
   ASSERT_TRUE(l->set_keepalive_params(Duration::seconds(5), Duration::seconds(2), 3).has_value());
   ASSERT_TRUE(l->set_keepalive(true).has_value());
   ASSERT_TRUE(l->set_fin_wait_2_timeout(Duration::seconds(9)).has_value());
+  EXPECT_EQ(l->set_defer_accept(Duration::millis(1500)).error(), Error::InvalidArgument);
+  ASSERT_TRUE(l->set_defer_accept(Duration::seconds(3)).has_value());
   std::atomic<bool> keepalive = false;
-  std::atomic<int64_t> idle_s = 0, fin_wait_2_s = 0;
+  std::atomic<int64_t> idle_s = 0, fin_wait_2_s = 0, defer_s = 0;
   std::atomic<uint32_t> probes = 0;
   std::promise<void> accepted;
   std::thread peer([&] {
@@ -455,12 +457,16 @@ TEST(ApiRuntime, ListenerKeepAliveAndFinWait2ReachAcceptedConnections_Rfc9293_3_
     idle_s = c->keepalive_idle().us() / 1'000'000;
     probes = c->keepalive_probes();
     fin_wait_2_s = c->fin_wait_2_timeout().us() / 1'000'000;
+    defer_s = c->defer_accept().us() / 1'000'000;
     accepted.set_value();
     b.rt->run();
   });
   auto s = a.rt->connect({kB, 7}, Duration::seconds(5));
   ASSERT_TRUE(s.has_value());
+  uint8_t hello = 'h';  // the deferred accept waits for data
+  ASSERT_EQ(s->try_send({&hello, 1}).value(), 1u);
   accepted.get_future().get();
+  EXPECT_EQ(defer_s.load(), 3);
   EXPECT_TRUE(keepalive.load());
   EXPECT_EQ(idle_s.load(), 5);
   EXPECT_EQ(probes.load(), 3u);

@@ -364,3 +364,65 @@ TEST(Open, SimultaneousOpenSynAckCarriesOnlyOptionsThePeerOffered_Rfc7323_2_2) {
 
 }  // namespace
 }  // namespace synack::tcp::testing
+
+namespace synack::tcp::testing {
+namespace {
+
+using base::Duration;
+
+// TCP_DEFER_ACCEPT (Linux): the wait is counted in SYN,ACK timeouts, each
+// twice the last from the initial RTO (RFC 6298 §2.1, §5.5), rounded up as
+// Linux's secs_to_retrans does: 3 s is 1 + 2, 5 s needs 1 + 2 + 4.
+TEST(DeferAccept, WaitIsWholeSynAckRetransmissionPeriods_Rfc6298_5_5) {
+  Harness h(Config{}, 300);
+  EXPECT_EQ(h.conn().defer_accept(), Duration::zero());
+  ASSERT_TRUE(h.conn().set_defer_accept(Duration::seconds(3)));
+  EXPECT_EQ(h.conn().defer_accept(), Duration::seconds(3));
+  ASSERT_TRUE(h.conn().set_defer_accept(Duration::seconds(5)));
+  EXPECT_EQ(h.conn().defer_accept(), Duration::seconds(7));
+  EXPECT_FALSE(h.conn().set_defer_accept(Duration::seconds(-1)));
+  ASSERT_TRUE(h.conn().set_defer_accept(Duration::zero()));
+  EXPECT_EQ(h.conn().defer_accept(), Duration::zero());
+}
+
+// With TCP_DEFER_ACCEPT the handshake's bare ACK is set aside (RFC 9293
+// §3.10.7.4 would move SYN-RECEIVED to ESTABLISHED): the connection stays in
+// SYN-RECEIVED and sends nothing, until the peer's first data, which is
+// acknowledged and completes the handshake at once.
+TEST(DeferAccept, BareAckWaitsAndDataCompletesTheHandshake_Rfc9293_3_10_7_4) {
+  Harness h(Config{}, 300);
+  ASSERT_TRUE(h.conn().set_defer_accept(Duration::seconds(5)));
+  h.listen();
+  h.inject(seg::syn(100).mss(1460));
+  h.expect(seg::syn_ack(300, 101));
+  EXPECT_EQ(h.inject(seg::ack(101, 301)), DropReason::DeferredAccept);
+  h.expect_state(State::SynReceived);
+  h.expect_nothing();
+  h.advance(Duration::millis(2500));  // two SYN,ACK timeouts: nothing resent meanwhile
+  h.expect_nothing();
+  h.expect_state(State::SynReceived);
+  EXPECT_EQ(h.inject(seg::data(101, 301, 4)), DropReason::None);
+  h.expect_state(State::Established);
+  EXPECT_EQ(h.conn().recv_available(), 4u);
+}
+
+// With no data, the SYN,ACK goes once more at the deferral's last timeout
+// (3 s after the SYN for 3 s), and the peer's ACK of it completes the
+// handshake without data, as Linux does.
+TEST(DeferAccept, SynAckAgainAtTheEndThenTheAckCompletes_Rfc9293_3_8_1) {
+  Harness h(Config{}, 300);
+  ASSERT_TRUE(h.conn().set_defer_accept(Duration::seconds(3)));
+  h.listen();
+  h.inject(seg::syn(100).mss(1460));
+  h.expect(seg::syn_ack(300, 101));
+  EXPECT_EQ(h.inject(seg::ack(101, 301)), DropReason::DeferredAccept);
+  h.advance(Duration::millis(2999));
+  h.expect_nothing();
+  h.advance(Duration::millis(1));
+  h.expect(seg::syn_ack(300, 101));
+  EXPECT_EQ(h.inject(seg::ack(101, 301)), DropReason::None);
+  h.expect_state(State::Established);
+}
+
+}  // namespace
+}  // namespace synack::tcp::testing

@@ -433,6 +433,32 @@ TEST(Stack, ListenerKeepAliveAndFinWait2ReachChildren_Rfc9293_3_8_4_MUST24) {
   EXPECT_EQ(p.a().connect(p.now(), kServer, 0, bad).error(), stack::StackError::InvalidArgument);
 }
 
+// TCP_DEFER_ACCEPT through a listener's options: the client's handshake
+// completes on its side, but the server's connection stays in SYN-RECEIVED
+// (its bare ACK set aside, counted as DropReason::DeferredAccept) and is not
+// acceptable until the client's first data, which it then holds.
+TEST(Stack, DeferAcceptMakesAConnectionAcceptableOnlyWithData_Rfc9293_3_10_7_4) {
+  StackPair p;
+  ASSERT_TRUE(p.b().listen(80, 8).has_value());
+  stack::ConnOptions opts;
+  opts.defer_accept_s = 5;
+  ASSERT_TRUE(p.b().set_listener_options(80, opts).has_value());
+  auto c = p.a().connect(p.now(), kServer, 0);
+  ASSERT_TRUE(c.has_value());
+  p.exchange();
+  EXPECT_EQ(p.a().connection(*c)->state(), tcp::State::Established);
+  EXPECT_FALSE(p.b().accept(80).has_value());
+  EXPECT_EQ(p.b().counters().drops[static_cast<size_t>(tcp::DropReason::DeferredAccept)], 1u);
+  p.advance(Duration::seconds(2));  // within the deferral: still nothing to accept
+  EXPECT_FALSE(p.b().accept(80).has_value());
+  ASSERT_EQ(p.a().send(p.now(), *c, base::as_bytes("GET ", 4)).value(), 4u);
+  p.exchange();
+  auto s = p.b().accept(80);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(p.b().connection(*s)->state(), tcp::State::Established);
+  EXPECT_EQ(p.b().connection(*s)->recv_available(), 4u);
+}
+
 // ConnOptions::no_options (TCP_NOOPT) on the client: its SYN offers nothing,
 // so neither side uses timestamps, SACK or window scaling (RFC 7323 §2.2,
 // §3.2; RFC 2018 §2), and the server, given no MSS option, sends segments of
