@@ -113,9 +113,15 @@ void Stack::after_conn(uint32_t idx, Instant now) {
     handle_event(s, idx, now, e);
   }
   wheel_.schedule_no_later(idx, s.conn->next_deadline());
-  if (!s.dirty) {
+  if (s.dirty) return;  // its flush comes, and after_flush then
+  if (s.conn->may_send_more()) {
     s.dirty = true;
     dirty_.push(idx);
+  } else {
+    // Nothing to send (an ACK it delays, a segment it dropped): what the
+    // flush would do after finding nothing, now, without a trip through the
+    // dirty queue and an empty poll. This may free the slot.
+    maybe_reap(s, idx, now);
   }
 }
 
