@@ -391,6 +391,18 @@ TEST(Stack, NodelayAndUserTimeoutReachConnectionsFromTheirSyn_Rfc9293_MUST17_MUS
   EXPECT_EQ(other->user_timeout(), p.a().config().tcp.r2);
 }
 
+// A listener on B's port 80 with `server` options, one connection to it from
+// A, the handshake done and the connection accepted: {A's id, B's id}, each
+// empty if that step failed.
+std::pair<std::optional<stack::ConnId>, std::optional<stack::ConnId>> connect_through_listener(
+    StackPair& p, const stack::ConnOptions& server) {
+  if (!p.b().listen(80, 8) || !p.b().set_listener_options(80, server)) return {};
+  auto c = p.a().connect(p.now(), kServer, 0);
+  if (!c) return {};
+  p.exchange();
+  return {*c, p.b().accept(80)};
+}
+
 // RFC 9293 §3.8.4 MUST-24 (keep-alive per connection) through ConnOptions:
 // a listener's keep-alive, its parameters and the FIN-WAIT-2 timeout reach
 // the connections it accepts from their SYN (as Linux's and FreeBSD's accepted
@@ -399,19 +411,14 @@ TEST(Stack, NodelayAndUserTimeoutReachConnectionsFromTheirSyn_Rfc9293_MUST17_MUS
 // given, not the stack's two hours (MUST-27 lets the application set it).
 TEST(Stack, ListenerKeepAliveAndFinWait2ReachChildren_Rfc9293_3_8_4_MUST24) {
   StackPair p;
-  ASSERT_TRUE(p.b().listen(80, 8).has_value());
   stack::ConnOptions opts;
   opts.keepalive = true;
   opts.keepalive_idle_s = 10;
   opts.keepalive_interval_s = 3;
   opts.keepalive_probes = 4;
   opts.fin_wait_2_s = 30;
-  ASSERT_TRUE(p.b().set_listener_options(80, opts).has_value());
-  auto c = p.a().connect(p.now(), kServer, 0);
-  ASSERT_TRUE(c.has_value());
-  p.exchange();
-  auto s = p.b().accept(80);
-  ASSERT_TRUE(s.has_value());
+  auto [c, s] = connect_through_listener(p, opts);
+  ASSERT_TRUE(c && s);
   const tcp::Connection* child = p.b().connection(*s);
   EXPECT_TRUE(child->keepalive());
   EXPECT_EQ(child->keepalive_idle(), Duration::seconds(10));
