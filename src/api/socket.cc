@@ -79,6 +79,10 @@ Expected<size_t, Error> Socket::try_recv(base::MutBytes out) {
 
 Expected<size_t, Error> Socket::try_send(base::Bytes data) { return try_send_with(&stack::Stack::send, data); }
 
+Expected<size_t, Error> Socket::try_send_more(base::Bytes data) {
+  return try_send_with(&stack::Stack::send_more, data);
+}
+
 Expected<size_t, Error> Socket::try_send_urgent(base::Bytes data) {
   return try_send_with(&stack::Stack::send_urgent, data);
 }

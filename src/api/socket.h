@@ -45,6 +45,10 @@ class Socket {
   // Urgent data (RFC 9293 §3.8.5, kept inline as RFC 6093 advises): the bytes
   // accepted end the urgent data; the peer is told where it ends.
   Expected<size_t, Error> try_send_urgent(base::Bytes data);
+  // MSG_MORE (Linux): more data follows at once, so a short segment of this
+  // data waits for it (until a send without it, an ACK, or set_nodelay's
+  // push; at most about an RTO with nothing in flight) and carries no PSH.
+  Expected<size_t, Error> try_send_more(base::Bytes data);
   // Bytes of the peer's urgent data not yet read (MUST-33); 0 if none.
   uint32_t urgent_remaining() const;
   bool readable() const;  // data or end of stream waiting (or the connection ended)

@@ -217,6 +217,7 @@ class Stack {
   Expected<size_t, tcp::Error> send(Instant now, ConnId id, base::Bytes data) { return send(now, id, data, false); }
   // `more`: MSG_MORE (tcp::Connection::send).
   Expected<size_t, tcp::Error> send(Instant now, ConnId id, base::Bytes data, bool more);
+  Expected<size_t, tcp::Error> send_more(Instant now, ConnId id, base::Bytes data) { return send(now, id, data, true); }
   // SEND with the URGENT flag (RFC 9293 §3.8.5): see tcp::Connection::send_urgent.
   Expected<size_t, tcp::Error> send_urgent(Instant now, ConnId id, base::Bytes data);
   Expected<size_t, tcp::Error> recv(Instant now, ConnId id, base::MutBytes out);

@@ -280,7 +280,7 @@ TEST(ApiRuntime, NodelaySendsShortWritesAtOnce_Rfc9293_3_7_4_MUST17) {
 // TCP_CORK through the socket (RFC 9293 §3.7.4 leaves coalescing writes to
 // the implementation): corked, short writes wait even with nothing in flight
 // and Nagle off; uncorking sends them at once, and the echo returns every
-// byte in order.
+// byte in order. MSG_MORE (try_send_more) holds one write the same way.
 TEST(ApiRuntime, CorkHoldsShortWritesUntilUncorked_Rfc9293_3_7_4) {
   EchoPair p;
   Host& a = p.a;
@@ -302,6 +302,15 @@ TEST(ApiRuntime, CorkHoldsShortWritesUntilUncorked_Rfc9293_3_7_4) {
   auto r = s->recv_all(back, Duration::seconds(5));
   ASSERT_TRUE(r.has_value()) << r.error();
   EXPECT_EQ(back, data);
+  // MSG_MORE: held without a cork, until a send without it.
+  ASSERT_EQ(s->try_send_more({data.data(), 10}).value(), 10u);
+  EXPECT_EQ(sent(), 30u);
+  ASSERT_EQ(s->try_send({data.data() + 10, 20}).value(), 20u);
+  EXPECT_EQ(sent(), 60u);
+  std::vector<uint8_t> again(30);
+  auto r2 = s->recv_all(again, Duration::seconds(5));
+  ASSERT_TRUE(r2.has_value()) << r2.error();
+  EXPECT_EQ(again, data);
   auto ch = s->chronos();  // the 30 bytes were queued, then acknowledged
   ASSERT_TRUE(ch.has_value());
   EXPECT_EQ(ch->rwnd_limited_us, 0u);
