@@ -103,15 +103,17 @@ Expected<void, Error> Listener::set_keepalive(bool on) {
 Expected<void, Error> Listener::set_keepalive_params(Duration idle, Duration interval, uint32_t probes) {
   if (!Socket::keepalive_params_ok(idle, interval, probes)) return base::Unexpected(Error::InvalidArgument);
   stack::ConnOptions o = child_opts_;
-  o.keepalive_idle_s = static_cast<uint16_t>(idle.us() / 1'000'000);
-  o.keepalive_interval_s = static_cast<uint16_t>(interval.us() / 1'000'000);
+  o.keepalive_idle_s = tcp::Connection::whole_seconds(idle, tcp::Connection::kMaxKeepAliveSecs);
+  o.keepalive_interval_s = tcp::Connection::whole_seconds(interval, tcp::Connection::kMaxKeepAliveSecs);
   o.keepalive_probes = static_cast<uint8_t>(probes);
   return set_child_options(o);
 }
 
 Expected<void, Error> Listener::set_fin_wait_2_timeout(Duration d) {
   if (!Socket::fin_wait_2_timeout_ok(d)) return base::Unexpected(Error::InvalidArgument);
-  return set_child_field(&stack::ConnOptions::fin_wait_2_s, static_cast<uint8_t>(d.us() / 1'000'000));
+  // Zero (the stack's) or whole seconds up to kMaxFinWait2Secs, which fits the byte.
+  return set_child_field(&stack::ConnOptions::fin_wait_2_s,
+                         static_cast<uint8_t>(tcp::Connection::whole_seconds(d, tcp::Connection::kMaxFinWait2Secs)));
 }
 
 Expected<void, Error> Listener::set_child_buffer(uint32_t stack::ConnOptions::*size, uint32_t bytes) {

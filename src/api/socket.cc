@@ -250,11 +250,10 @@ Expected<void, Error> Socket::set_keepalive(bool on) {
 }
 
 bool Socket::keepalive_params_ok(Duration idle, Duration interval, uint32_t probes) {
-  auto whole_secs = [](Duration d) {
-    return d.us() % 1'000'000 == 0 && d >= Duration::seconds(1) &&
-           d <= Duration::seconds(tcp::Connection::kMaxKeepAliveSecs);
-  };
-  return whole_secs(idle) && whole_secs(interval) && probes >= 1 && probes <= tcp::Connection::kMaxKeepAliveProbes;
+  using tcp::Connection;
+  return Connection::whole_seconds(idle, Connection::kMaxKeepAliveSecs) != 0 &&
+         Connection::whole_seconds(interval, Connection::kMaxKeepAliveSecs) != 0 && probes >= 1 &&
+         probes <= Connection::kMaxKeepAliveProbes;
 }
 
 Expected<void, Error> Socket::set_keepalive_params(Duration idle, Duration interval, uint32_t probes) {

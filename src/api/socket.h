@@ -86,8 +86,7 @@ class Socket {
   // InvalidArgument. A timer already running keeps its deadline.
   Expected<void, Error> set_fin_wait_2_timeout(Duration d);
   static bool fin_wait_2_timeout_ok(Duration d) {
-    return d >= Duration::zero() && d.us() % 1'000'000 == 0 &&
-           d <= Duration::seconds(tcp::Connection::kMaxFinWait2Secs);
+    return d == Duration::zero() || tcp::Connection::whole_seconds(d, tcp::Connection::kMaxFinWait2Secs) != 0;
   }
   // Nagle's algorithm (RFC 9293 §3.7.4) for this connection, on unless the
   // stack turned it off (tcp::Config::nagle): set_nodelay(true) turns it off

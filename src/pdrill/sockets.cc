@@ -174,7 +174,7 @@ CallOutcome Sockets::sys_listen(const script::Syscall& c) {
   if (!r) return CallOutcome::error(EADDRINUSE);
   s->kind = Socket::Kind::Listening;
   s->port = port;
-  (void)d_.stack().set_listener_options(port, s->conn_options());  // checked by setsockopt
+  (void)d_.stack().set_listener_options(port, s->opts);  // checked by setsockopt
   sut_ = Sut{Sut::Kind::Listener, port, 0};
   return CallOutcome::done(0);
 }
@@ -216,7 +216,7 @@ CallOutcome Sockets::sys_connect(const script::Syscall& c, bool retry) {
   if (!addr) return bad_args(c, addr.error());
   wire::Endpoint remote = addr->value_or(wire::Endpoint{env_.remote_ip, env_.connect_port});
   uint16_t local_port = s->kind == Socket::Kind::Bound ? s->port : 0;
-  auto id = d_.stack().connect(d_.now(), remote, local_port, s->conn_options());
+  auto id = d_.stack().connect(d_.now(), remote, local_port, s->opts);
   d_.collect();
   if (!id) {
     switch (id.error()) {

@@ -68,7 +68,6 @@ class Sockets {
     // TCP_NOOPT. They go to the stack as they are: connect() and listen() pass
     // them, and accepted sockets inherit their listener's.
     stack::ConnOptions opts;
-    stack::ConnOptions conn_options() const { return opts; }
   };
 
   CallOutcome dispatch(const script::Syscall& c, bool retry);

@@ -44,7 +44,7 @@ std::string why_unsupported(const OptName& o) {
 template <class F>
 void Sockets::apply_conn_option(Socket& s, F&& set) {
   if (s.kind == Socket::Kind::Listening) {
-    (void)d_.stack().set_listener_options(s.port, s.conn_options());  // checked by setsockopt
+    (void)d_.stack().set_listener_options(s.port, s.opts);  // checked by setsockopt
   } else if (s.conn) {
     d_.stack().with_connection(d_.now(), *s.conn, set);
     d_.collect();
@@ -199,7 +199,7 @@ CallOutcome Sockets::sys_setsockopt(const script::Syscall& c) {
     uint8_t value = tos ? stack::tos_without_ecn(byte) : byte;
     (tos ? s->opts.ip_tos : s->opts.ip_ttl) = value;
     if (s->kind == Socket::Kind::Listening) {
-      (void)d_.stack().set_listener_options(s->port, s->conn_options());
+      (void)d_.stack().set_listener_options(s->port, s->opts);
     } else if (s->conn) {
       (void)(tos ? d_.stack().set_ip_tos(*s->conn, value) : d_.stack().set_ip_ttl(*s->conn, value));
     }

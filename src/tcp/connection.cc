@@ -154,32 +154,26 @@ void Connection::set_cork(bool on) {
   if (on || bufs_) bufs().app.cork = on;  // off needs no Buffers
 }
 
-bool Connection::set_defer_accept(Duration d) {
-  if ((state_ != State::Closed && state_ != State::Listen) || d < Duration::zero()) return false;
-  // As Linux's secs_to_retrans: how many SYN,ACK timeouts, each twice the
-  // last (capped at rto_max), the wait covers.
-  uint8_t n = 0;
-  if (d > Duration::zero()) {
-    Duration timeout = env_->config.rto_initial;
-    Duration period = timeout;
-    n = 1;
-    while (d > period && n < 255) {
-      ++n;
-      timeout = std::min(timeout * 2, env_->config.rto_max);
-      period = period + timeout;
-    }
-  }
-  if (n > 0 || bufs_) bufs().app.defer_accept = n;
-  return true;
-}
-
-Duration Connection::defer_accept() const {
+Duration Connection::syn_ack_timeouts_span(uint32_t n) const {
   Duration timeout = env_->config.rto_initial, total = Duration::zero();
-  for (uint8_t k = 0; k < app().defer_accept; ++k) {
+  for (uint32_t k = 0; k < n; ++k) {
     total = total + timeout;
     timeout = std::min(timeout * 2, env_->config.rto_max);
   }
   return total;
+}
+
+bool Connection::set_defer_accept(Duration d) {
+  if ((state_ != State::Closed && state_ != State::Listen) || d < Duration::zero()) return false;
+  // As Linux's secs_to_retrans: the fewest SYN,ACK timeouts that cover the
+  // wait (at most 255; a setsockopt, not a hot path).
+  uint8_t n = 0;
+  if (d > Duration::zero()) {
+    n = 1;
+    while (syn_ack_timeouts_span(n) < d && n < 255) ++n;
+  }
+  if (n > 0 || bufs_) bufs().app.defer_accept = n;
+  return true;
 }
 
 void Connection::push_queued() {

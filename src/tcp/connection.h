@@ -188,7 +188,7 @@ class Connection {
   // and nothing changes, otherwise). Saves a server from waking for
   // connections that never send anything.
   bool set_defer_accept(Duration d);
-  Duration defer_accept() const;  // the wait in effect, whole periods
+  Duration defer_accept() const { return syn_ack_timeouts_span(app().defer_accept); }  // whole periods
   // Send no TCP options at all, not even MSS (FreeBSD's TCP_NOOPT): the SYN or
   // SYN,ACK offers nothing, so nothing is negotiated (RFC 7323 §2.2, §3.2; RFC
   // 2018 §2) and the peer sends segments of at most 536 bytes (RFC 9293
@@ -223,6 +223,14 @@ class Connection {
   // (Linux's limits); a setter given a value out of range changes nothing and
   // returns false. Zero-argument getters report the value in effect.
   static constexpr uint32_t kMaxKeepAliveSecs = 32767;
+  // A whole number of seconds in [1, max] (max at most 65535), or 0 if `d` is
+  // not one: the form of the per-connection times the application sets
+  // (keep-alive, FIN-WAIT-2), for the setters here and the API's checks.
+  static uint16_t whole_seconds(Duration d, uint32_t max) {
+    if (d.us() % 1'000'000 != 0) return 0;
+    const int64_t s = d.us() / 1'000'000;
+    return s >= 1 && s <= max ? static_cast<uint16_t>(s) : 0;
+  }
   static constexpr uint32_t kMaxKeepAliveProbes = 127;
   void set_keepalive(Instant now, bool on);
   bool set_keepalive_idle(Instant now, Duration idle);
@@ -480,7 +488,6 @@ class Connection {
   void ecn_mark(Segment& s);
   void ecn_receive(Instant now, const Segment& seg);
   void ecn_echo_received();
-  // build_data_segment's first test, made before the call: most calls end there.
   void push_queued();  // let the data queued now past a cork (set_nagle(false))
   // chronographs (connection_chrono.cc). Start and stop are inline: a bulk
   // sender asks after every write and every ACK, and most change nothing.
@@ -492,6 +499,7 @@ class Connection {
   }
   void chrono_end(Instant now, Chrono c);
   void chrono_set(Instant now, Chrono c);
+  // build_data_segment's first test, made before the call: most calls end there.
   bool data_to_send() const {
     if (!kSendingStates.has(state_)) return false;
     if (snd_.nxt == snd_.iss) return false;  // our SYN goes (again) first
@@ -555,13 +563,9 @@ class Connection {
   ConnCounters& stats() { return bufs().counters; }
   // What the application set for this connection (all 0 without Buffers).
   const Buffers::AppOptions& app() const;
-  // A whole number of seconds in [1, max], or 0 if `d` is not one: the form
-  // of the per-connection times the application sets (keep-alive, FIN-WAIT-2).
-  static uint16_t whole_seconds(Duration d, uint32_t max) {
-    if (d.us() % 1'000'000 != 0) return 0;
-    const int64_t s = d.us() / 1'000'000;
-    return s >= 1 && s <= max ? static_cast<uint16_t>(s) : 0;
-  }
+  // How long the first `n` SYN,ACK timeouts take: Config::rto_initial, each
+  // next twice the last, capped at rto_max (RFC 6298 §2.1, §5.5).
+  Duration syn_ack_timeouts_span(uint32_t n) const;
   // cwnd back to the initial window for the send MSS in effect (RFC 6928),
   // CUBIC's state cleared.
   void restart_congestion_control();
