@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <future>
 #include <thread>
@@ -89,30 +90,40 @@ struct EchoPair {
 };
 
 // Two hosts, B listening on port 7 (before any connect, so no SYN finds it
-// closed). B's own thread, the only one that may touch B's link, accepts one
-// connection, runs `then` (which makes B fall silent, sooner or later) and
-// then B's loop until the fixture ends.
-struct SilencingPeer {
-  explicit SilencingPeer(std::function<void(SilencingPeer&)> then)
-      : links(testing::socket_link_pair()), a(kA, *links.first, 100), b(kB, *links.second, 300) {
+// closed). Until start() the test may set the listener's options; start()
+// hands B to its own thread, the only one that may touch B from then on: it
+// accepts one connection, runs `then` with it (which may, for instance, make
+// B fall silent, sooner or later) and then B's loop until the fixture ends.
+struct ListeningPeer {
+  using Then = std::function<void(ListeningPeer&, api::Socket&)>;
+  ListeningPeer() : links(testing::socket_link_pair()), a(kA, *links.first, 100), b(kB, *links.second, 300) {
     auto l = b.rt->listen(7);
     EXPECT_TRUE(l.has_value());
     if (l) listener = std::make_unique<api::Listener>(std::move(*l));
+  }
+  explicit ListeningPeer(Then then) : ListeningPeer() { start(std::move(then)); }
+  ~ListeningPeer() {
+    b.rt->stop();
+    if (peer.joinable()) peer.join();
+  }
+  void start(Then then) {
     peer = std::thread([this, then = std::move(then)] {
       auto s = listener ? listener->accept(Duration::seconds(5)) : base::Unexpected(Error::NotConnected);
-      ASSERT_TRUE(s.has_value());
-      then(*this);
+      EXPECT_TRUE(s.has_value());
+      if (s) then(*this, *s);
+      handled.set_value();  // also when nothing was accepted: the test must not wait for ever
       b.rt->run();
     });
   }
-  ~SilencingPeer() {
-    b.rt->stop();
-    peer.join();
-  }
+  // Whether `then` has returned within 10 s (a bound against a hang, not a
+  // measurement).
+  bool wait_handled() { return handled_f.wait_for(std::chrono::seconds(10)) == std::future_status::ready; }
   std::pair<std::unique_ptr<testing::SocketLink>, std::unique_ptr<testing::SocketLink>> links;
   Host a, b;
   std::unique_ptr<api::Listener> listener;
   std::atomic<bool> silent = false;
+  std::promise<void> handled;
+  std::future<void> handled_f = handled.get_future();
   std::thread peer;
 };
 
@@ -220,7 +231,7 @@ TEST(ApiRuntime, ConnectToClosedPortIsRefused) {
 // socket; when the peer falls silent the probes go unanswered and the
 // connection times out after idle + probes * interval (1 s + 2 * 1 s here).
 TEST(ApiRuntime, KeepAliveTimesOutASilentPeer_Rfc9293_3_8_4_MUST24_MUST29) {
-  SilencingPeer p([](SilencingPeer& q) {
+  ListeningPeer p([](ListeningPeer& q, api::Socket&) {
     q.b.rt->run_until([&] { return q.silent.load(); });
     q.links.second->drop_all = true;  // from now on nothing leaves B
     q.b.rt->resume();
@@ -325,7 +336,7 @@ TEST(ApiRuntime, CorkHoldsShortWritesUntilUncorked_Rfc9293_3_7_4) {
 // gives up with TimedOut after about a second of retransmissions, where the
 // stack's R2 (100 s and at least 8 retransmissions) would still be trying.
 TEST(ApiRuntime, UserTimeoutEndsRetransmissionsEarly_Rfc9293_3_8_3_MUST21) {
-  SilencingPeer p([](SilencingPeer& q) {
+  ListeningPeer p([](ListeningPeer& q, api::Socket&) {
     q.links.second->drop_all = true;  // before A sends anything: nothing it sends is acknowledged
     q.silent = true;
   });
@@ -398,25 +409,22 @@ TEST(ApiRuntime, BufferSizesPerSocketAndInheritedFromTheListener_Rfc7323_2_2) {
 // connections it accepts, Runtime::open's options the client's; the
 // stack-wide default (NewReno) stays for the others.
 TEST(ApiRuntime, ListenerOptionsReachAcceptedConnections_Rfc9438_Rfc9293_MUST17_MUST21) {
-  auto [la, lb] = testing::socket_link_pair();
-  Host a(kA, *la, 100), b(kB, *lb, 300);
-  auto l = b.rt->listen(7);
-  ASSERT_TRUE(l.has_value());
-  ASSERT_TRUE(l->set_congestion_control(tcp::CcAlgorithm::Cubic).has_value());
-  EXPECT_EQ(l->set_user_timeout(Duration::millis(-5)).error(), Error::InvalidArgument);
-  ASSERT_TRUE(l->set_user_timeout(Duration::seconds(7)).has_value());
-  ASSERT_TRUE(l->set_nodelay(true).has_value());
-  std::promise<tcp::CcAlgorithm> accepted;
+  ListeningPeer p;
+  Host& a = p.a;
+  ASSERT_TRUE(p.listener);
+  api::Listener& l = *p.listener;
+  ASSERT_TRUE(l.set_congestion_control(tcp::CcAlgorithm::Cubic).has_value());
+  EXPECT_EQ(l.set_user_timeout(Duration::millis(-5)).error(), Error::InvalidArgument);
+  ASSERT_TRUE(l.set_user_timeout(Duration::seconds(7)).has_value());
+  ASSERT_TRUE(l.set_nodelay(true).has_value());
+  std::atomic<tcp::CcAlgorithm> cc = tcp::CcAlgorithm::NewReno;
   std::atomic<bool> nagle = true;
   std::atomic<int64_t> r2_ms = 0;
-  std::thread peer([&] {
-    auto s = l->accept(Duration::seconds(5));
-    ASSERT_TRUE(s.has_value());
-    const tcp::Connection* c = b.stack->connection(s->id());
+  p.start([&](ListeningPeer& q, api::Socket& s) {
+    const tcp::Connection* c = q.b.stack->connection(s.id());
     nagle = c->nagle();
     r2_ms = c->user_timeout().ms();
-    accepted.set_value(c->congestion_control());
-    b.rt->run();
+    cc = c->congestion_control();
   });
   stack::ConnOptions opts;
   opts.congestion_control = tcp::CcAlgorithm::Cubic;
@@ -425,15 +433,14 @@ TEST(ApiRuntime, ListenerOptionsReachAcceptedConnections_Rfc9438_Rfc9293_MUST17_
   auto plain = a.rt->open({kB, 7});
   ASSERT_TRUE(plain.has_value());
   ASSERT_TRUE(s->wait_connected(Duration::seconds(5)).has_value());
-  EXPECT_EQ(accepted.get_future().get(), tcp::CcAlgorithm::Cubic);
-  EXPECT_FALSE(nagle.load());     // the listener's set_nodelay
-  EXPECT_EQ(r2_ms.load(), 7000);  // and set_user_timeout
+  ASSERT_TRUE(p.wait_handled());
+  EXPECT_EQ(cc.load(), tcp::CcAlgorithm::Cubic);  // the listener's set_congestion_control
+  EXPECT_FALSE(nagle.load());                      // set_nodelay
+  EXPECT_EQ(r2_ms.load(), 7000);                   // and set_user_timeout
   EXPECT_EQ(a.stack->connection(s->id())->congestion_control(), tcp::CcAlgorithm::Cubic);
   EXPECT_EQ(a.stack->connection(plain->id())->congestion_control(), tcp::CcAlgorithm::NewReno);
   s->close();
   plain->close();
-  b.rt->stop();
-  peer.join();
 }
 
 // RFC 9293 §3.8.4 MUST-24: keep-alive per connection, here for the
@@ -442,39 +449,34 @@ TEST(ApiRuntime, ListenerOptionsReachAcceptedConnections_Rfc9438_Rfc9293_MUST17_
 // (TCP_LINGER2) and TCP_DEFER_ACCEPT beside it; values out of range are
 // refused by the listener and by the socket alike.
 TEST(ApiRuntime, ListenerKeepAliveFinWait2AndDeferAcceptReachAcceptedConnections_Rfc9293_3_8_4_MUST24) {
-  auto [la, lb] = testing::socket_link_pair();
-  Host a(kA, *la, 100), b(kB, *lb, 300);
-  auto l = b.rt->listen(7);
-  ASSERT_TRUE(l.has_value());
-  EXPECT_EQ(l->set_keepalive_params(Duration::seconds(5), Duration::millis(1500), 3).error(),
+  ListeningPeer p;
+  Host& a = p.a;
+  ASSERT_TRUE(p.listener);
+  api::Listener& l = *p.listener;
+  EXPECT_EQ(l.set_keepalive_params(Duration::seconds(5), Duration::millis(1500), 3).error(),
             Error::InvalidArgument);
-  EXPECT_EQ(l->set_fin_wait_2_timeout(Duration::seconds(121)).error(), Error::InvalidArgument);
-  ASSERT_TRUE(l->set_keepalive_params(Duration::seconds(5), Duration::seconds(2), 3).has_value());
-  ASSERT_TRUE(l->set_keepalive(true).has_value());
-  ASSERT_TRUE(l->set_fin_wait_2_timeout(Duration::seconds(9)).has_value());
-  EXPECT_EQ(l->set_defer_accept(Duration::millis(1500)).error(), Error::InvalidArgument);
-  ASSERT_TRUE(l->set_defer_accept(Duration::seconds(3)).has_value());
+  EXPECT_EQ(l.set_fin_wait_2_timeout(Duration::seconds(121)).error(), Error::InvalidArgument);
+  ASSERT_TRUE(l.set_keepalive_params(Duration::seconds(5), Duration::seconds(2), 3).has_value());
+  ASSERT_TRUE(l.set_keepalive(true).has_value());
+  ASSERT_TRUE(l.set_fin_wait_2_timeout(Duration::seconds(9)).has_value());
+  EXPECT_EQ(l.set_defer_accept(Duration::millis(1500)).error(), Error::InvalidArgument);
+  ASSERT_TRUE(l.set_defer_accept(Duration::seconds(3)).has_value());
   std::atomic<bool> keepalive = false;
   std::atomic<int64_t> idle_s = 0, fin_wait_2_s = 0, defer_s = 0;
   std::atomic<uint32_t> probes = 0;
-  std::promise<void> accepted;
-  std::thread peer([&] {
-    auto s = l->accept(Duration::seconds(5));
-    ASSERT_TRUE(s.has_value());
-    const tcp::Connection* c = b.stack->connection(s->id());
+  p.start([&](ListeningPeer& q, api::Socket& s) {
+    const tcp::Connection* c = q.b.stack->connection(s.id());
     keepalive = c->keepalive();
     idle_s = c->keepalive_idle().us() / 1'000'000;
     probes = c->keepalive_probes();
     fin_wait_2_s = c->fin_wait_2_timeout().us() / 1'000'000;
     defer_s = c->defer_accept().us() / 1'000'000;
-    accepted.set_value();
-    b.rt->run();
   });
   auto s = a.rt->connect({kB, 7}, Duration::seconds(5));
   ASSERT_TRUE(s.has_value());
   uint8_t hello = 'h';  // the deferred accept waits for data
   ASSERT_EQ(s->try_send({&hello, 1}).value(), 1u);
-  accepted.get_future().get();
+  ASSERT_TRUE(p.wait_handled());
   EXPECT_EQ(defer_s.load(), 3);
   EXPECT_TRUE(keepalive.load());
   EXPECT_EQ(idle_s.load(), 5);
@@ -489,8 +491,6 @@ TEST(ApiRuntime, ListenerKeepAliveFinWait2AndDeferAcceptReachAcceptedConnections
   EXPECT_EQ(a.stack->connection(s->id())->fin_wait_2_timeout(), a.stack->config().tcp.fin_wait_2_timeout);
   s->close();
   EXPECT_EQ(s->set_fin_wait_2_timeout(Duration::seconds(4)).error(), Error::NotConnected);
-  b.rt->stop();
-  peer.join();
 }
 
 TEST(ApiRuntime, ConnectDeadlineAbortsTheAttempt) {
